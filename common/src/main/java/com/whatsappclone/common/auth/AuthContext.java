@@ -1,0 +1,34 @@
+package com.whatsappclone.common.auth;
+
+import com.whatsappclone.common.error.UnauthenticatedException;
+import io.grpc.Context;
+import java.util.Optional;
+
+/**
+ * The authenticated caller of the current gRPC call, as put there by {@link AuthInterceptor}.
+ *
+ * <p>Handlers take the caller from here, never from a request field (API.md: "the sender is
+ * always the caller").
+ */
+public final class AuthContext {
+
+  /** The user id ({@code sub} of the access token) of the current call. */
+  public static final Context.Key<String> USER_ID = Context.key("whatsapp.auth.user-id");
+
+  private AuthContext() {}
+
+  /** The caller's user id, or empty on a public method or outside an authenticated call. */
+  public static Optional<String> userId() {
+    return Optional.ofNullable(USER_ID.get());
+  }
+
+  /**
+   * The caller's user id.
+   *
+   * @throws UnauthenticatedException if the call is not authenticated, which happens only when a
+   *     handler of a public method (or code outside a call) asks for a caller
+   */
+  public static String currentUserId() {
+    return userId().orElseThrow(() -> new UnauthenticatedException("no authenticated user"));
+  }
+}

@@ -1,0 +1,225 @@
+package com.whatsappclone.common.auth;
+
+import io.jsonwebtoken.Claims;
+import io.jsonwebtoken.ExpiredJwtException;
+import io.jsonwebtoken.JwsHeader;
+import io.jsonwebtoken.JwtException;
+import io.jsonwebtoken.JwtParser;
+import io.jsonwebtoken.Jwts;
+import io.jsonwebtoken.UnsupportedJwtException;
+import io.jsonwebtoken.security.SignatureException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Issues and validates the HS256 JWTs shared by every service (API.md, "JWT").
+ *
+ * <p>Wire compatibility with the Go original (golang-jwt): header {@code {"alg":"HS256","typ":"JWT"}},
+ * {@code aud} written as a one-element JSON array (what golang-jwt itself writes; it reads both an
+ * array and a string, and so do we), {@code iat}/{@code exp} as whole seconds.
+ *
+ * <p>Clock skew: none. Every service reads the same clock source in production (NTP) and tokens
+ * live 15 minutes, so a skew allowance would only stretch the life of stolen tokens; it also keeps
+ * expiry exact and testable. Expiry follows RFC 7519 and golang-jwt: a token is expired from the
+ * instant {@code now >= exp}.
+ *
+ * <p>Only HS256 is accepted. A token with {@code alg: none}, or signed with HS384/HS512 using the
+ * same secret, is refused before its signature is even considered: accepting any algorithm the
+ * header names is the classic JWT algorithm-confusion hole.
+ */
+public final class TokenManager {
+
+  public static final Duration DEFAULT_ACCESS_TTL = Duration.ofMinutes(15);
+  public static final Duration DEFAULT_REFRESH_TTL = Duration.ofDays(7);
+  public static final int MIN_SECRET_BYTES = 32;
+  public static final String ISSUER = "my-auth-service";
+
+  static final String TYPE_CLAIM = "type";
+  private static final String HS256 = "HS256";
+
+  private final SecretKey key;
+  private final Duration accessTtl;
+  private final Duration refreshTtl;
+  private final Clock clock;
+  private final JwtParser parser;
+
+  /** Default lifetimes and the system clock. */
+  public TokenManager(String secret) {
+    this(secret, DEFAULT_ACCESS_TTL, DEFAULT_REFRESH_TTL, Clock.systemUTC());
+  }
+
+  /** The secret is used as its UTF-8 bytes, as the Go original does with {@code []byte(secret)}. */
+  public TokenManager(String secret, Duration accessTtl, Duration refreshTtl, Clock clock) {
+    this(secret == null ? null : secret.getBytes(StandardCharsets.UTF_8), accessTtl, refreshTtl, clock);
+  }
+
+  /**
+   * @throws IllegalArgumentException if the secret is missing or shorter than 32 bytes (the service
+   *     must refuse to start), or a lifetime is shorter than one second
+   */
+  public TokenManager(byte[] secret, Duration accessTtl, Duration refreshTtl, Clock clock) {
+    if (secret == null || secret.length == 0) {
+      throw new IllegalArgumentException("JWT_SECRET is not set; it must be at least "
+          + MIN_SECRET_BYTES + " bytes");
+    }
+    if (secret.length < MIN_SECRET_BYTES) {
+      throw new IllegalArgumentException("JWT_SECRET is too short: it must be at least "
+          + MIN_SECRET_BYTES + " bytes for HS256, got " + secret.length);
+    }
+    this.accessTtl = requireLifetime(accessTtl, "access token lifetime");
+    this.refreshTtl = requireLifetime(refreshTtl, "refresh token lifetime");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    // SecretKeySpec copies the array, so the caller's buffer can be wiped afterwards.
+    this.key = new SecretKeySpec(Arrays.copyOf(secret, secret.length), "HmacSHA256");
+    this.parser = Jwts.parser()
+        // The algorithm policy lives in the key locator, which runs before any signature check;
+        // restricting sig() instead would surface as a signature error and hide the reason.
+        .keyLocator(header -> {
+          if (!(header instanceof JwsHeader) || !HS256.equals(header.getAlgorithm())) {
+            throw new UnsupportedJwtException("only HS256 signed tokens are accepted");
+          }
+          return key;
+        })
+        .clock(() -> Date.from(this.clock.instant()))
+        .clockSkewSeconds(0)
+        .build();
+  }
+
+  public Duration accessTtl() {
+    return accessTtl;
+  }
+
+  public Duration refreshTtl() {
+    return refreshTtl;
+  }
+
+  public IssuedToken issueAccessToken(String userId) {
+    return issue(userId, TokenType.ACCESS);
+  }
+
+  public IssuedToken issueRefreshToken(String userId) {
+    return issue(userId, TokenType.REFRESH);
+  }
+
+  public TokenPair issuePair(String userId) {
+    return new TokenPair(issueAccessToken(userId), issueRefreshToken(userId));
+  }
+
+  public IssuedToken issue(String userId, TokenType type) {
+    if (userId == null || userId.isBlank()) {
+      throw new IllegalArgumentException("userId must not be blank");
+    }
+    Objects.requireNonNull(type, "type");
+    // JWT NumericDate has whole seconds; truncating here makes expiresAt equal what the token says.
+    Instant issuedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    Instant expiresAt = issuedAt.plus(type == TokenType.ACCESS ? accessTtl : refreshTtl)
+        .truncatedTo(ChronoUnit.SECONDS);
+    String jti = UUID.randomUUID().toString();
+    String token = Jwts.builder()
+        .header().type("JWT").and()
+        .claim(TYPE_CLAIM, type.claimValue())
+        .subject(userId)
+        .id(jti)
+        .issuer(ISSUER)
+        .audience().add(type.audience()).and()
+        .issuedAt(Date.from(issuedAt))
+        .expiration(Date.from(expiresAt))
+        .signWith(key, Jwts.SIG.HS256)
+        .compact();
+    return new IssuedToken(token, jti, expiresAt);
+  }
+
+  /** @throws InvalidTokenException unless {@code token} is a valid, unexpired access token */
+  public TokenClaims validateAccessToken(String token) {
+    return validate(token, TokenType.ACCESS);
+  }
+
+  /** @throws InvalidTokenException unless {@code token} is a valid, unexpired refresh token */
+  public TokenClaims validateRefreshToken(String token) {
+    return validate(token, TokenType.REFRESH);
+  }
+
+  /** @throws InvalidTokenException unless {@code token} is a valid, unexpired token of that type */
+  public TokenClaims validate(String token, TokenType expected) {
+    Objects.requireNonNull(expected, "expected");
+    if (token == null || token.isBlank()) {
+      throw new InvalidTokenException(expected, InvalidTokenException.Reason.MALFORMED);
+    }
+    Claims claims = parse(token.strip(), expected);
+    return checkClaims(claims, expected);
+  }
+
+  private Claims parse(String token, TokenType expected) {
+    try {
+      return parser.parseSignedClaims(token).getPayload();
+    } catch (ExpiredJwtException e) {
+      throw new InvalidTokenException(expected, InvalidTokenException.Reason.EXPIRED, e);
+    } catch (UnsupportedJwtException e) {
+      throw new InvalidTokenException(expected, InvalidTokenException.Reason.UNSUPPORTED_ALGORITHM, e);
+    } catch (SignatureException e) {
+      throw new InvalidTokenException(expected, InvalidTokenException.Reason.BAD_SIGNATURE, e);
+    } catch (JwtException | IllegalArgumentException e) {
+      throw new InvalidTokenException(expected, InvalidTokenException.Reason.MALFORMED, e);
+    }
+  }
+
+  private TokenClaims checkClaims(Claims claims, TokenType expected) {
+    String type = stringClaim(claims, TYPE_CLAIM, expected);
+    if (!expected.claimValue().equals(type)) {
+      throw new InvalidTokenException(expected, InvalidTokenException.Reason.WRONG_TYPE);
+    }
+    if (!ISSUER.equals(claims.getIssuer())) {
+      throw new InvalidTokenException(expected, InvalidTokenException.Reason.WRONG_ISSUER);
+    }
+    Set<String> audience = claims.getAudience();
+    if (audience == null || !audience.contains(expected.audience())) {
+      throw new InvalidTokenException(expected, InvalidTokenException.Reason.WRONG_AUDIENCE);
+    }
+    Date expiration = claims.getExpiration();
+    Date issuedAt = claims.getIssuedAt();
+    String subject = claims.getSubject();
+    String jti = claims.getId();
+    // A token without exp would never expire; tokens from either issuer always carry all four.
+    if (expiration == null || issuedAt == null || isBlank(subject) || isBlank(jti)) {
+      throw new InvalidTokenException(expected, InvalidTokenException.Reason.MISSING_CLAIM);
+    }
+    // The parser only rejects now > exp; RFC 7519 and golang-jwt also reject now == exp.
+    if (!clock.instant().isBefore(expiration.toInstant())) {
+      throw new InvalidTokenException(expected, InvalidTokenException.Reason.EXPIRED);
+    }
+    return new TokenClaims(subject, expected, jti, issuedAt.toInstant(), expiration.toInstant());
+  }
+
+  private static String stringClaim(Claims claims, String name, TokenType expected) {
+    Object value = claims.get(name);
+    if (value == null) {
+      throw new InvalidTokenException(expected, InvalidTokenException.Reason.MISSING_CLAIM);
+    }
+    if (!(value instanceof String)) {
+      throw new InvalidTokenException(expected, InvalidTokenException.Reason.MALFORMED);
+    }
+    return (String) value;
+  }
+
+  private static boolean isBlank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  private static Duration requireLifetime(Duration ttl, String name) {
+    Objects.requireNonNull(ttl, name);
+    if (ttl.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException(name + " must be at least one second, got " + ttl);
+    }
+    return ttl;
+  }
+}

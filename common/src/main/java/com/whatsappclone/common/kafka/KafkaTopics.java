@@ -1,0 +1,35 @@
+package com.whatsappclone.common.kafka;
+
+import java.util.List;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/** The topics the services talk through. Names are dot-separated: domain, then event. */
+public final class KafkaTopics {
+
+  /** A client sent a message; the chat service accepted it. Key: conversation id. */
+  public static final String MESSAGES_SUBMITTED = "messages.submitted";
+
+  /** The message worker persisted a message; realtime fans it out. Key: conversation id. */
+  public static final String MESSAGES_STORED = "messages.stored";
+
+  /** Records the worker could not process after its retries, kept for inspection. */
+  public static final String MESSAGES_DEAD_LETTER = "messages.dead-letter";
+
+  /** Presence, typing, receipts and other events pushed to connected clients. */
+  public static final String REALTIME_EVENTS = "realtime.events";
+
+  public static final List<String> ALL =
+      List.of(MESSAGES_SUBMITTED, MESSAGES_STORED, MESSAGES_DEAD_LETTER, REALTIME_EVENTS);
+
+  private KafkaTopics() {}
+
+  /**
+   * Every topic above, for {@link Topics#ensure}.
+   *
+   * @param partitions        per topic; the key (conversation id) keeps one conversation in order
+   * @param replicationFactor 1 for a single broker, 3 in a real cluster
+   */
+  public static List<NewTopic> all(int partitions, short replicationFactor) {
+    return ALL.stream().map(name -> new NewTopic(name, partitions, replicationFactor)).toList();
+  }
+}

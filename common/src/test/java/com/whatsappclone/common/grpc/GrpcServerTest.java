@@ -1,0 +1,194 @@
+package com.whatsappclone.common.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.whatsappclone.common.error.InvalidArgumentException;
+import com.whatsappclone.common.error.NotFoundException;
+import com.whatsappclone.common.error.PermissionDeniedException;
+import com.whatsappclone.proto.chat.ChatServiceGrpc;
+import com.whatsappclone.proto.chat.GetConversationsRequest;
+import com.whatsappclone.proto.chat.GetConversationsResponse;
+import com.whatsappclone.proto.chat.ListMessagesRequest;
+import com.whatsappclone.proto.chat.ListMessagesResponse;
+import com.whatsappclone.proto.chat.SendMessageRequest;
+import com.whatsappclone.proto.chat.SendMessageResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.reflection.v1.ServiceResponse;
+import io.grpc.stub.StreamObserver;
+import java.sql.SQLTransientConnectionException;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class GrpcServerTest {
+
+  /** A chat service whose handlers fail in the ways real handlers do. */
+  static final class FailingChatService extends ChatServiceGrpc.ChatServiceImplBase {
+    final CountDownLatch slowCallStarted = new CountDownLatch(1);
+    final AtomicBoolean slowCallFinished = new AtomicBoolean();
+
+    @Override
+    public void sendMessage(SendMessageRequest request, StreamObserver<SendMessageResponse> out) {
+      switch (request.getContent()) {
+        case "invalid": throw new InvalidArgumentException("conversation_id", "must be a UUID");
+        case "db-down": throw new IllegalStateException("wrapped", new SQLTransientConnectionException("pool timeout"));
+        case "bug": throw new NullPointerException("SELECT secret FROM users WHERE token='abc'");
+        case "on-error": out.onError(new PermissionDeniedException("not a participant")); return;
+        case "slow":
+          slowCallStarted.countDown();
+          sleep(500);
+          slowCallFinished.set(true);
+          out.onNext(SendMessageResponse.getDefaultInstance());
+          out.onCompleted();
+          return;
+        default:
+          out.onNext(SendMessageResponse.getDefaultInstance());
+          out.onCompleted();
+      }
+    }
+
+    @Override
+    public void listMessages(ListMessagesRequest request, StreamObserver<ListMessagesResponse> out) {
+      throw new NotFoundException("conversation not found");
+    }
+
+    @Override
+    public void getConversations(GetConversationsRequest request, StreamObserver<GetConversationsResponse> out) {
+      out.onNext(GetConversationsResponse.getDefaultInstance());
+      out.onCompleted();
+    }
+
+    private static void sleep(long millis) {
+      try {
+        Thread.sleep(millis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  private final FailingChatService chat = new FailingChatService();
+  private final AtomicBoolean resourceClosed = new AtomicBoolean();
+  private GrpcServer server;
+  private ManagedChannel channel;
+
+  @BeforeEach
+  void start() {
+    server = GrpcServer.builder("test-service", 0)
+        .host("127.0.0.1")
+        .addService(chat)
+        .closeOnStop(() -> resourceClosed.set(true))
+        .start();
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+  }
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    server.stop();
+  }
+
+  private StatusRuntimeException send(String content) {
+    ChatServiceGrpc.ChatServiceBlockingStub stub = ChatServiceGrpc.newBlockingStub(channel);
+    SendMessageRequest request = SendMessageRequest.newBuilder().setContent(content).build();
+    return org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class, () -> stub.sendMessage(request));
+  }
+
+  @Test
+  void invalidArgumentExceptionBecomesInvalidArgumentNamingTheField() {
+    StatusRuntimeException e = send("invalid");
+
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getDescription()).isEqualTo("conversation_id: must be a UUID");
+  }
+
+  @Test
+  void domainExceptionPassedToOnErrorIsMappedToo() {
+    StatusRuntimeException e = send("on-error");
+
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(e.getStatus().getDescription()).isEqualTo("not a participant");
+  }
+
+  @Test
+  void databaseConnectionFailureBecomesUnavailable() {
+    assertThat(send("db-down").getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+  }
+
+  @Test
+  void unexpectedExceptionBecomesInternalWithoutLeakingItsMessage() {
+    StatusRuntimeException e = send("bug");
+
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
+    assertThat(e.getStatus().getDescription()).startsWith("internal error (reference ")
+        .doesNotContain("SELECT").doesNotContain("abc");
+  }
+
+  @Test
+  void notFoundExceptionBecomesNotFound() {
+    ChatServiceGrpc.ChatServiceBlockingStub stub = ChatServiceGrpc.newBlockingStub(channel);
+
+    assertThatThrownBy(() -> stub.listMessages(ListMessagesRequest.getDefaultInstance()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+  }
+
+  @Test
+  void healthReportsServingOverallAndPerService() {
+    HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
+
+    assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(ServingStatus.SERVING);
+    assertThat(health.check(HealthCheckRequest.newBuilder().setService("chat.ChatService").build()).getStatus())
+        .isEqualTo(ServingStatus.SERVING);
+  }
+
+  @Test
+  void reflectionListsTheApplicationServiceHealthAndReflection() throws InterruptedException {
+    LinkedBlockingQueue<ServerReflectionResponse> responses = new LinkedBlockingQueue<>();
+    StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
+        .serverReflectionInfo(new StreamObserver<>() {
+          @Override public void onNext(ServerReflectionResponse value) { responses.add(value); }
+          @Override public void onError(Throwable t) { }
+          @Override public void onCompleted() { }
+        });
+    requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+
+    ServerReflectionResponse response = responses.poll(10, TimeUnit.SECONDS);
+    requests.onCompleted();
+
+    assertThat(response).isNotNull();
+    List<String> names = response.getListServicesResponse().getServiceList().stream()
+        .map(ServiceResponse::getName).collect(Collectors.toList());
+    assertThat(names).contains("chat.ChatService", "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection");
+  }
+
+  @Test
+  void stopDrainsInFlightCallThenClosesResources() throws InterruptedException {
+    ChatServiceGrpc.ChatServiceFutureStub stub = ChatServiceGrpc.newFutureStub(channel);
+    var inFlight = stub.sendMessage(SendMessageRequest.newBuilder().setContent("slow").build());
+    assertThat(chat.slowCallStarted.await(10, TimeUnit.SECONDS)).isTrue();
+
+    server.stop();
+
+    assertThat(chat.slowCallFinished).isTrue();
+    assertThat(resourceClosed).isTrue();
+    assertThat(inFlight).succeedsWithin(java.time.Duration.ofSeconds(5));
+  }
+}
