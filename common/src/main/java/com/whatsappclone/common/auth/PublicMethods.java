@@ -14,11 +14,20 @@ import java.util.Set;
 public final class PublicMethods {
 
   /**
-   * AuthService is public by contract (API.md); health checks and server reflection must work
-   * without a token so that load balancers, Postman and grpcurl can discover and probe services.
+   * The original's six AuthService RPCs are public by contract (API.md); RPCs added to AuthService
+   * later (GetMe, ListDevices...) act on the caller and need a token, so they are not listed.
+   * Health checks and server reflection work without a token so that load balancers, Postman and
+   * grpcurl can discover and probe services.
    */
-  public static final Set<String> DEFAULT_PATTERNS =
-      Set.of("auth.AuthService/*", "grpc.health.v1.Health/*", "grpc.reflection.*");
+  public static final Set<String> DEFAULT_PATTERNS = Set.of(
+      "auth.AuthService/SendOTP",
+      "auth.AuthService/VerifyOTP",
+      "auth.AuthService/ValidateToken",
+      "auth.AuthService/RefreshToken",
+      "auth.AuthService/RevokeCurrentDevice",
+      "auth.AuthService/LogoutAllDevices",
+      "grpc.health.v1.Health/*",
+      "grpc.reflection.*");
 
   private final List<String> exact;
   private final List<String> prefixes;
