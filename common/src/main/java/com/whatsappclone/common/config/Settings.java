@@ -46,6 +46,16 @@ public final class Settings {
     return new Settings(Map.copyOf(values), List.of());
   }
 
+  /**
+   * These settings with some values replaced (the local stack points every service at the
+   * embedded servers it started). Problems recorded so far are not carried over.
+   */
+  public Settings withOverrides(Map<String, String> overrides) {
+    Map<String, String> merged = new java.util.HashMap<>(values);
+    merged.putAll(overrides);
+    return new Settings(Map.copyOf(merged), filesRead);
+  }
+
   /** The env files that were found and read, for the start-up log line. */
   public List<Path> filesRead() {
     return filesRead;

@@ -72,4 +72,15 @@ class SettingsTest {
     assertThat(settings.databaseUrl("DATABASE_URL")).isEmpty();
     assertThatThrownBy(settings::check).hasMessageContaining("DATABASE_URL is not set");
   }
+
+  @Test
+  void overridesReplaceValuesAndKeepTheRest() {
+    Settings settings = Settings.of(Map.of("DATABASE_URL", "postgres://u@a/db", "JWT_SECRET", "s"));
+
+    Settings overridden = settings.withOverrides(Map.of("DATABASE_URL", "jdbc:postgresql://b/db"));
+
+    assertThat(overridden.optional("DATABASE_URL")).contains("jdbc:postgresql://b/db");
+    assertThat(overridden.optional("JWT_SECRET")).contains("s");
+    assertThat(settings.optional("DATABASE_URL")).contains("postgres://u@a/db");
+  }
 }
