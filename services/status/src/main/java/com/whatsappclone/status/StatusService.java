@@ -1,0 +1,172 @@
+package com.whatsappclone.status;
+
+import com.github.f4b6a3.uuid.UuidCreator;
+import com.whatsappclone.common.error.NotFoundException;
+import com.whatsappclone.common.error.PermissionDeniedException;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The rules of statuses: who may create, see, view and delete them, and when they expire.
+ *
+ * <p>Expiry is decided here with the injected clock, on every read: an expired status is never
+ * returned, whether or not the cleanup job has deleted it yet. A status the caller may not see,
+ * an expired one and a missing one give the same answer (left out, or the same NOT_FOUND), so that
+ * nobody learns that a status exists by asking for it.
+ */
+public final class StatusService {
+
+  /** How long a status is shown after it is created. */
+  public static final Duration LIFETIME = Duration.ofHours(24);
+
+  /** The one answer for "missing", "expired" and "not yours to see". */
+  static final String NOT_FOUND_MESSAGE = "status_id: status not found";
+
+  private final StatusStore store;
+  private final Clock clock;
+
+  public StatusService(StatusStore store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  /**
+   * Creates a status whose author is the caller.
+   *
+   * @param requestedUserId empty, or the caller's own id (anything else is PERMISSION_DENIED)
+   */
+  public StatusUpdate create(String callerId, String requestedUserId, String contentType,
+      String content, String mediaUrl) {
+    UUID caller = Ids.caller(callerId);
+    Optional<UUID> requested = Ids.optional("user_id", requestedUserId);
+    if (requested.isPresent() && !requested.get().equals(caller)) {
+      throw new PermissionDeniedException("user_id: you can only create your own statuses");
+    }
+    StatusDraft draft = StatusDraft.of(contentType, content, mediaUrl);
+    Instant createdAt = now();
+    Instant expiresAt = createdAt.plus(LIFETIME);
+    UUID id = UuidCreator.getTimeOrderedEpoch();
+    try {
+      store.insert(id, caller, draft, createdAt, expiresAt);
+    } catch (StatusStore.UnknownAuthorException e) {
+      throw new NotFoundException("user_id: your user account does not exist");
+    } catch (SQLException e) {
+      throw new DatabaseException(e);
+    }
+    return new StatusUpdate(id, caller, draft.contentType(), draft.content(), draft.mediaUrl(),
+        createdAt, expiresAt, 0, false);
+  }
+
+  /**
+   * A user's unexpired statuses, oldest first; empty when the caller may not see them.
+   *
+   * @param userId whose; empty means the caller's own
+   */
+  public List<StatusUpdate> statusesOf(String callerId, String userId) {
+    UUID caller = Ids.caller(callerId);
+    UUID author = Ids.optional("user_id", userId).orElse(caller);
+    try {
+      return store.listByAuthor(caller, author, now());
+    } catch (SQLException e) {
+      throw new DatabaseException(e);
+    }
+  }
+
+  /**
+   * The unexpired statuses of everyone else the caller may see, one group per author, the author
+   * with the newest status first. The caller's own statuses are not part of it.
+   */
+  public List<FeedGroup> feed(String callerId) {
+    UUID caller = Ids.caller(callerId);
+    List<StatusUpdate> statuses;
+    try {
+      statuses = store.listFeed(caller, now());
+    } catch (SQLException e) {
+      throw new DatabaseException(e);
+    }
+    // The store returns them ordered by author, then oldest first: cut at each new author.
+    List<FeedGroup> groups = new ArrayList<>();
+    int start = 0;
+    for (int i = 1; i <= statuses.size(); i++) {
+      if (i == statuses.size() || !statuses.get(i).authorId().equals(statuses.get(start).authorId())) {
+        groups.add(new FeedGroup(statuses.get(start).authorId(), statuses.subList(start, i)));
+        start = i;
+      }
+    }
+    groups.sort(Comparator.comparing(FeedGroup::latestCreatedAt).reversed()
+        .thenComparing(FeedGroup::authorId));
+    return groups;
+  }
+
+  /**
+   * Records that the caller viewed the status, once: a repeated view keeps the first time.
+   *
+   * @return when the caller first viewed it; empty when the caller is the author, whose own views
+   *     are not counted
+   */
+  public Optional<Instant> view(String callerId, String statusId) {
+    UUID caller = Ids.caller(callerId);
+    UUID id = Ids.required("status_id", statusId);
+    try {
+      StatusUpdate status = visible(caller, id);
+      if (status.authorId().equals(caller)) {
+        return Optional.empty();
+      }
+      Instant viewedAt = store.recordView(id, caller, now())
+          .orElseThrow(() -> new NotFoundException(NOT_FOUND_MESSAGE)); // deleted meanwhile
+      return Optional.of(viewedAt);
+    } catch (SQLException e) {
+      throw new DatabaseException(e);
+    }
+  }
+
+  /** Who viewed one of the caller's own unexpired statuses, most recent first. */
+  public List<StatusViewer> viewers(String callerId, String statusId) {
+    UUID caller = Ids.caller(callerId);
+    UUID id = Ids.required("status_id", statusId);
+    try {
+      StatusUpdate status = visible(caller, id);
+      if (!status.authorId().equals(caller)) {
+        throw new PermissionDeniedException("status_id: only the author can see who viewed a status");
+      }
+      return store.listViewers(id);
+    } catch (SQLException e) {
+      throw new DatabaseException(e);
+    }
+  }
+
+  /** Deletes one of the caller's own unexpired statuses and its views. */
+  public void delete(String callerId, String statusId) {
+    UUID caller = Ids.caller(callerId);
+    UUID id = Ids.required("status_id", statusId);
+    try {
+      StatusUpdate status = visible(caller, id);
+      if (!status.authorId().equals(caller)) {
+        throw new PermissionDeniedException("status_id: only the author can delete a status");
+      }
+      if (!store.delete(id, caller)) {
+        throw new NotFoundException(NOT_FOUND_MESSAGE); // deleted meanwhile
+      }
+    } catch (SQLException e) {
+      throw new DatabaseException(e);
+    }
+  }
+
+  private StatusUpdate visible(UUID caller, UUID statusId) throws SQLException {
+    return store.findVisible(caller, statusId, now())
+        .orElseThrow(() -> new NotFoundException(NOT_FOUND_MESSAGE));
+  }
+
+  /** PostgreSQL keeps microseconds: what is returned on create is exactly what is read later. */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+}

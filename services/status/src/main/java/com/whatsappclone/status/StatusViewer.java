@@ -1,0 +1,7 @@
+package com.whatsappclone.status;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** Someone who viewed a status, and when they first did. */
+public record StatusViewer(UUID viewerId, Instant viewedAt) {}

@@ -1,0 +1,142 @@
+package com.whatsappclone.status;
+
+import static com.whatsappclone.status.GrpcErrors.failureOf;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.whatsappclone.proto.status.CreateStatusRequest;
+import com.whatsappclone.proto.status.GetStatusesRequest;
+import com.whatsappclone.proto.status.GetStatusesResponse;
+import com.whatsappclone.proto.status.Status;
+import com.whatsappclone.proto.status.ViewStatusRequest;
+import com.whatsappclone.testing.WithPostgres;
+import io.grpc.Status.Code;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+@WithPostgres
+class GetStatusesVisibilityTest {
+
+  private static MutableClock clock;
+  private static StatusTestServer service;
+
+  @BeforeAll
+  static void start() {
+    clock = new MutableClock(Instant.parse("2025-03-01T10:00:00Z"));
+    service = StatusTestServer.start(clock);
+  }
+
+  @AfterAll
+  static void stop() {
+    service.close();
+  }
+
+  @Test
+  void ownerSeesOwnStatusesOldestFirstWithViewCounts() {
+    UUID alice = service.fixtures.newUser();
+    UUID bob = service.fixtures.newUser();
+    service.fixtures.conversation(alice, bob);
+    Status first = post(alice, "first");
+    clock.advance(Duration.ofMinutes(1));
+    Status second = post(alice, "second");
+    service.as(bob).viewStatus(ViewStatusRequest.newBuilder().setStatusId(second.getId()).build());
+
+    List<Status> seen = statusesOf(alice, alice);
+
+    assertThat(seen).extracting(Status::getId).containsExactly(first.getId(), second.getId());
+    assertThat(seen).extracting(Status::getViewCount).containsExactly(0, 1);
+  }
+
+  @Test
+  void emptyUserIdMeansTheCallersOwnStatuses() {
+    UUID alice = service.fixtures.newUser();
+    Status mine = post(alice, "mine");
+
+    assertThat(service.as(alice).getStatuses(GetStatusesRequest.getDefaultInstance()).getStatusesList())
+        .containsExactly(mine);
+  }
+
+  @Test
+  void someoneSharingAConversationSeesThemWithoutViewCounts() {
+    UUID alice = service.fixtures.newUser();
+    UUID bob = service.fixtures.newUser();
+    service.fixtures.conversation(alice, bob);
+    Status status = post(alice, "hello");
+    service.as(bob).viewStatus(ViewStatusRequest.newBuilder().setStatusId(status.getId()).build());
+
+    List<Status> seenByBob = statusesOf(bob, alice);
+
+    assertThat(seenByBob).hasSize(1);
+    assertThat(seenByBob.get(0).getContent()).isEqualTo("hello");
+    assertThat(seenByBob.get(0).getViewCount()).as("view counts are for the author only").isZero();
+    assertThat(statusesOf(alice, alice).get(0).getViewCount()).isEqualTo(1);
+  }
+
+  @Test
+  void groupConversationMembersSeeEachOthersStatuses() {
+    UUID alice = service.fixtures.newUser();
+    UUID bob = service.fixtures.newUser();
+    UUID carol = service.fixtures.newUser();
+    service.fixtures.conversation(alice, bob, carol);
+    Status status = post(alice, "hi group");
+
+    assertThat(statusesOf(carol, alice)).extracting(Status::getId).containsExactly(status.getId());
+  }
+
+  @Test
+  void strangerGetsTheSameEmptyAnswerAsForSomeoneWithoutStatuses() {
+    UUID alice = service.fixtures.newUser();
+    UUID silent = service.fixtures.newUser();
+    UUID stranger = service.fixtures.newUser();
+    service.fixtures.conversation(stranger, silent);
+    post(alice, "private");
+
+    GetStatusesResponse ofAlice = service.as(stranger).getStatuses(request(alice));
+    GetStatusesResponse ofSilent = service.as(stranger).getStatuses(request(silent));
+    GetStatusesResponse ofNobody = service.as(stranger).getStatuses(request(UUID.randomUUID()));
+
+    assertThat(ofAlice).isEqualTo(GetStatusesResponse.getDefaultInstance());
+    assertThat(ofAlice.toByteArray()).isEqualTo(ofSilent.toByteArray()).isEqualTo(ofNobody.toByteArray());
+  }
+
+  @Test
+  void someoneTheOwnerBlockedGetsAnEmptyList() {
+    UUID alice = service.fixtures.newUser();
+    UUID bob = service.fixtures.newUser();
+    UUID carol = service.fixtures.newUser();
+    service.fixtures.conversation(alice, bob, carol);
+    service.fixtures.block(alice, bob);
+    post(alice, "not for bob");
+
+    assertThat(statusesOf(bob, alice)).isEmpty();
+    assertThat(statusesOf(carol, alice)).hasSize(1);
+  }
+
+  @Test
+  void malformedUserIdIsInvalidArgumentNamingTheField() {
+    UUID alice = service.fixtures.newUser();
+
+    io.grpc.Status failure = failureOf(() -> service.as(alice).getStatuses(
+        GetStatusesRequest.newBuilder().setUserId("12345").build()));
+
+    assertThat(failure.getCode()).isEqualTo(Code.INVALID_ARGUMENT);
+    assertThat(failure.getDescription()).startsWith("user_id:");
+  }
+
+  private static Status post(UUID author, String content) {
+    return service.as(author).createStatus(CreateStatusRequest.newBuilder().setContent(content).build())
+        .getStatus();
+  }
+
+  private static List<Status> statusesOf(UUID caller, UUID author) {
+    return service.as(caller).getStatuses(request(author)).getStatusesList();
+  }
+
+  private static GetStatusesRequest request(UUID author) {
+    return GetStatusesRequest.newBuilder().setUserId(author.toString()).build();
+  }
+}

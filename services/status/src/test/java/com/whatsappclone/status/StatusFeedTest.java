@@ -1,0 +1,119 @@
+package com.whatsappclone.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.whatsappclone.proto.status.CreateStatusRequest;
+import com.whatsappclone.proto.status.GetStatusFeedRequest;
+import com.whatsappclone.proto.status.Status;
+import com.whatsappclone.proto.status.StatusFeedGroup;
+import com.whatsappclone.proto.status.ViewStatusRequest;
+import com.whatsappclone.testing.WithPostgres;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+@WithPostgres
+class StatusFeedTest {
+
+  private static MutableClock clock;
+  private static StatusTestServer service;
+
+  @BeforeAll
+  static void start() {
+    clock = new MutableClock(Instant.parse("2025-03-01T10:00:00Z"));
+    service = StatusTestServer.start(clock);
+  }
+
+  @AfterAll
+  static void stop() {
+    service.close();
+  }
+
+  @Test
+  void feedGroupsByAuthorNewestAuthorFirstAndStatusesOldestFirst() {
+    UUID me = service.fixtures.newUser();
+    UUID anna = service.fixtures.newUser();
+    UUID ben = service.fixtures.newUser();
+    UUID cleo = service.fixtures.newUser();
+    service.fixtures.conversation(me, anna);
+    service.fixtures.conversation(me, ben, cleo);
+    Status anna1 = post(anna, "anna 1");
+    clock.advance(Duration.ofMinutes(1));
+    Status ben1 = post(ben, "ben 1");
+    clock.advance(Duration.ofMinutes(1));
+    Status cleo1 = post(cleo, "cleo 1");
+    clock.advance(Duration.ofMinutes(1));
+    Status anna2 = post(anna, "anna 2");
+
+    List<StatusFeedGroup> feed = feedOf(me);
+
+    assertThat(feed).extracting(StatusFeedGroup::getUserId)
+        .containsExactly(anna.toString(), cleo.toString(), ben.toString());
+    assertThat(feed.get(0).getStatusesList()).extracting(Status::getId)
+        .containsExactly(anna1.getId(), anna2.getId());
+    assertThat(feed.get(0).getLatestCreatedAt()).isEqualTo(anna2.getCreatedAt());
+    assertThat(feed.get(1).getStatusesList()).extracting(Status::getId).containsExactly(cleo1.getId());
+    assertThat(feed.get(2).getStatusesList()).extracting(Status::getId).containsExactly(ben1.getId());
+    assertThat(feed.get(0).getStatuses(0).getViewCount()).as("only authors see view counts").isZero();
+  }
+
+  @Test
+  void groupIsAllViewedOnlyOnceEveryStatusInItWasViewed() {
+    UUID me = service.fixtures.newUser();
+    UUID anna = service.fixtures.newUser();
+    service.fixtures.conversation(me, anna);
+    Status first = post(anna, "one");
+    Status second = post(anna, "two");
+
+    boolean before = feedOf(me).get(0).getAllViewed();
+    view(me, first);
+    boolean afterOne = feedOf(me).get(0).getAllViewed();
+    view(me, second);
+    boolean afterBoth = feedOf(me).get(0).getAllViewed();
+
+    assertThat(before).isFalse();
+    assertThat(afterOne).isFalse();
+    assertThat(afterBoth).isTrue();
+  }
+
+  @Test
+  void feedLeavesOutOwnStatusesStrangersAndAuthorsWhoBlockedTheCaller() {
+    UUID me = service.fixtures.newUser();
+    UUID friend = service.fixtures.newUser();
+    UUID blocker = service.fixtures.newUser();
+    UUID stranger = service.fixtures.newUser();
+    service.fixtures.conversation(me, friend);
+    service.fixtures.conversation(me, blocker);
+    service.fixtures.block(blocker, me);
+    post(me, "mine");
+    post(friend, "friend's");
+    post(blocker, "blocker's");
+    post(stranger, "stranger's");
+
+    assertThat(feedOf(me)).extracting(StatusFeedGroup::getUserId).containsExactly(friend.toString());
+  }
+
+  @Test
+  void someoneWithNoContactsGetsAnEmptyFeed() {
+    UUID loner = service.fixtures.newUser();
+
+    assertThat(feedOf(loner)).isEmpty();
+  }
+
+  private static Status post(UUID author, String content) {
+    return service.as(author).createStatus(CreateStatusRequest.newBuilder().setContent(content).build())
+        .getStatus();
+  }
+
+  private static void view(UUID viewer, Status status) {
+    service.as(viewer).viewStatus(ViewStatusRequest.newBuilder().setStatusId(status.getId()).build());
+  }
+
+  private static List<StatusFeedGroup> feedOf(UUID caller) {
+    return service.as(caller).getStatusFeed(GetStatusFeedRequest.getDefaultInstance()).getGroupsList();
+  }
+}
