@@ -1,29 +1,14 @@
 package com.whatsappclone.auth;
 
-import com.whatsappclone.common.auth.AuthInterceptor;
-import com.whatsappclone.common.config.JwtSettings;
-import com.whatsappclone.common.config.ServicePorts;
-import com.whatsappclone.common.grpc.GrpcServer;
 import com.whatsappclone.common.grpc.ServiceLauncher;
 import java.time.Clock;
-import java.time.Duration;
 
-/** Starts the auth service: its gRPC server with health, reflection and token checks. */
+/** Starts the auth service; settings come from the environment and env files. */
 public final class AuthMain {
 
   private AuthMain() {}
 
   public static void main(String[] args) {
-    ServiceLauncher.run("auth", settings -> {
-      int port = settings.port(ServicePorts.AUTH_SERVICE_GRPC_PORT, ServicePorts.DEFAULT_AUTH_SERVICE_GRPC_PORT);
-      JwtSettings jwt = JwtSettings.from(settings);
-      Duration drainTimeout = settings.duration("GRPC_DRAIN_TIMEOUT", Duration.ofSeconds(20));
-      settings.check();
-
-      return GrpcServer.builder("auth", port)
-          .intercept(new AuthInterceptor(jwt.tokenManager(Clock.systemUTC())))
-          .drainTimeout(drainTimeout)
-          .start();
-    });
+    ServiceLauncher.run("auth", settings -> AuthApplication.start(settings, Clock.systemUTC()));
   }
 }

@@ -1,0 +1,270 @@
+package com.whatsappclone.auth;
+
+import com.github.f4b6a3.uuid.UuidCreator;
+import com.whatsappclone.common.auth.InvalidTokenException;
+import com.whatsappclone.common.auth.TokenClaims;
+import com.whatsappclone.common.auth.TokenManager;
+import com.whatsappclone.common.auth.TokenPair;
+import com.whatsappclone.common.error.InvalidArgumentException;
+import com.whatsappclone.common.error.NotFoundException;
+import com.whatsappclone.common.error.ResourceExhaustedException;
+import com.whatsappclone.common.error.UnauthenticatedException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sign-in and sessions: one-time codes, tokens, rotation with reuse detection, revocation, the
+ * abuse limits, and the caller's profile and devices.
+ */
+final class AuthService {
+
+  private static final Logger log = LoggerFactory.getLogger(AuthService.class);
+
+  static final int MAX_DEVICE_NAME = 100;
+  static final int MAX_DISPLAY_NAME = 100;
+  static final int MAX_ABOUT_TEXT = 250;
+  /** Rate-limit keys are stored in a varchar(64). */
+  private static final int MAX_LIMIT_KEY = 64;
+  private static final Pattern OTP_CODE = Pattern.compile("[0-9]{4,10}");
+
+  private final UserStore users;
+  private final DeviceSessionStore sessions;
+  private final RateLimitStore limits;
+  private final SessionLimits config;
+  private final OtpVerifier otp;
+  private final TokenManager tokens;
+  private final Clock clock;
+
+  AuthService(UserStore users, DeviceSessionStore sessions, RateLimitStore limits, SessionLimits config,
+      OtpVerifier otp, TokenManager tokens, Clock clock) {
+    this.users = users;
+    this.sessions = sessions;
+    this.limits = limits;
+    this.config = config;
+    this.otp = otp;
+    this.tokens = tokens;
+    this.clock = clock;
+  }
+
+  /** SendOTP: checks the limits (client IP first, then the number), then has the code sent. */
+  void sendOtp(String rawPhone, String clientIp) {
+    String phone = PhoneNumbers.requireE164("phone_number", rawPhone);
+    CallLog.phone(phone);
+    consume(config.sendOtpPerIp(), clientIp,
+        "too many verification codes requested from this network address");
+    consume(config.sendOtpPerPhone(), phone,
+        "phone_number: too many verification codes requested for this number");
+    otp.send(phone);
+  }
+
+  /**
+   * VerifyOTP. A failed attempt uses up one of the number's allowance before the code is even
+   * checked, so that parallel guesses cannot slip past the limit; an attempt that was not a wrong
+   * code after all (approved, or the provider failing) gives it back. Once the allowance is gone
+   * every attempt is refused, with the right code too, until the window ends.
+   */
+  Login verifyOtp(String rawPhone, String code, String rawDeviceName, String rawDeviceType) {
+    String phone = PhoneNumbers.requireE164("phone_number", rawPhone);
+    CallLog.phone(phone);
+    if (code == null || !OTP_CODE.matcher(code).matches()) {
+      throw new InvalidArgumentException("otp_code", "must be 4 to 10 digits");
+    }
+    String deviceName = TextInput.singleLine("device_id", rawDeviceName, MAX_DEVICE_NAME);
+    DeviceType deviceType = DeviceType.parse("device_type", rawDeviceType);
+
+    RateLimit failures = config.failedVerifyPerPhone();
+    consume(failures, phone, "otp_code: too many wrong codes for this phone number");
+    boolean approved;
+    try {
+      approved = otp.check(phone, code);
+    } catch (RuntimeException e) {
+      refund(failures, phone);
+      throw e;
+    }
+    if (!approved) {
+      throw new UnauthenticatedException("otp_code is wrong or expired");
+    }
+    refund(failures, phone);
+
+    Instant now = clock.instant();
+    UserStore.FoundUser found = DatabaseException.wrap(() -> users.findOrCreate(phone, now));
+    User user = found.user();
+    CallLog.user(user.id());
+    TokenPair pair = tokens.issuePair(user.id().toString());
+    UUID sessionId = UuidCreator.getTimeOrderedEpoch();
+    DeviceSessionStore.OpenedSession opened = DatabaseException.wrap(() -> sessions.open(sessionId, user.id(),
+        deviceName, deviceType, TokenHashes.sha256Hex(pair.refresh().token()), UUID.fromString(pair.access().jti()),
+        config.maxSessionsPerUser(), now));
+    if (found.created()) {
+      log.info("new user {} signed up", user.id());
+    }
+    if (opened.revokedForLimit() > 0) {
+      log.info("user {}: {} least recently used session(s) revoked, more than {} active",
+          user.id(), opened.revokedForLimit(), config.maxSessionsPerUser());
+    }
+    return new Login(user, found.created(), sessionId, pair);
+  }
+
+  /** ValidateToken: the user id of a valid, unexpired access token; empty for anything else. */
+  Optional<String> validateAccessToken(String token) {
+    try {
+      return Optional.of(tokens.validateAccessToken(token).userId());
+    } catch (InvalidTokenException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * RefreshToken: a new pair for the session of {@code refreshToken}, whose hash is replaced. A
+   * token that was rotated away already revokes its whole session: either the client or someone
+   * who stole the token is replaying it, and the server cannot tell which.
+   */
+  TokenPair refresh(String refreshToken) {
+    UUID userId = refreshTokenUser(refreshToken);
+    CallLog.user(userId);
+    TokenPair pair = tokens.issuePair(userId.toString());
+    Instant now = clock.instant();
+    DeviceSessionStore.TokenResult result = DatabaseException.wrap(() -> sessions.rotate(userId,
+        TokenHashes.sha256Hex(refreshToken.strip()), TokenHashes.sha256Hex(pair.refresh().token()),
+        UUID.fromString(pair.access().jti()), now));
+    switch (result.outcome()) {
+      case APPLIED:
+        return pair;
+      case REUSE_DETECTED:
+        log.warn("user {}: a rotated refresh token was presented again; session {} revoked", userId,
+            result.sessionId());
+        throw new UnauthenticatedException("refresh token was already used; its session has been revoked");
+      case ALREADY_REVOKED:
+        throw new UnauthenticatedException("refresh token's session has been revoked");
+      default:
+        throw new UnauthenticatedException("refresh token is not known");
+    }
+  }
+
+  /** RevokeCurrentDevice: ends the session of {@code refreshToken}; revoking twice is fine. */
+  void revokeCurrentDevice(String refreshToken) {
+    UUID userId = refreshTokenUser(refreshToken);
+    CallLog.user(userId);
+    Instant now = clock.instant();
+    DeviceSessionStore.TokenResult result = DatabaseException.wrap(() ->
+        sessions.revokeByToken(userId, TokenHashes.sha256Hex(refreshToken.strip()), now));
+    switch (result.outcome()) {
+      case APPLIED:
+      case ALREADY_REVOKED:
+        return;
+      case REUSE_DETECTED:
+        log.warn("user {}: a rotated refresh token was presented again; session {} revoked", userId,
+            result.sessionId());
+        throw new UnauthenticatedException("refresh token was already used; its session has been revoked");
+      default:
+        throw new UnauthenticatedException("refresh token is not known");
+    }
+  }
+
+  /** LogoutAllDevices: ends every session of the access token's user; returns how many. */
+  int logoutAllDevices(String accessToken) {
+    UUID userId = userIdOf(tokens.validateAccessToken(accessToken));
+    CallLog.user(userId);
+    int revoked = DatabaseException.wrap(() -> sessions.revokeAll(userId, clock.instant()));
+    log.info("user {}: logged out of {} session(s)", userId, revoked);
+    return revoked;
+  }
+
+  User getMe(String callerId) {
+    UUID userId = callerUuid(callerId);
+    return DatabaseException.wrap(() -> users.findById(userId))
+        .orElseThrow(() -> new NotFoundException("user not found"));
+  }
+
+  /** UpdateProfile: validates and applies the fields present; with none present it changes nothing. */
+  User updateProfile(String callerId, String displayName, String aboutText, String pictureUrl) {
+    UUID userId = callerUuid(callerId);
+    ProfileUpdate update = new ProfileUpdate(
+        displayName == null ? null : TextInput.singleLine("display_name", displayName, MAX_DISPLAY_NAME),
+        aboutText == null ? null : TextInput.multiLine("about_text", aboutText, MAX_ABOUT_TEXT),
+        pictureUrl == null ? null : TextInput.httpUrl("profile_picture_url", pictureUrl));
+    if (update.isEmpty()) {
+      return getMe(callerId);
+    }
+    return DatabaseException.wrap(() -> users.updateProfile(userId, update, clock.instant()))
+        .orElseThrow(() -> new NotFoundException("user not found"));
+  }
+
+  /** A listed session and whether it is the caller's own. */
+  record DeviceView(DeviceSession session, boolean current) {}
+
+  /** ListDevices: the caller's active sessions, most recently used first. */
+  List<DeviceView> listDevices(String callerId, Optional<String> callerAccessTokenJti) {
+    UUID userId = callerUuid(callerId);
+    Optional<UUID> jti = callerAccessTokenJti.flatMap(AuthService::parseUuid);
+    return DatabaseException.wrap(() -> sessions.listActive(userId)).stream()
+        .map(s -> new DeviceView(s, jti.isPresent() && jti.get().equals(s.accessTokenJti())))
+        .toList();
+  }
+
+  /** RevokeDevice: ends one of the caller's active sessions. */
+  void revokeDevice(String callerId, String rawSessionId) {
+    UUID userId = callerUuid(callerId);
+    if (rawSessionId == null || rawSessionId.isEmpty()) {
+      throw new InvalidArgumentException("id", "is required (a device id from ListDevices)");
+    }
+    UUID sessionId = parseUuid(rawSessionId)
+        .orElseThrow(() -> new InvalidArgumentException("id", "must be a UUID (a device id from ListDevices)"));
+    if (!DatabaseException.wrap(() -> sessions.revokeById(userId, sessionId, clock.instant()))) {
+      throw new NotFoundException("device not found among your active sessions");
+    }
+  }
+
+  /** Takes one use of {@code limit} for {@code key}, or refuses with RESOURCE_EXHAUSTED. */
+  private void consume(RateLimit limit, String key, String message) {
+    Instant now = clock.instant();
+    RateLimitStore.Decision decision = DatabaseException.wrap(() -> limits.tryConsume(limit, limitKey(key), now));
+    if (!decision.allowed()) {
+      long seconds = Math.max(1, (Duration.between(now, decision.resetsAt()).toMillis() + 999) / 1000);
+      throw new ResourceExhaustedException(message + "; try again in " + seconds + " s");
+    }
+  }
+
+  private void refund(RateLimit limit, String key) {
+    DatabaseException.wrap(() -> {
+      limits.refund(limit, limitKey(key), clock.instant());
+      return null;
+    });
+  }
+
+  private static String limitKey(String key) {
+    return key.length() <= MAX_LIMIT_KEY ? key : key.substring(0, MAX_LIMIT_KEY);
+  }
+
+  /** The user of a valid refresh token; UNAUTHENTICATED for anything else (an access token too). */
+  private UUID refreshTokenUser(String refreshToken) {
+    return userIdOf(tokens.validateRefreshToken(refreshToken));
+  }
+
+  private static UUID userIdOf(TokenClaims claims) {
+    return parseUuid(claims.userId())
+        .orElseThrow(() -> new UnauthenticatedException("token subject is not a user id"));
+  }
+
+  private static UUID callerUuid(String callerId) {
+    return parseUuid(callerId).orElseThrow(() -> new UnauthenticatedException("token subject is not a user id"));
+  }
+
+  private static Optional<UUID> parseUuid(String raw) {
+    if (raw == null || raw.length() != 36) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(UUID.fromString(raw));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+}

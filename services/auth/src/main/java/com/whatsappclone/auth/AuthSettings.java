@@ -1,0 +1,105 @@
+package com.whatsappclone.auth;
+
+import com.whatsappclone.common.config.Settings;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The auth service's own settings (besides port, database and JWT), read and checked together.
+ *
+ * @param twilio present unless dev mode is on
+ */
+record AuthSettings(
+    boolean devMode,
+    Optional<TwilioSettings> twilio,
+    RateLimit sendOtpPerPhone,
+    RateLimit sendOtpPerIp,
+    RateLimit failedVerifyPerPhone,
+    int maxSessionsPerUser,
+    TrustedProxies trustedProxies,
+    Duration rateLimitCleanupInterval) {
+
+  static final String DEV_MODE = "AUTH_DEV_MODE";
+  static final String TWILIO_ACCOUNT_SID = "TWILIO_ACCOUNT_SID";
+  static final String TWILIO_AUTH_TOKEN = "TWILIO_AUTH_TOKEN";
+  static final String TWILIO_VERIFY_SERVICE_SID = "TWILIO_VERIFY_SERVICE_SID";
+  static final String TWILIO_API_BASE_URL = "TWILIO_API_BASE_URL";
+  static final String TWILIO_TIMEOUT = "TWILIO_TIMEOUT";
+  static final String MAX_SESSIONS = "AUTH_MAX_SESSIONS_PER_USER";
+  static final String TRUSTED_PROXIES = "AUTH_TRUSTED_PROXIES";
+
+  /** Reads every auth setting; problems are recorded in {@code settings} for its check(). */
+  static AuthSettings from(Settings settings) {
+    boolean devMode = settings.flag(DEV_MODE, false);
+    Optional<TwilioSettings> twilio = devMode ? Optional.empty() : Optional.of(twilio(settings));
+    RateLimit perPhone = limit(settings, "send_otp_phone", "AUTH_SEND_OTP_PHONE", 3, Duration.ofMinutes(10));
+    RateLimit perIp = limit(settings, "send_otp_ip", "AUTH_SEND_OTP_IP", 20, Duration.ofHours(1));
+    RateLimit failedVerify = limit(settings, "verify_otp_failures", "AUTH_VERIFY_OTP_FAILURES", 5,
+        Duration.ofMinutes(10));
+    int maxSessions = settings.integer(MAX_SESSIONS, 10, 1, 1000);
+    TrustedProxies proxies;
+    try {
+      proxies = TrustedProxies.parse(settings.string(TRUSTED_PROXIES, TrustedProxies.DEFAULT));
+    } catch (IllegalArgumentException e) {
+      settings.reportProblem(TRUSTED_PROXIES + ": " + e.getMessage()
+          + " (comma-separated IP addresses or CIDR ranges, or 'none')");
+      proxies = TrustedProxies.parse(TrustedProxies.DEFAULT);
+    }
+    Duration cleanup = positive(settings, "AUTH_RATE_LIMIT_CLEANUP_INTERVAL", Duration.ofMinutes(15));
+    return new AuthSettings(devMode, twilio, perPhone, perIp, failedVerify, maxSessions, proxies, cleanup);
+  }
+
+  private static TwilioSettings twilio(Settings settings) {
+    Optional<String> accountSid = settings.optional(TWILIO_ACCOUNT_SID);
+    Optional<String> authToken = settings.optional(TWILIO_AUTH_TOKEN);
+    Optional<String> serviceSid = settings.optional(TWILIO_VERIFY_SERVICE_SID);
+    List<String> missing = new ArrayList<>();
+    accountSid.ifPresentOrElse(v -> { }, () -> missing.add(TWILIO_ACCOUNT_SID));
+    authToken.ifPresentOrElse(v -> { }, () -> missing.add(TWILIO_AUTH_TOKEN));
+    serviceSid.ifPresentOrElse(v -> { }, () -> missing.add(TWILIO_VERIFY_SERVICE_SID));
+    if (!missing.isEmpty()) {
+      // One problem with one hint: the three come together from the Twilio console.
+      settings.reportProblem(String.join(", ", missing) + (missing.size() == 1 ? " is" : " are")
+          + " not set: SMS codes are sent with Twilio Verify unless " + DEV_MODE + " is on. Set "
+          + TWILIO_ACCOUNT_SID + ", " + TWILIO_AUTH_TOKEN + " and " + TWILIO_VERIFY_SERVICE_SID
+          + " (Twilio console), or set " + DEV_MODE + "=true to run without Twilio (the only accepted code is then "
+          + DevModeOtpVerifier.CODE + ")");
+    }
+    Optional<URI> baseUrl = settings.optional(TWILIO_API_BASE_URL).flatMap(raw -> baseUrl(settings, raw));
+    Duration timeout = positive(settings, TWILIO_TIMEOUT, Duration.ofSeconds(10));
+    return new TwilioSettings(accountSid.orElse(""), authToken.orElse(""), serviceSid.orElse(""), baseUrl, timeout);
+  }
+
+  private static Optional<URI> baseUrl(Settings settings, String raw) {
+    try {
+      URI uri = new URI(raw);
+      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+        return Optional.of(uri);
+      }
+    } catch (URISyntaxException e) {
+      // reported below
+    }
+    settings.reportProblem(TWILIO_API_BASE_URL + " must be an http:// or https:// URL (got '" + raw + "')");
+    return Optional.empty();
+  }
+
+  /** {@code <prefix>_LIMIT} uses per {@code <prefix>_PERIOD}. */
+  private static RateLimit limit(Settings settings, String name, String prefix, int capacity, Duration period) {
+    int limit = settings.integer(prefix + "_LIMIT", capacity, 1, 1_000_000);
+    Duration window = positive(settings, prefix + "_PERIOD", period);
+    return new RateLimit(name, limit, window);
+  }
+
+  private static Duration positive(Settings settings, String name, Duration fallback) {
+    Duration value = settings.duration(name, fallback);
+    if (value.toMillis() < 1) {
+      settings.reportProblem(name + " must be a positive duration such as 30s, 10m or 1h");
+      return fallback;
+    }
+    return value;
+  }
+}

@@ -1,0 +1,244 @@
+package com.whatsappclone.auth;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * user_devices: one row per device session. Only SHA-256 hashes of refresh tokens are stored.
+ *
+ * <p>Every state change is one conditional UPDATE, so concurrent calls on one session cannot both
+ * win: the second one's WHERE is re-checked against the row the first one left (READ COMMITTED).
+ */
+final class DeviceSessionStore {
+
+  /** Why a session ended (user_devices.revoked_reason). */
+  enum RevokeReason {
+    LOGOUT("logout"),
+    LOGOUT_ALL("logout_all"),
+    REVOKED("revoked"),
+    TOKEN_REUSE("token_reuse"),
+    SESSION_LIMIT("session_limit");
+
+    final String value;
+
+    RevokeReason(String value) {
+      this.value = value;
+    }
+  }
+
+  /** What became of a refresh token presented for rotation or revocation. */
+  enum TokenOutcome {
+    /** It was the current token of an active session, and the change was made. */
+    APPLIED,
+    /** It was the current token of a session that is already revoked. */
+    ALREADY_REVOKED,
+    /** It had been rotated away already: the session it belonged to is now revoked. */
+    REUSE_DETECTED,
+    /** No session knows it. */
+    UNKNOWN
+  }
+
+  /** The outcome and, when a session was found, its id. */
+  record TokenResult(TokenOutcome outcome, UUID sessionId) {}
+
+  /** A new session and how many older ones the session limit revoked to make room. */
+  record OpenedSession(UUID sessionId, int revokedForLimit) {}
+
+  private static final String COLUMNS =
+      "id, user_id, device_name, device_type, last_login_at, last_used_at, access_token_jti";
+  /** When a session was last used; rows written before V10 have no last_used_at. */
+  private static final String LAST_USED = "COALESCE(last_used_at, last_login_at, created_at)";
+
+  private final DataSource dataSource;
+
+  DeviceSessionStore(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /**
+   * Records a new session and then revokes the user's least recently used active sessions beyond
+   * {@code maxActive}. The user's row is locked for the transaction (FOR NO KEY UPDATE, which
+   * foreign-key checks elsewhere don't wait for), so concurrent logins of one user cannot both
+   * squeeze in under the limit.
+   */
+  OpenedSession open(UUID sessionId, UUID userId, String deviceName, DeviceType type, String refreshTokenHash,
+      UUID accessTokenJti, int maxActive, Instant now) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM users WHERE id = ? FOR NO KEY UPDATE")) {
+          s.setObject(1, userId);
+          try (ResultSet row = s.executeQuery()) {
+            if (!row.next()) {
+              throw new SQLException("no users row for the session's user");
+            }
+          }
+        }
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO user_devices (id, user_id, refresh_token_hash, "
+            + "device_name, device_type, last_login_at, last_used_at, access_token_jti, created_at) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          s.setObject(1, sessionId);
+          s.setObject(2, userId);
+          s.setString(3, refreshTokenHash);
+          s.setString(4, deviceName);
+          s.setString(5, type.value());
+          Sql.setInstant(s, 6, now);
+          Sql.setInstant(s, 7, now);
+          s.setObject(8, accessTokenJti);
+          Sql.setInstant(s, 9, now);
+          s.executeUpdate();
+        }
+        int revoked;
+        try (PreparedStatement s = c.prepareStatement("UPDATE user_devices SET revoked_at = ?, revoked_reason = ? "
+            + "WHERE id IN (SELECT id FROM user_devices WHERE user_id = ? AND revoked_at IS NULL "
+            + "ORDER BY " + LAST_USED + " DESC, created_at DESC, id DESC OFFSET ?)")) {
+          Sql.setInstant(s, 1, now);
+          s.setString(2, RevokeReason.SESSION_LIMIT.value);
+          s.setObject(3, userId);
+          s.setInt(4, maxActive);
+          revoked = s.executeUpdate();
+        }
+        c.commit();
+        return new OpenedSession(sessionId, revoked);
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Replaces the session's current refresh token hash {@code oldHash} by {@code newHash}, keeping
+   * the old one as the previous hash. When {@code oldHash} is some session's previous hash
+   * instead, that token was rotated already: the session is revoked (reuse detection).
+   */
+  TokenResult rotate(UUID userId, String oldHash, String newHash, UUID accessTokenJti, Instant now)
+      throws SQLException {
+    Optional<UUID> rotated = updateReturningId("UPDATE user_devices SET previous_refresh_token_hash = refresh_token_hash, "
+        + "refresh_token_hash = ?, access_token_jti = ?, last_used_at = ? "
+        + "WHERE user_id = ? AND refresh_token_hash = ? AND revoked_at IS NULL RETURNING id", s -> {
+          s.setString(1, newHash);
+          s.setObject(2, accessTokenJti);
+          Sql.setInstant(s, 3, now);
+          s.setObject(4, userId);
+          s.setString(5, oldHash);
+        });
+    if (rotated.isPresent()) {
+      return new TokenResult(TokenOutcome.APPLIED, rotated.get());
+    }
+    return notCurrent(userId, oldHash, now);
+  }
+
+  /** Revokes the session whose current refresh token hash is {@code hash} (RevokeCurrentDevice). */
+  TokenResult revokeByToken(UUID userId, String hash, Instant now) throws SQLException {
+    Optional<UUID> revoked = updateReturningId("UPDATE user_devices SET revoked_at = ?, revoked_reason = ? "
+        + "WHERE user_id = ? AND refresh_token_hash = ? AND revoked_at IS NULL RETURNING id", s -> {
+          Sql.setInstant(s, 1, now);
+          s.setString(2, RevokeReason.LOGOUT.value);
+          s.setObject(3, userId);
+          s.setString(4, hash);
+        });
+    if (revoked.isPresent()) {
+      return new TokenResult(TokenOutcome.APPLIED, revoked.get());
+    }
+    return notCurrent(userId, hash, now);
+  }
+
+  /** Why {@code hash} is not the current token of an active session; revokes on reuse. */
+  private TokenResult notCurrent(UUID userId, String hash, Instant now) throws SQLException {
+    Optional<UUID> reused = updateReturningId("UPDATE user_devices SET revoked_at = ?, revoked_reason = ? "
+        + "WHERE user_id = ? AND previous_refresh_token_hash = ? AND revoked_at IS NULL RETURNING id", s -> {
+          Sql.setInstant(s, 1, now);
+          s.setString(2, RevokeReason.TOKEN_REUSE.value);
+          s.setObject(3, userId);
+          s.setString(4, hash);
+        });
+    if (reused.isPresent()) {
+      return new TokenResult(TokenOutcome.REUSE_DETECTED, reused.get());
+    }
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement("SELECT id FROM user_devices WHERE user_id = ? "
+            + "AND (refresh_token_hash = ? OR previous_refresh_token_hash = ?) LIMIT 1")) {
+      s.setObject(1, userId);
+      s.setString(2, hash);
+      s.setString(3, hash);
+      try (ResultSet row = s.executeQuery()) {
+        return row.next()
+            ? new TokenResult(TokenOutcome.ALREADY_REVOKED, Sql.uuid(row, "id"))
+            : new TokenResult(TokenOutcome.UNKNOWN, null);
+      }
+    }
+  }
+
+  /** Revokes every active session of the user; returns how many there were. */
+  int revokeAll(UUID userId, Instant now) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement("UPDATE user_devices SET revoked_at = ?, revoked_reason = ? "
+            + "WHERE user_id = ? AND revoked_at IS NULL")) {
+      Sql.setInstant(s, 1, now);
+      s.setString(2, RevokeReason.LOGOUT_ALL.value);
+      s.setObject(3, userId);
+      return s.executeUpdate();
+    }
+  }
+
+  /** Revokes one active session of the user; false when the user has no such active session. */
+  boolean revokeById(UUID userId, UUID sessionId, Instant now) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement("UPDATE user_devices SET revoked_at = ?, revoked_reason = ? "
+            + "WHERE id = ? AND user_id = ? AND revoked_at IS NULL")) {
+      Sql.setInstant(s, 1, now);
+      s.setString(2, RevokeReason.REVOKED.value);
+      s.setObject(3, sessionId);
+      s.setObject(4, userId);
+      return s.executeUpdate() == 1;
+    }
+  }
+
+  /** The user's active sessions, most recently used first. */
+  List<DeviceSession> listActive(UUID userId) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM user_devices "
+            + "WHERE user_id = ? AND revoked_at IS NULL ORDER BY " + LAST_USED + " DESC, created_at DESC, id DESC")) {
+      s.setObject(1, userId);
+      try (ResultSet row = s.executeQuery()) {
+        List<DeviceSession> sessions = new ArrayList<>();
+        while (row.next()) {
+          Instant lastLogin = Sql.instant(row, "last_login_at");
+          Instant lastUsed = Sql.instant(row, "last_used_at");
+          sessions.add(new DeviceSession(
+              Sql.uuid(row, "id"),
+              Sql.uuid(row, "user_id"),
+              row.getString("device_name") == null ? "" : row.getString("device_name"),
+              DeviceType.fromStored(row.getString("device_type")),
+              lastLogin,
+              lastUsed == null ? lastLogin : lastUsed,
+              Sql.uuid(row, "access_token_jti")));
+        }
+        return sessions;
+      }
+    }
+  }
+
+  @FunctionalInterface
+  private interface Binder {
+    void bind(PreparedStatement statement) throws SQLException;
+  }
+
+  private Optional<UUID> updateReturningId(String sql, Binder binder) throws SQLException {
+    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+      binder.bind(s);
+      try (ResultSet row = s.executeQuery()) {
+        return row.next() ? Optional.of(Sql.uuid(row, "id")) : Optional.empty();
+      }
+    }
+  }
+}

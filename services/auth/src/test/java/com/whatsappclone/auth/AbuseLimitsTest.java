@@ -1,0 +1,181 @@
+package com.whatsappclone.auth;
+
+import static com.whatsappclone.auth.GrpcAssertions.assertFailsWith;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.whatsappclone.proto.auth.AuthServiceGrpc.AuthServiceBlockingStub;
+import com.whatsappclone.proto.auth.SendOTPRequest;
+import com.whatsappclone.proto.auth.VerifyOTPRequest;
+import com.whatsappclone.testing.PostgresExtension;
+import com.whatsappclone.testing.WithPostgres;
+import io.grpc.Status;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The SendOTP and VerifyOTP limits with their default sizes, windows moved by the injected clock.
+ * Calls come "through the gateway" ({@code x-forwarded-for} from a loopback peer, trusted by
+ * default), each test from its own client address.
+ */
+@WithPostgres
+class AbuseLimitsTest {
+
+  private static final AtomicInteger NEXT_IP = new AtomicInteger(1);
+
+  private static MutableClock clock;
+  private static AuthTestServer auth;
+
+  @BeforeAll
+  static void start() {
+    clock = MutableClock.startingNow();
+    auth = AuthTestServer.start(clock, Map.of());
+  }
+
+  @AfterAll
+  static void stop() {
+    auth.close();
+  }
+
+  private static String freshIp() {
+    int n = NEXT_IP.getAndIncrement();
+    return "203.0." + (n / 250) + "." + (n % 250 + 1);
+  }
+
+  @Test
+  void sendOtpAllowsThreeCodesPerNumberPerTenMinutes() {
+    String phone = TestPhones.next();
+    AuthServiceBlockingStub client = auth.forwardedFor(freshIp());
+    for (int i = 0; i < 3; i++) {
+      send(client, phone);
+    }
+
+    String message = assertFailsWith(Status.Code.RESOURCE_EXHAUSTED, () -> send(client, phone));
+
+    assertThat(message).startsWith("phone_number").contains("try again in 600 s");
+    send(client, TestPhones.next());
+    clock.advance(Duration.ofMinutes(9));
+    assertFailsWith(Status.Code.RESOURCE_EXHAUSTED, () -> send(client, phone));
+    clock.advance(Duration.ofMinutes(1));
+    send(client, phone);
+  }
+
+  @Test
+  void sendOtpAllowsTwentyCodesPerClientAddressPerHour() {
+    String ip = freshIp();
+    for (int i = 0; i < 20; i++) {
+      send(auth.forwardedFor(ip), TestPhones.next());
+    }
+
+    assertFailsWith(Status.Code.RESOURCE_EXHAUSTED, () -> send(auth.forwardedFor(ip), TestPhones.next()));
+
+    send(auth.forwardedFor(freshIp()), TestPhones.next());
+    clock.advance(Duration.ofHours(1));
+    send(auth.forwardedFor(ip), TestPhones.next());
+  }
+
+  @Test
+  void clientAddressIsTheRightMostUntrustedEntryOfTheForwardedChain() {
+    String ip = freshIp();
+    // The client may put anything on the left; the gateway appends the address it saw.
+    for (int i = 0; i < 20; i++) {
+      send(auth.forwardedFor("198.51.100." + i + ", " + ip + ", 127.0.0.1"), TestPhones.next());
+    }
+
+    assertFailsWith(Status.Code.RESOURCE_EXHAUSTED,
+        () -> send(auth.forwardedFor("198.51.100.99, " + ip), TestPhones.next()));
+    assertFailsWith(Status.Code.RESOURCE_EXHAUSTED, () -> send(auth.forwardedFor(ip), TestPhones.next()));
+  }
+
+  @Test
+  void forwardedForFromAnUntrustedPeerIsIgnored() {
+    // A separate database: here every call counts against the peer's own address, 127.0.0.1.
+    try (AuthTestServer direct = AuthTestServer.startOn(PostgresExtension.newDatabase(), clock,
+        Map.of("AUTH_TRUSTED_PROXIES", "none", "AUTH_SEND_OTP_IP_LIMIT", "2"))) {
+      send(direct.forwardedFor(freshIp()), TestPhones.next());
+      send(direct.forwardedFor(freshIp()), TestPhones.next());
+
+      assertFailsWith(Status.Code.RESOURCE_EXHAUSTED, () -> send(direct.forwardedFor(freshIp()), TestPhones.next()));
+      assertFailsWith(Status.Code.RESOURCE_EXHAUSTED, () -> send(direct.stub(), TestPhones.next()));
+    }
+  }
+
+  @Test
+  void fiveWrongCodesBlockTheNumberEvenForTheRightCodeUntilTheWindowEnds() {
+    String phone = TestPhones.next();
+    for (int i = 0; i < 5; i++) {
+      assertFailsWith(Status.Code.UNAUTHENTICATED, () -> verify(phone, "000000"));
+    }
+
+    String message = assertFailsWith(Status.Code.RESOURCE_EXHAUSTED, () -> verify(phone, DevModeOtpVerifier.CODE));
+
+    assertThat(message).startsWith("otp_code");
+    clock.advance(Duration.ofMinutes(10));
+    assertThat(verify(phone, DevModeOtpVerifier.CODE)).isTrue();
+  }
+
+  @Test
+  void successfulVerificationsDoNotCountAsFailedAttempts() {
+    String phone = TestPhones.next();
+    for (int i = 0; i < 4; i++) {
+      assertFailsWith(Status.Code.UNAUTHENTICATED, () -> verify(phone, "000000"));
+    }
+    for (int i = 0; i < 3; i++) {
+      assertThat(verify(phone, DevModeOtpVerifier.CODE)).isTrue();
+    }
+
+    assertFailsWith(Status.Code.UNAUTHENTICATED, () -> verify(phone, "000000"));
+    assertFailsWith(Status.Code.RESOURCE_EXHAUSTED, () -> verify(phone, DevModeOtpVerifier.CODE));
+  }
+
+  @Test
+  void limitsAreSharedByInstancesAndOutliveAnInstance() {
+    String phone = TestPhones.next();
+    String ip = freshIp();
+    send(auth.forwardedFor(ip), phone);
+    send(auth.forwardedFor(ip), phone);
+
+    // A second instance on the same database: another replica, or this one after a restart.
+    AuthTestServer other = AuthTestServer.startOn(auth.db, clock, Map.of());
+    try {
+      send(other.forwardedFor(ip), phone);
+      assertFailsWith(Status.Code.RESOURCE_EXHAUSTED, () -> send(other.forwardedFor(ip), phone));
+    } finally {
+      other.close();
+    }
+    assertFailsWith(Status.Code.RESOURCE_EXHAUSTED, () -> send(auth.forwardedFor(ip), phone));
+  }
+
+  @Test
+  void limitSizesAndWindowsAreSettings() {
+    try (AuthTestServer strict = AuthTestServer.startOn(auth.db, clock, Map.of(
+        "AUTH_SEND_OTP_PHONE_LIMIT", "1", "AUTH_SEND_OTP_PHONE_PERIOD", "30s",
+        "AUTH_VERIFY_OTP_FAILURES_LIMIT", "1", "AUTH_VERIFY_OTP_FAILURES_PERIOD", "1m"))) {
+      String phone = TestPhones.next();
+      AuthServiceBlockingStub client = strict.forwardedFor(freshIp());
+      send(client, phone);
+      assertFailsWith(Status.Code.RESOURCE_EXHAUSTED, () -> send(client, phone));
+      assertFailsWith(Status.Code.UNAUTHENTICATED, () -> client.verifyOTP(VerifyOTPRequest.newBuilder()
+          .setPhoneNumber(phone).setOtpCode("000000").build()));
+      assertFailsWith(Status.Code.RESOURCE_EXHAUSTED, () -> client.verifyOTP(VerifyOTPRequest.newBuilder()
+          .setPhoneNumber(phone).setOtpCode(DevModeOtpVerifier.CODE).build()));
+
+      clock.advance(Duration.ofMinutes(1));
+      send(client, phone);
+      assertThat(client.verifyOTP(VerifyOTPRequest.newBuilder().setPhoneNumber(phone)
+          .setOtpCode(DevModeOtpVerifier.CODE).build()).getAccessToken()).isNotEmpty();
+    }
+  }
+
+  private static void send(AuthServiceBlockingStub client, String phone) {
+    client.sendOTP(SendOTPRequest.newBuilder().setPhoneNumber(phone).build());
+  }
+
+  private static boolean verify(String phone, String code) {
+    return !auth.stub().verifyOTP(VerifyOTPRequest.newBuilder().setPhoneNumber(phone).setOtpCode(code).build())
+        .getAccessToken().isEmpty();
+  }
+}
