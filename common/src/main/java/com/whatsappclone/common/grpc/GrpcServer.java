@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * mapping, {@code grpc.health.v1}, server reflection (v1 and v1alpha, for Postman and grpcurl) and a
  * graceful shutdown that drains in-flight calls and then closes the service's resources.
  */
-public final class GrpcServer {
+public final class GrpcServer implements RunningServer {
 
   private static final Logger log = LoggerFactory.getLogger(GrpcServer.class);
 
@@ -52,7 +52,7 @@ public final class GrpcServer {
     return new Builder(name, port);
   }
 
-  /** The bound port (useful when built with port 0). */
+  @Override
   public int port() {
     return server.getPort();
   }
@@ -67,12 +67,13 @@ public final class GrpcServer {
     return serviceNames;
   }
 
-  /** Stops on SIGTERM / Ctrl-C. */
+  @Override
   public GrpcServer stopOnShutdownSignal() {
     Runtime.getRuntime().addShutdownHook(new Thread(this::stop, name + "-shutdown"));
     return this;
   }
 
+  @Override
   public void awaitTermination() throws InterruptedException {
     server.awaitTermination();
   }
@@ -81,6 +82,7 @@ public final class GrpcServer {
    * Stops accepting calls, lets in-flight calls finish for up to the drain timeout, cancels what is
    * left, then closes the registered resources (pools, producers) in reverse order.
    */
+  @Override
   public void stop() {
     if (!stopped.compareAndSet(false, true)) {
       return;

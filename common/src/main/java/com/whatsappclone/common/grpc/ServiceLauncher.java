@@ -18,7 +18,7 @@ public final class ServiceLauncher {
   /** Builds and starts the service from settings; must call {@link Settings#check()} before side effects. */
   @FunctionalInterface
   public interface Starter {
-    GrpcServer start(Settings settings) throws Exception;
+    RunningServer start(Settings settings) throws Exception;
   }
 
   private ServiceLauncher() {}
@@ -27,7 +27,7 @@ public final class ServiceLauncher {
     Settings settings = Settings.load();
     log.info("{} starting (env files read: {})", serviceName, settings.filesRead().isEmpty()
         ? "none" : settings.filesRead().stream().map(p -> p.getFileName().toString()).collect(Collectors.joining(", ")));
-    GrpcServer server;
+    RunningServer server;
     try {
       server = starter.start(settings);
     } catch (SettingsException e) {

@@ -1,0 +1,19 @@
+package com.whatsappclone.common.grpc;
+
+/**
+ * A started service as its launchers see it: where it listens and how to stop it. Implemented by
+ * {@link GrpcServer} and by servers that need their own bootstrap (the gateway's proxying server).
+ */
+public interface RunningServer {
+
+  /** The bound gRPC port (useful when started with port 0). */
+  int port();
+
+  /** Drains in-flight calls, then closes the service's resources. Safe to call twice. */
+  void stop();
+
+  void awaitTermination() throws InterruptedException;
+
+  /** Stops on SIGTERM / Ctrl-C. */
+  RunningServer stopOnShutdownSignal();
+}

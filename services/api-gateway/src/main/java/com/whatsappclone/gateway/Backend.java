@@ -1,0 +1,91 @@
+package com.whatsappclone.gateway;
+
+import io.grpc.ConnectivityState;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A backend and the one channel every call to it reuses.
+ *
+ * <p>The channel keeps its connection alive with pings (a NAT or load balancer would otherwise drop
+ * an idle connection silently and the next call would hang until TCP noticed) and never goes idle,
+ * so the first call after a quiet hour does not pay for a new connection. Calls never wait for
+ * the backend to become ready: while it is down they fail at once with {@code UNAVAILABLE}.
+ */
+final class Backend implements AutoCloseable {
+
+  /** grpc-java disables idle mode for idle timeouts of 30 days or more. */
+  private static final long NEVER_IDLE_DAYS = 31;
+  private static final long RECONNECT_NUDGE_SPACING_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private final BackendConfig config;
+  private final ManagedChannel channel;
+  private final AtomicLong lastNudgeNanos = new AtomicLong(System.nanoTime() - RECONNECT_NUDGE_SPACING_NANOS);
+
+  Backend(BackendConfig config, Duration connectTimeout) {
+    this.config = config;
+    this.channel = NettyChannelBuilder.forTarget(config.address())
+        .usePlaintext()
+        .keepAliveTime(30, TimeUnit.SECONDS)
+        .keepAliveTimeout(10, TimeUnit.SECONDS)
+        .keepAliveWithoutCalls(true)
+        .idleTimeout(NEVER_IDLE_DAYS, TimeUnit.DAYS)
+        // A host that silently drops packets must not hold calls for the OS default (minutes).
+        .withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
+        .userAgent("whatsapp-api-gateway")
+        .build();
+  }
+
+  BackendConfig config() {
+    return config;
+  }
+
+  String name() {
+    return config.name();
+  }
+
+  ManagedChannel channel() {
+    return channel;
+  }
+
+  /**
+   * Called before each call and each health check. While a backend is down, its channel retries
+   * with exponential backoff (up to two minutes); a call arriving during the backoff would fail
+   * although the backend may be back already. So whoever finds the channel failing cuts the backoff
+   * short, at most once a second, which keeps recovery quick without hammering a backend that is
+   * really down.
+   */
+  void reconnectIfFailing() {
+    if (channel.getState(false) != ConnectivityState.TRANSIENT_FAILURE) {
+      return;
+    }
+    long now = System.nanoTime();
+    long last = lastNudgeNanos.get();
+    if (now - last >= RECONNECT_NUDGE_SPACING_NANOS && lastNudgeNanos.compareAndSet(last, now)) {
+      channel.resetConnectBackoff();
+    }
+  }
+
+  /** Lets calls still on the channel finish briefly (the server drained before this runs). */
+  @Override
+  public void close() {
+    channel.shutdown();
+    try {
+      if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
+        channel.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      channel.shutdownNow();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return config.toString();
+  }
+}

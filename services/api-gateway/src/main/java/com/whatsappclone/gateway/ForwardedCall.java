@@ -1,0 +1,145 @@
+package com.whatsappclone.gateway;
+
+import io.grpc.ClientCall;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.Status;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client call joined to one backend call, messages pumped both ways with flow control.
+ *
+ * <p>Backpressure: the gateway asks for one message at a time per direction, and asks the sending
+ * side for the next one only once the receiving side is ready to take more, so a slow reader slows
+ * down the writer at the other end (through the HTTP/2 windows) instead of filling the gateway's
+ * memory.
+ *
+ * <p>Threads: callbacks of the client-facing call ({@link #clientListener}) and of the backend call
+ * ({@link #backendListener}) run on different threads, each serialized by grpc-java. The server
+ * call is used only from backend callbacks and the backend call only from client callbacks (and
+ * the handler that started it); the one cross call is {@code request}, which grpc-java allows
+ * from any thread.
+ */
+final class ForwardedCall {
+
+  private static final Logger log = LoggerFactory.getLogger(ForwardedCall.class);
+
+  private final ServerCall<byte[], byte[]> serverCall;
+  private final ClientCall<byte[], byte[]> backendCall;
+  private final String serviceName;
+  /** Unary and server-streaming calls carry one client message; their backend call may never report ready. */
+  private final boolean clientSendsOneMessage;
+  private final Object lock = new Object();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  /** A client message was forwarded while the backend was not ready: ask for the next one on its onReady. */
+  private boolean requestFromClientWhenBackendReady;
+  /** A backend message was forwarded while the client was not ready: ask for the next one on its onReady. */
+  private boolean requestFromBackendWhenClientReady;
+
+  ForwardedCall(ServerCall<byte[], byte[]> serverCall, ClientCall<byte[], byte[]> backendCall, String serviceName) {
+    this.serverCall = serverCall;
+    this.backendCall = backendCall;
+    this.serviceName = serviceName;
+    this.clientSendsOneMessage = serverCall.getMethodDescriptor().getType().clientSendsOneMessage();
+  }
+
+  ServerCall.Listener<byte[]> clientListener() {
+    return new ServerCall.Listener<>() {
+      @Override
+      public void onMessage(byte[] message) {
+        backendCall.sendMessage(message);
+        synchronized (lock) {
+          if (clientSendsOneMessage || backendCall.isReady()) {
+            // For one-message calls this only lets the half-close (or a stray second message,
+            // which the backend rejects) through.
+            serverCall.request(1);
+          } else {
+            requestFromClientWhenBackendReady = true;
+          }
+        }
+      }
+
+      @Override
+      public void onHalfClose() {
+        backendCall.halfClose();
+      }
+
+      @Override
+      public void onCancel() {
+        // The client cancelled, its deadline passed or it went away: the backend stops working too.
+        backendCall.cancel("the client cancelled the call", null);
+      }
+
+      @Override
+      public void onReady() {
+        synchronized (lock) {
+          if (requestFromBackendWhenClientReady) {
+            requestFromBackendWhenClientReady = false;
+            backendCall.request(1);
+          }
+        }
+      }
+    };
+  }
+
+  ClientCall.Listener<byte[]> backendListener() {
+    return new ClientCall.Listener<>() {
+      @Override
+      public void onHeaders(Metadata headers) {
+        serverCall.sendHeaders(ForwardedMetadata.responseHeaders(headers));
+      }
+
+      @Override
+      public void onMessage(byte[] message) {
+        serverCall.sendMessage(message);
+        synchronized (lock) {
+          if (serverCall.isReady()) {
+            backendCall.request(1);
+          } else {
+            requestFromBackendWhenClientReady = true;
+          }
+        }
+      }
+
+      @Override
+      public void onClose(Status status, Metadata trailers) {
+        if (closed.compareAndSet(false, true)) {
+          serverCall.close(clientFacing(status), ForwardedMetadata.trailers(trailers));
+        }
+      }
+
+      @Override
+      public void onReady() {
+        synchronized (lock) {
+          if (requestFromClientWhenBackendReady) {
+            requestFromClientWhenBackendReady = false;
+            serverCall.request(1);
+          }
+        }
+      }
+    };
+  }
+
+  /**
+   * A status the backend sent passes unchanged. One made up by the gateway's own channel (it
+   * carries a cause: connection refused, reset...) would describe the gateway's internals, such as
+   * the backend's address, so the client gets a plain text instead and the log the details.
+   */
+  private Status clientFacing(Status status) {
+    if (status.isOk() || status.getCause() == null) {
+      return status;
+    }
+    if (status.getCode() == Status.Code.UNAVAILABLE) {
+      log.debug("{} unavailable: {}", serviceName, status, status.getCause());
+      return Status.UNAVAILABLE.withDescription(serviceName + " is unavailable, try again later");
+    }
+    if (status.getCode() == Status.Code.CANCELLED || status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+      return Status.fromCode(status.getCode()).withDescription(status.getDescription());
+    }
+    log.warn("call to {} failed in the gateway: {}", serviceName, status, status.getCause());
+    return Status.fromCode(status.getCode())
+        .withDescription("the gateway could not complete the call to " + serviceName);
+  }
+}

@@ -1,0 +1,85 @@
+package com.whatsappclone.gateway;
+
+import io.grpc.Metadata;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Which metadata crosses the gateway. Application metadata ({@code authorization},
+ * {@code x-request-id}, custom and {@code -bin} keys) passes both ways untouched. What belongs to
+ * one HTTP/2 hop or to the gRPC framing does not: the transport of each hop writes its own
+ * ({@code grpc-timeout} comes from the propagated deadline, {@code grpc-status} from the status).
+ * The one reserved key that carries application data, {@code grpc-status-details-bin} (rich error
+ * details), is passed on in trailers.
+ */
+final class ForwardedMetadata {
+
+  static final Metadata.Key<String> X_REQUEST_ID = Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
+
+  private static final String STATUS_DETAILS = "grpc-status-details-bin";
+  private static final Set<String> HOP_BY_HOP = Set.of(
+      "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "host",
+      "content-type", "content-length", "user-agent");
+
+  private ForwardedMetadata() {}
+
+  /**
+   * The headers for the backend: the client's application metadata, {@code x-forwarded-for} as
+   * decided by {@link ClientAddressInterceptor}, and an {@code x-request-id} (the client's, or a new
+   * one) so that a call can be followed through the logs of every service.
+   */
+  static Metadata request(Metadata incoming, String forwardedFor) {
+    Metadata out = copy(incoming, false);
+    out.discardAll(ClientAddressInterceptor.X_FORWARDED_FOR);
+    if (forwardedFor != null) {
+      out.put(ClientAddressInterceptor.X_FORWARDED_FOR, forwardedFor);
+    }
+    if (!out.containsKey(X_REQUEST_ID)) {
+      out.put(X_REQUEST_ID, UUID.randomUUID().toString());
+    }
+    return out;
+  }
+
+  /** Response headers for the client. */
+  static Metadata responseHeaders(Metadata fromBackend) {
+    return copy(fromBackend, false);
+  }
+
+  /** Trailers for the client (the status itself travels separately). */
+  static Metadata trailers(Metadata fromBackend) {
+    return copy(fromBackend, true);
+  }
+
+  private static Metadata copy(Metadata source, boolean keepStatusDetails) {
+    Metadata out = new Metadata();
+    for (String name : source.keys()) {
+      if (!forwards(name, keepStatusDetails)) {
+        continue;
+      }
+      if (name.endsWith(Metadata.BINARY_HEADER_SUFFIX)) {
+        Metadata.Key<byte[]> key = Metadata.Key.of(name, Metadata.BINARY_BYTE_MARSHALLER);
+        for (byte[] value : source.getAll(key)) {
+          out.put(key, value);
+        }
+      } else {
+        Metadata.Key<String> key = Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER);
+        for (String value : source.getAll(key)) {
+          out.put(key, value);
+        }
+      }
+    }
+    return out;
+  }
+
+  static boolean forwards(String name, boolean keepStatusDetails) {
+    String key = name.toLowerCase(Locale.ROOT);
+    if (key.startsWith(":") || HOP_BY_HOP.contains(key)) {
+      return false;
+    }
+    if (key.startsWith("grpc-")) {
+      return keepStatusDetails && key.equals(STATUS_DETAILS);
+    }
+    return true;
+  }
+}

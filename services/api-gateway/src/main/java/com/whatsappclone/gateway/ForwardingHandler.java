@@ -1,0 +1,43 @@
+package com.whatsappclone.gateway;
+
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+
+/**
+ * Forwards any call, whatever its method and streaming shape, to one backend under the same full
+ * method name. The client's deadline becomes the backend call's deadline (grpc-java sends the time
+ * that is left, so the backend sees the same moment the client gives up).
+ */
+final class ForwardingHandler implements ServerCallHandler<byte[], byte[]> {
+
+  private final Backend backend;
+  private final String serviceName;
+
+  ForwardingHandler(Backend backend, String serviceName) {
+    this.backend = backend;
+    this.serviceName = serviceName;
+  }
+
+  @Override
+  public ServerCall.Listener<byte[]> startCall(ServerCall<byte[], byte[]> serverCall, Metadata headers) {
+    CallOptions options = CallOptions.DEFAULT;
+    Deadline deadline = Context.current().getDeadline();
+    if (deadline != null) {
+      options = options.withDeadline(deadline);
+    }
+    backend.reconnectIfFailing();
+    ClientCall<byte[], byte[]> backendCall = backend.channel().newCall(serverCall.getMethodDescriptor(), options);
+    ForwardedCall forwarded = new ForwardedCall(serverCall, backendCall, serviceName);
+    backendCall.start(forwarded.backendListener(),
+        ForwardedMetadata.request(headers, ClientAddressInterceptor.FORWARDED_FOR.get()));
+    // One message in flight each way; ForwardedCall asks for more as the other side drains.
+    backendCall.request(1);
+    serverCall.request(1);
+    return forwarded.clientListener();
+  }
+}

@@ -1,0 +1,47 @@
+package com.whatsappclone.gateway;
+
+import com.whatsappclone.common.auth.AuthContext;
+import io.github.bucket4j.ConsumptionProbe;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Limits how many calls a client may start: per user for authenticated calls (runs after the
+ * {@code AuthInterceptor}, which put the user there), per client IP for the rest (sign-in and token
+ * calls). A call over the limit is closed with {@code RESOURCE_EXHAUSTED} before it reaches a
+ * backend. A stream counts as one call, however many messages it carries; the realtime service
+ * judges what happens inside a stream.
+ */
+final class RateLimitInterceptor implements ServerInterceptor {
+
+  private final KeyedBuckets perUser;
+  private final KeyedBuckets perIp;
+
+  RateLimitInterceptor(LimitSettings limits, Clock clock) {
+    ClockTimeMeter time = new ClockTimeMeter(clock);
+    this.perUser = new KeyedBuckets(limits.userRatePerSecond(), limits.userBurst(), time);
+    this.perIp = new KeyedBuckets(limits.ipRatePerSecond(), limits.ipBurst(), time);
+  }
+
+  @Override
+  public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+      ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+    String user = AuthContext.userId().orElse(null);
+    ConsumptionProbe probe = user != null
+        ? perUser.tryConsume(user)
+        : perIp.tryConsume(String.valueOf(ClientAddressInterceptor.CLIENT_IP.get()));
+    if (probe.isConsumed()) {
+      return next.startCall(call, headers);
+    }
+    long retryMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(probe.getNanosToWaitForRefill()));
+    String who = user != null ? "this user" : "this address";
+    call.close(Status.RESOURCE_EXHAUSTED.withDescription(
+        "too many requests from " + who + "; retry in " + retryMillis + " ms"), new Metadata());
+    return new ServerCall.Listener<>() {};
+  }
+}
