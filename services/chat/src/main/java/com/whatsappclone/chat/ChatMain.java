@@ -1,29 +1,14 @@
 package com.whatsappclone.chat;
 
-import com.whatsappclone.common.auth.AuthInterceptor;
-import com.whatsappclone.common.config.JwtSettings;
-import com.whatsappclone.common.config.ServicePorts;
-import com.whatsappclone.common.grpc.GrpcServer;
 import com.whatsappclone.common.grpc.ServiceLauncher;
 import java.time.Clock;
-import java.time.Duration;
 
-/** Starts the chat service: its gRPC server with health, reflection and token checks. */
+/** Starts the chat service. */
 public final class ChatMain {
 
   private ChatMain() {}
 
   public static void main(String[] args) {
-    ServiceLauncher.run("chat", settings -> {
-      int port = settings.port(ServicePorts.CHAT_SERVICE_GRPC_PORT, ServicePorts.DEFAULT_CHAT_SERVICE_GRPC_PORT);
-      JwtSettings jwt = JwtSettings.from(settings);
-      Duration drainTimeout = settings.duration("GRPC_DRAIN_TIMEOUT", Duration.ofSeconds(20));
-      settings.check();
-
-      return GrpcServer.builder("chat", port)
-          .intercept(new AuthInterceptor(jwt.tokenManager(Clock.systemUTC())))
-          .drainTimeout(drainTimeout)
-          .start();
-    });
+    ServiceLauncher.run("chat", settings -> ChatApplication.start(settings, Clock.systemUTC()));
   }
 }

@@ -1,0 +1,222 @@
+package com.whatsappclone.chat;
+
+import com.github.f4b6a3.uuid.UuidCreator;
+import com.whatsappclone.common.error.DomainException;
+import com.whatsappclone.common.error.FailedPreconditionException;
+import com.whatsappclone.common.error.InvalidArgumentException;
+import com.whatsappclone.common.error.NotFoundException;
+import com.whatsappclone.common.error.PermissionDeniedException;
+import com.whatsappclone.common.error.UnavailableException;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Conversations and group membership: who may create, see, join and leave what. */
+final class ConversationService {
+
+  private static final Logger log = LoggerFactory.getLogger(ConversationService.class);
+
+  static final int MAX_GROUP_NAME_CHARS = 100;
+  static final int MIN_GROUP_MEMBERS = 2;
+  static final int MAX_GROUP_MEMBERS = 256;
+
+  private final ConversationStore conversations;
+  private final MessageEvents events;
+  private final Clock clock;
+
+  ConversationService(ConversationStore conversations, MessageEvents events, Clock clock) {
+    this.conversations = conversations;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  /**
+   * Creates a conversation; the caller is always one of its participants. A one-to-one
+   * conversation that exists already is returned as it is.
+   */
+  Conversation create(UUID caller, List<String> participantIds, boolean isGroup, String groupName)
+      throws SQLException {
+    Set<UUID> members = new LinkedHashSet<>();
+    members.add(caller);
+    for (int i = 0; i < participantIds.size(); i++) {
+      members.add(Ids.parse("participant_ids[" + i + "]", participantIds.get(i)));
+    }
+    String name = null;
+    if (isGroup) {
+      name = groupName(groupName);
+      if (members.size() < MIN_GROUP_MEMBERS || members.size() > MAX_GROUP_MEMBERS) {
+        throw new InvalidArgumentException("participant_ids", "a group has " + MIN_GROUP_MEMBERS
+            + " to " + MAX_GROUP_MEMBERS + " distinct members, the caller included (got "
+            + members.size() + ")");
+      }
+    } else if (members.size() != 2) {
+      throw new InvalidArgumentException("participant_ids", "a one-to-one conversation has exactly"
+          + " 2 distinct participants, the caller included (got " + members.size() + ")");
+    }
+    requireUsersExist("participant_ids", members);
+
+    Instant now = now();
+    UUID id = UuidCreator.getTimeOrderedEpoch();
+    if (!isGroup) {
+      List<UUID> pair = new ArrayList<>(members);
+      return conversations.findOrCreateDirect(id, pair.get(0), pair.get(1), now);
+    }
+    List<UUID> others = new ArrayList<>(members);
+    others.remove(caller);
+    return conversations.createGroup(id, caller, others, name, now);
+  }
+
+  List<Conversation> listFor(UUID caller) throws SQLException {
+    return conversations.listForUser(caller);
+  }
+
+  /** Group admins add users; users already in the group are left as they are. */
+  Conversation addParticipants(UUID caller, String conversationId, List<String> userIds,
+      Duration budget) throws SQLException {
+    UUID id = Ids.parse("conversation_id", conversationId);
+    if (userIds.isEmpty()) {
+      throw new InvalidArgumentException("user_ids", "name at least one user");
+    }
+    Set<UUID> wanted = new LinkedHashSet<>();
+    for (int i = 0; i < userIds.size(); i++) {
+      wanted.add(Ids.parse("user_ids[" + i + "]", userIds.get(i)));
+    }
+    Instant now = now();
+    List<UUID> added = new ArrayList<>();
+    Conversation result = conversations.withLocked(id, locked -> {
+      Conversation conversation = locked.conversation();
+      Member me = requireMember(conversation, caller);
+      if (!conversation.isGroup()) {
+        throw new FailedPreconditionException("a one-to-one conversation cannot gain members");
+      }
+      if (!me.isAdmin()) {
+        throw new PermissionDeniedException("only group admins can add participants");
+      }
+      Set<UUID> missing = locked.missingUsers(wanted);
+      if (!missing.isEmpty()) {
+        throw new NotFoundException("user_ids: no user with id " + missing.iterator().next());
+      }
+      wanted.stream().filter(u -> !conversation.participantIds().contains(u)).forEach(added::add);
+      if (conversation.members().size() + added.size() > MAX_GROUP_MEMBERS) {
+        throw new InvalidArgumentException("user_ids", "a group has at most " + MAX_GROUP_MEMBERS
+            + " members (it has " + conversation.members().size() + ", adding " + added.size() + ")");
+      }
+      locked.addMembers(added, Role.MEMBER, now);
+      return locked.reload();
+    }).orElseThrow(ConversationService::notFound);
+    if (!added.isEmpty()) {
+      announce(result, added, List.of(), now, budget);
+    }
+    return result;
+  }
+
+  /** Group admins remove a participant; removing oneself is leaving. */
+  Conversation removeParticipant(UUID caller, String conversationId, String userId, Duration budget)
+      throws SQLException {
+    UUID id = Ids.parse("conversation_id", conversationId);
+    UUID target = Ids.parse("user_id", userId);
+    Instant now = now();
+    Conversation result = conversations.withLocked(id, locked -> {
+      Conversation conversation = locked.conversation();
+      Member me = requireMember(conversation, caller);
+      if (!conversation.isGroup()) {
+        throw new FailedPreconditionException("no one can be removed from a one-to-one conversation");
+      }
+      if (!target.equals(caller) && !me.isAdmin()) {
+        throw new PermissionDeniedException("only group admins can remove participants");
+      }
+      if (!conversation.participantIds().contains(target)) {
+        throw new NotFoundException("user_id: not a participant of this conversation");
+      }
+      return removeKeepingAnAdmin(locked, target);
+    }).orElseThrow(ConversationService::notFound);
+    announce(result, List.of(), List.of(target), now, budget);
+    return result;
+  }
+
+  /** Any member leaves a group. */
+  void leave(UUID caller, String conversationId, Duration budget) throws SQLException {
+    UUID id = Ids.parse("conversation_id", conversationId);
+    Instant now = now();
+    Conversation result = conversations.withLocked(id, locked -> {
+      Conversation conversation = locked.conversation();
+      requireMember(conversation, caller);
+      if (!conversation.isGroup()) {
+        throw new FailedPreconditionException("a one-to-one conversation cannot be left");
+      }
+      return removeKeepingAnAdmin(locked, caller);
+    }).orElseThrow(ConversationService::notFound);
+    announce(result, List.of(), List.of(caller), now, budget);
+  }
+
+  /** A group never stays without an admin while it has members: the longest-standing one becomes admin. */
+  private static Conversation removeKeepingAnAdmin(ConversationStore.LockedConversation locked,
+      UUID userId) throws SQLException {
+    locked.removeMember(userId);
+    Conversation after = locked.reload();
+    if (after.adminIds().isEmpty() && !after.members().isEmpty()) {
+      locked.setRole(after.members().get(0).userId(), Role.ADMIN);
+      after = locked.reload();
+    }
+    return after;
+  }
+
+  /**
+   * The membership change is committed; realtime's caches learn it from this event. If Kafka is
+   * down the change still stands (the client sees success, not an error for a committed change)
+   * and realtime's caches catch up when their entries expire.
+   */
+  private void announce(Conversation conversation, List<UUID> added, List<UUID> removed,
+      Instant now, Duration budget) {
+    try {
+      events.membershipChanged(conversation, added, removed, now, budget);
+    } catch (UnavailableException e) {
+      log.warn("membership change of conversation {} committed but not announced: {}",
+          conversation.id(), e.getMessage());
+    }
+  }
+
+  static Member requireMember(Conversation conversation, UUID userId) {
+    return conversation.members().stream().filter(m -> m.userId().equals(userId)).findFirst()
+        .orElseThrow(() -> new PermissionDeniedException("not a participant of this conversation"));
+  }
+
+  static DomainException notFound() {
+    return new NotFoundException("conversation_id: no such conversation");
+  }
+
+  private void requireUsersExist(String field, Set<UUID> userIds) throws SQLException {
+    Set<UUID> missing = conversations.missingUsers(userIds);
+    if (!missing.isEmpty()) {
+      throw new NotFoundException(field + ": no user with id " + missing.iterator().next());
+    }
+  }
+
+  private static String groupName(String raw) {
+    String name = raw == null ? "" : raw.strip();
+    if (name.isEmpty()) {
+      throw new InvalidArgumentException("group_name", "is required for a group");
+    }
+    if (name.codePointCount(0, name.length()) > MAX_GROUP_NAME_CHARS) {
+      throw new InvalidArgumentException("group_name", "must be at most " + MAX_GROUP_NAME_CHARS
+          + " characters");
+    }
+    if (name.indexOf('\0') >= 0) {
+      throw new InvalidArgumentException("group_name", "must not contain the NUL character");
+    }
+    return name;
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+}

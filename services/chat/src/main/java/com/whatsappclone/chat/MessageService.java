@@ -1,0 +1,203 @@
+package com.whatsappclone.chat;
+
+import com.github.f4b6a3.uuid.UuidCreator;
+import com.whatsappclone.common.error.AlreadyExistsException;
+import com.whatsappclone.common.error.InvalidArgumentException;
+import com.whatsappclone.common.error.NotFoundException;
+import com.whatsappclone.common.error.UnavailableException;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Sending and listing messages. Sending validates, gives the message its id and time, and hands
+ * it to Kafka; the message worker stores it. Listing reads what is stored.
+ */
+final class MessageService {
+
+  static final int MAX_CONTENT_BYTES = 65_536;
+  static final int MAX_MEDIA_URL_CHARS = 2_048;
+  static final int MAX_CLIENT_MESSAGE_ID_CHARS = 64;
+  static final Set<String> MEDIA_TYPES = Set.of("image", "video", "audio", "document");
+  static final int DEFAULT_PAGE = 50;
+  static final int MAX_PAGE = 200;
+
+  /** What a client asks to send. Empty strings mean "not given", as in proto3. */
+  record Draft(String conversationId, String content, String mediaUrl, String mediaType,
+      String clientMessageId) {}
+
+  private final ConversationStore conversations;
+  private final MessageStore messages;
+  private final PendingMessageStore pending;
+  private final MessageEvents events;
+  private final Clock clock;
+
+  MessageService(ConversationStore conversations, MessageStore messages, PendingMessageStore pending,
+      MessageEvents events, Clock clock) {
+    this.conversations = conversations;
+    this.messages = messages;
+    this.pending = pending;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  /**
+   * Accepts a message and answers once Kafka has it (seq 0: not stored yet). With a
+   * client_message_id, a resend returns the first send's message (same id and created_at, its
+   * seq once stored) and is stored and delivered once.
+   *
+   * @param budget time left before the caller's deadline, or null when it set none
+   */
+  Message send(UUID caller, Draft draft, Duration budget) throws SQLException {
+    UUID conversationId = Ids.parse("conversation_id", draft.conversationId());
+    String mediaUrl = emptyToNull(draft.mediaUrl());
+    String mediaType = emptyToNull(draft.mediaType());
+    String clientMessageId = emptyToNull(draft.clientMessageId());
+    validate(draft.content(), mediaUrl, mediaType, clientMessageId);
+
+    Conversation conversation = conversations.find(conversationId)
+        .orElseThrow(ConversationService::notFound);
+    ConversationService.requireMember(conversation, caller);
+    List<UUID> recipients = conversation.participantIds().stream()
+        .filter(id -> !id.equals(caller)).toList();
+
+    Message message = new Message(UuidCreator.getTimeOrderedEpoch(), conversationId, caller,
+        draft.content(), mediaUrl, mediaType, clientMessageId, now(), 0);
+    if (clientMessageId == null) {
+      events.submit(message, recipients, budget);
+      return message;
+    }
+    return sendOnce(message, recipients, budget);
+  }
+
+  /**
+   * The idempotent path. The reservation row is the arbiter across chat instances; the worker
+   * deletes it in the transaction that stores the message, so at every moment the message is
+   * found either stored or reserved.
+   */
+  private Message sendOnce(Message fresh, List<UUID> recipients, Duration budget) throws SQLException {
+    UUID conversationId = fresh.conversationId();
+    String clientMessageId = fresh.clientMessageId();
+    // Two rounds are enough: a reservation can vanish only because its message got stored.
+    for (int round = 0; round < 2; round++) {
+      Optional<Message> stored = messages.findByClientId(conversationId, clientMessageId);
+      if (stored.isPresent()) {
+        return sameSender(stored.get(), fresh.senderId());
+      }
+      if (pending.reserve(fresh)) {
+        // Stored by the worker between the lookup above and the reservation?
+        Optional<Message> storedMeanwhile = messages.findByClientId(conversationId, clientMessageId);
+        if (storedMeanwhile.isPresent()) {
+          pending.delete(fresh);
+          return sameSender(storedMeanwhile.get(), fresh.senderId());
+        }
+        return publish(fresh, recipients, budget);
+      }
+      Optional<PendingMessageStore.Pending> reserved = pending.find(conversationId, clientMessageId);
+      if (reserved.isPresent()) {
+        Message earlier = sameSender(reserved.get().message(), fresh.senderId());
+        // Not acknowledged yet (the first send failed, or is still in flight): send it again;
+        // the worker stores it once whatever happens.
+        return reserved.get().published() ? earlier : publish(earlier, recipients, budget);
+      }
+    }
+    throw new UnavailableException("the message is being stored right now, try again");
+  }
+
+  private Message publish(Message message, List<UUID> recipients, Duration budget) throws SQLException {
+    events.submit(message, recipients, budget);
+    pending.markPublished(message, now());
+    return message;
+  }
+
+  private static Message sameSender(Message message, UUID caller) {
+    if (!message.senderId().equals(caller)) {
+      throw new AlreadyExistsException(
+          "client_message_id: already used by another sender in this conversation");
+    }
+    return message;
+  }
+
+  /** Newest first, pages backwards from {@code beforeMessageId}; participants only. */
+  List<Message> list(UUID caller, String conversationId, String beforeMessageId, int limit)
+      throws SQLException {
+    UUID id = Ids.parse("conversation_id", conversationId);
+    UUID before = beforeMessageId.isEmpty() ? null : Ids.parse("before_message_id", beforeMessageId);
+    if (limit < 0) {
+      throw new InvalidArgumentException("limit", "must not be negative");
+    }
+    int page = limit == 0 ? DEFAULT_PAGE : Math.min(limit, MAX_PAGE);
+    Conversation conversation = conversations.find(id).orElseThrow(ConversationService::notFound);
+    ConversationService.requireMember(conversation, caller);
+    OptionalLong beforeSeq = OptionalLong.empty();
+    if (before != null) {
+      beforeSeq = messages.seqOf(id, before);
+      if (beforeSeq.isEmpty()) {
+        throw new NotFoundException("before_message_id: no such message in this conversation");
+      }
+    }
+    return messages.newest(id, beforeSeq, page);
+  }
+
+  private static void validate(String content, String mediaUrl, String mediaType,
+      String clientMessageId) {
+    int contentBytes = content.getBytes(StandardCharsets.UTF_8).length;
+    if (mediaUrl == null && contentBytes == 0) {
+      throw new InvalidArgumentException("content", "must not be empty (unless media_url is given)");
+    }
+    if (contentBytes > MAX_CONTENT_BYTES) {
+      throw new InvalidArgumentException("content", "must be at most " + MAX_CONTENT_BYTES
+          + " bytes of UTF-8 (got " + contentBytes + ")");
+    }
+    noNul("content", content);
+    if (mediaUrl != null) {
+      if (mediaUrl.length() > MAX_MEDIA_URL_CHARS) {
+        throw new InvalidArgumentException("media_url", "must be at most " + MAX_MEDIA_URL_CHARS
+            + " characters");
+      }
+      noNul("media_url", mediaUrl);
+      if (mediaType == null) {
+        throw new InvalidArgumentException("media_type", "is required with media_url (one of "
+            + String.join(", ", List.of("image", "video", "audio", "document")) + ")");
+      }
+    }
+    if (mediaType != null) {
+      if (!MEDIA_TYPES.contains(mediaType)) {
+        throw new InvalidArgumentException("media_type",
+            "must be one of image, video, audio, document");
+      }
+      if (mediaUrl == null) {
+        throw new InvalidArgumentException("media_url", "is required with media_type");
+      }
+    }
+    if (clientMessageId != null) {
+      if (clientMessageId.codePointCount(0, clientMessageId.length()) > MAX_CLIENT_MESSAGE_ID_CHARS) {
+        throw new InvalidArgumentException("client_message_id", "must be at most "
+            + MAX_CLIENT_MESSAGE_ID_CHARS + " characters");
+      }
+      noNul("client_message_id", clientMessageId);
+    }
+  }
+
+  private static void noNul(String field, String value) {
+    if (value.indexOf('\0') >= 0) {
+      throw new InvalidArgumentException(field, "must not contain the NUL character");
+    }
+  }
+
+  private static String emptyToNull(String value) {
+    return value == null || value.isEmpty() ? null : value;
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+}

@@ -1,0 +1,273 @@
+package com.whatsappclone.worker;
+
+import com.whatsappclone.worker.WorkerEventPublisher.DeadLetter;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's consumer loop, on its own thread. Per poll: decode, store the batch in one
+ * transaction, publish the stored events and dead letters, and only then commit the offsets. A
+ * crash anywhere before the commit re-delivers the batch, which the store recognises as already
+ * stored (no duplicates, same seq) and whose events it publishes again (nothing lost).
+ *
+ * <p>A dependency failure (database or Kafka down) rewinds to the batch's first offsets and
+ * retries it with a growing pause; anything else is a bug and ends the loop, which the service
+ * reports as NOT_SERVING.
+ */
+final class MessageConsumerLoop implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(MessageConsumerLoop.class);
+
+  static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+  static final Duration MIN_BACKOFF = Duration.ofMillis(200);
+  static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Told when the loop starts consuming and when it ends (cause null: closed on purpose). */
+  interface Listener {
+    void running();
+
+    void stopped(Throwable cause);
+  }
+
+  /** Creates the topics; throws when Kafka cannot be reached (retried until it can). */
+  @FunctionalInterface
+  interface TopicCreator {
+    void ensure();
+  }
+
+  private final Consumer<String, byte[]> consumer;
+  private final MessagingTopics topics;
+  private final TopicCreator topicCreator;
+  private final SubmittedMessageDecoder decoder = new SubmittedMessageDecoder();
+  private final MessageBatchStore store;
+  private final WorkerEventPublisher publisher;
+  private final WorkerHooks hooks;
+  private final Listener listener;
+  private final Thread thread;
+  private final CountDownLatch stopSignal = new CountDownLatch(1);
+  private volatile boolean running = true;
+  private volatile boolean started;
+
+  MessageConsumerLoop(Consumer<String, byte[]> consumer, MessagingTopics topics,
+      TopicCreator topicCreator, MessageBatchStore store, WorkerEventPublisher publisher,
+      WorkerHooks hooks, Listener listener) {
+    this.consumer = consumer;
+    this.topics = topics;
+    this.topicCreator = topicCreator;
+    this.store = store;
+    this.publisher = publisher;
+    this.hooks = hooks;
+    this.listener = listener;
+    this.thread = new Thread(this::run, "message-worker-consumer");
+  }
+
+  void start() {
+    started = true;
+    thread.start();
+  }
+
+  /** Stops polling (interrupting a poll in progress), closes the consumer and waits for the thread. */
+  @Override
+  public void close() {
+    running = false;
+    stopSignal.countDown();
+    if (!started) {
+      consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
+      return;
+    }
+    consumer.wakeup();
+    try {
+      thread.join(CLOSE_TIMEOUT.plusSeconds(5).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void run() {
+    Throwable failure = null;
+    try {
+      if (!createTopics()) {
+        return;
+      }
+      consumer.subscribe(List.of(topics.submitted()));
+      log.info("consuming {}", topics.submitted());
+      listener.running();
+      Duration backoff = MIN_BACKOFF;
+      while (running) {
+        ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
+        if (records.isEmpty()) {
+          continue;
+        }
+        List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.count());
+        records.forEach(batch::add);
+        try {
+          processRefusingBadRows(batch);
+          backoff = MIN_BACKOFF;
+        } catch (WakeupException | InterruptException e) {
+          throw e;
+        } catch (SQLException | ExecutionException | KafkaException e) {
+          log.warn("batch of {} record(s) failed, retrying in {}: {}", records.count(), backoff,
+              e.toString());
+          rewind(batch);
+          pause(backoff);
+          backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        }
+      }
+    } catch (WakeupException e) {
+      if (running) {
+        failure = e;
+      }
+    } catch (InterruptedException | InterruptException e) {
+      if (running) {
+        failure = e;
+      }
+      Thread.currentThread().interrupt();
+    } catch (Throwable t) {
+      failure = t;
+    } finally {
+      if (failure != null) {
+        log.error("message consumer loop died; the worker stops consuming", failure);
+      }
+      try {
+        // Without auto-commit, closing commits nothing: an unfinished batch is re-delivered.
+        consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
+      } catch (RuntimeException e) {
+        log.warn("closing the consumer failed", e);
+      }
+      listener.stopped(failure);
+    }
+  }
+
+  /** @return false when stopped before the topics could be created */
+  private boolean createTopics() throws InterruptedException {
+    Duration backoff = MIN_BACKOFF;
+    while (running) {
+      try {
+        topicCreator.ensure();
+        return true;
+      } catch (KafkaException e) {
+        log.warn("Kafka topics not ready, retrying in {}: {}", backoff, e.getMessage());
+        pause(backoff);
+        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The database refused the batch's data (not a connection problem): some record holds a value
+   * the decoder let through but PostgreSQL does not take. Store the records one by one so that
+   * only the bad one goes to the dead-letter topic, instead of retrying the batch forever.
+   */
+  private void processRefusingBadRows(List<ConsumerRecord<String, byte[]>> batch)
+      throws SQLException, ExecutionException, InterruptedException {
+    try {
+      process(batch);
+    } catch (SQLException e) {
+      if (!isDataError(e)) {
+        throw e;
+      }
+      if (batch.size() == 1) {
+        ConsumerRecord<String, byte[]> record = batch.get(0);
+        DeadLetter deadLetter = new DeadLetter(record, "refused by the database (SQLSTATE "
+            + e.getSQLState() + ")");
+        log.warn("dead-lettering {}/{}/{}: {}", record.topic(), record.partition(), record.offset(),
+            deadLetter.reason());
+        publisher.publish(List.of(), List.of(deadLetter));
+        consumer.commitSync(nextOffsets(batch));
+        return;
+      }
+      log.warn("database refused a batch of {} record(s) ({}); storing them one by one",
+          batch.size(), e.getSQLState());
+      for (ConsumerRecord<String, byte[]> record : batch) {
+        processRefusingBadRows(List.of(record));
+      }
+    }
+  }
+
+  /** SQLSTATE class 22 (data exception) or 23 (integrity constraint violation). */
+  static boolean isDataError(SQLException e) {
+    String state = e.getSQLState();
+    return state != null && (state.startsWith("22") || state.startsWith("23"));
+  }
+
+  private void process(List<ConsumerRecord<String, byte[]>> records)
+      throws SQLException, ExecutionException, InterruptedException {
+    List<ConsumerRecord<String, byte[]>> sources = new ArrayList<>(records.size());
+    List<SubmittedMessage> messages = new ArrayList<>(records.size());
+    List<DeadLetter> deadLetters = new ArrayList<>();
+    for (ConsumerRecord<String, byte[]> record : records) {
+      SubmittedMessageDecoder.Result decoded = decoder.decode(record.value());
+      if (decoded.rejection() != null) {
+        deadLetters.add(new DeadLetter(record, decoded.rejection()));
+      } else {
+        sources.add(record);
+        messages.add(decoded.message());
+      }
+    }
+
+    List<MessageBatchStore.Outcome> outcomes = store.store(messages);
+    hooks.afterDatabaseCommit(messages.size());
+
+    List<StoredMessage> toPublish = new ArrayList<>(outcomes.size());
+    for (int i = 0; i < outcomes.size(); i++) {
+      MessageBatchStore.Outcome outcome = outcomes.get(i);
+      if (outcome.isRejected()) {
+        deadLetters.add(new DeadLetter(sources.get(i), outcome.rejection()));
+      } else if (outcome.publish()) {
+        toPublish.add(outcome.stored());
+      }
+    }
+    for (DeadLetter deadLetter : deadLetters) {
+      ConsumerRecord<String, byte[]> r = deadLetter.record();
+      log.warn("dead-lettering {}/{}/{}: {}", r.topic(), r.partition(), r.offset(), deadLetter.reason());
+    }
+    publisher.publish(toPublish, deadLetters);
+    hooks.afterEventsPublished(messages.size());
+
+    consumer.commitSync(nextOffsets(records));
+  }
+
+  /** Past the last record of each partition (records of one partition come in offset order). */
+  private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(
+      List<ConsumerRecord<String, byte[]>> records) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (ConsumerRecord<String, byte[]> record : records) {
+      offsets.put(new TopicPartition(record.topic(), record.partition()),
+          new OffsetAndMetadata(record.offset() + 1));
+    }
+    return offsets;
+  }
+
+  /** The next poll starts again at the batch's first record in every partition. */
+  private void rewind(List<ConsumerRecord<String, byte[]>> records) {
+    Map<TopicPartition, Long> first = new HashMap<>();
+    for (ConsumerRecord<String, byte[]> record : records) {
+      first.putIfAbsent(new TopicPartition(record.topic(), record.partition()), record.offset());
+    }
+    first.forEach(consumer::seek);
+  }
+
+  private void pause(Duration duration) throws InterruptedException {
+    stopSignal.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+  }
+}

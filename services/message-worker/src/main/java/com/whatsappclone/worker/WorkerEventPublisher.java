@@ -1,0 +1,64 @@
+package com.whatsappclone.worker;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Publishes what a batch produced: "stored" events for realtime and dead letters, and returns only
+ * once the broker acknowledged all of them (so the caller may then commit the batch's offsets).
+ */
+final class WorkerEventPublisher {
+
+  /** Header of a dead letter: why the worker could not store the record (UTF-8). */
+  static final String REASON_HEADER = "dead-letter-reason";
+  /** Header of a dead letter: where the record came from, {@code topic/partition/offset}. */
+  static final String SOURCE_HEADER = "dead-letter-source";
+
+  /** A record the worker gives up on, and why. */
+  record DeadLetter(ConsumerRecord<String, byte[]> record, String reason) {}
+
+  private final Producer<String, byte[]> producer;
+  private final MessagingTopics topics;
+
+  WorkerEventPublisher(Producer<String, byte[]> producer, MessagingTopics topics) {
+    this.producer = producer;
+    this.topics = topics;
+  }
+
+  /**
+   * Sends the stored events in the given order (key: conversation id, so each conversation's
+   * events stay in seq order) and the dead letters, then waits for every acknowledgement. The
+   * wait is bounded by the producer's delivery timeout.
+   *
+   * @throws ExecutionException the broker did not take one of them; the caller retries the batch
+   */
+  void publish(List<StoredMessage> stored, List<DeadLetter> deadLetters)
+      throws ExecutionException, InterruptedException {
+    List<Future<RecordMetadata>> acks = new ArrayList<>(stored.size() + deadLetters.size());
+    for (StoredMessage message : stored) {
+      acks.add(producer.send(new ProducerRecord<>(topics.stored(),
+          message.conversationId().toString(), message.toEvent().toByteArray())));
+    }
+    for (DeadLetter deadLetter : deadLetters) {
+      ConsumerRecord<String, byte[]> source = deadLetter.record();
+      RecordHeaders headers = new RecordHeaders();
+      headers.add(REASON_HEADER, deadLetter.reason().getBytes(StandardCharsets.UTF_8));
+      headers.add(SOURCE_HEADER, (source.topic() + "/" + source.partition() + "/" + source.offset())
+          .getBytes(StandardCharsets.UTF_8));
+      acks.add(producer.send(new ProducerRecord<>(topics.deadLetter(), null, source.key(),
+          source.value(), headers)));
+    }
+    producer.flush();
+    for (Future<RecordMetadata> ack : acks) {
+      ack.get(); // complete after flush(); throws if the broker refused or timed out
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package com.whatsappclone.realtime;
+
+import com.whatsappclone.common.auth.AuthContext;
+import com.whatsappclone.proto.realtime.ClientEvent;
+import com.whatsappclone.proto.realtime.RealtimeServiceGrpc;
+import com.whatsappclone.proto.realtime.ServerEvent;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+
+/**
+ * The gRPC door: {@code RealtimeService/Connect}, the same events as the WebSocket. The caller is
+ * the token's user (AuthInterceptor); everything else is {@link RealtimeService}'s.
+ */
+final class RealtimeGrpcService extends RealtimeServiceGrpc.RealtimeServiceImplBase {
+
+  private final RealtimeService service;
+
+  RealtimeGrpcService(RealtimeService service) {
+    this.service = service;
+  }
+
+  @Override
+  public StreamObserver<ClientEvent> connect(StreamObserver<ServerEvent> responseObserver) {
+    ServerCallStreamObserver<ServerEvent> observer =
+        (ServerCallStreamObserver<ServerEvent>) responseObserver;
+    String userId = AuthContext.currentUserId();
+    if (Ids.parseOrNull(userId) == null) {
+      observer.onError(Status.UNAUTHENTICATED.withDescription("token subject is not a user id")
+          .asRuntimeException());
+      return new StreamObserver<>() {
+        @Override public void onNext(ClientEvent value) { }
+        @Override public void onError(Throwable t) { }
+        @Override public void onCompleted() { }
+      };
+    }
+    GrpcStreamTransport transport = new GrpcStreamTransport(observer);
+    Session session = service.open(userId, transport);
+    observer.setOnReadyHandler(session::drain);
+    observer.setOnCancelHandler(() -> {
+      transport.markGone();
+      service.disconnect(session);
+    });
+    service.connect(session);
+
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(ClientEvent event) {
+        service.receive(session, event);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        transport.markGone();
+        service.disconnect(session);
+      }
+
+      @Override
+      public void onCompleted() {
+        transport.complete();
+        service.disconnect(session);
+      }
+    };
+  }
+}

@@ -1,0 +1,48 @@
+package com.whatsappclone.realtime;
+
+import com.whatsappclone.common.grpc.GrpcServer;
+
+/**
+ * A running realtime service: its gRPC server (whose {@link GrpcServer#stop()} also stops the
+ * WebSocket server, the Kafka readers, the worker pool and the database pool) and the port the
+ * WebSocket endpoint listens on.
+ */
+public final class RealtimeServers {
+
+  private final GrpcServer grpc;
+  private final int webSocketPort;
+  private final RealtimeService service;
+
+  RealtimeServers(GrpcServer grpc, int webSocketPort, RealtimeService service) {
+    this.grpc = grpc;
+    this.webSocketPort = webSocketPort;
+    this.service = service;
+  }
+
+  public GrpcServer grpc() {
+    return grpc;
+  }
+
+  public int grpcPort() {
+    return grpc.port();
+  }
+
+  /** The bound WebSocket port (useful when REALTIME_SERVICE_WS_PORT is 0). */
+  public int webSocketPort() {
+    return webSocketPort;
+  }
+
+  public void stop() {
+    grpc.stop();
+  }
+
+  /** Stored-message events this instance has processed so far (tests wait on it). */
+  long storedEventsHandled() {
+    return service.storedEventsHandled();
+  }
+
+  /** Membership-change records of the realtime events topic this instance has processed so far. */
+  long membershipRecordsHandled() {
+    return service.membershipRecordsHandled();
+  }
+}

@@ -1,0 +1,454 @@
+package com.whatsappclone.realtime;
+
+import com.github.f4b6a3.uuid.UuidCreator;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.whatsappclone.common.error.NotFoundException;
+import com.whatsappclone.common.error.PermissionDeniedException;
+import com.whatsappclone.common.grpc.StatusMapper;
+import com.whatsappclone.proto.events.ConversationMembershipChanged;
+import com.whatsappclone.proto.events.MessageStored;
+import com.whatsappclone.proto.events.ServerEventFanout;
+import com.whatsappclone.proto.realtime.ClientEvent;
+import com.whatsappclone.proto.realtime.Error;
+import com.whatsappclone.proto.realtime.MessageAck;
+import com.whatsappclone.proto.realtime.MessageDelivered;
+import com.whatsappclone.proto.realtime.MessageRead;
+import com.whatsappclone.proto.realtime.NewMessage;
+import com.whatsappclone.proto.realtime.Pong;
+import com.whatsappclone.proto.realtime.PresenceUpdate;
+import com.whatsappclone.proto.realtime.ReadReceipt;
+import com.whatsappclone.proto.realtime.ServerEvent;
+import com.whatsappclone.proto.realtime.TypingIndicator;
+import io.grpc.Status;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The realtime rules, one model behind both doors (WebSocket and the gRPC Connect stream): who
+ * gets which event, receipts, typing, presence and the offline catch-up.
+ *
+ * <p>Threads. Transport callbacks (a WebSocket selector or decoder thread, a gRPC callback) only
+ * call the non-blocking entry points here; all JDBC and Kafka work runs on the worker pool
+ * through the session's {@link SerialExecutor}. The Kafka tails call {@link #onMessageStored} and
+ * {@link #onRealtimeRecord} on their own threads; those only touch memory.
+ */
+final class RealtimeService {
+
+  private static final Logger log = LoggerFactory.getLogger(RealtimeService.class);
+  private static final String MEMBERSHIP_TYPE = ConversationMembershipChanged.getDescriptor().getFullName();
+
+  private final ConnectionRegistry registry;
+  private final MessageStatusStore statuses;
+  private final ParticipantCache participants;
+  private final ParticipantStore participantStore;
+  private final PresenceStore presence;
+  private final FanoutBus bus;
+  private final Executor pool;
+  private final RealtimeSettings settings;
+  private final Clock clock;
+  private final UUID instanceId;
+  private final CatchUpProbe probe;
+  private final AtomicLong storedEventsHandled = new AtomicLong();
+  private final AtomicLong membershipRecordsHandled = new AtomicLong();
+
+  RealtimeService(ConnectionRegistry registry, MessageStatusStore statuses,
+      ParticipantCache participants, ParticipantStore participantStore, PresenceStore presence,
+      FanoutBus bus, Executor pool, RealtimeSettings settings, Clock clock, UUID instanceId,
+      CatchUpProbe probe) {
+    this.registry = registry;
+    this.statuses = statuses;
+    this.participants = participants;
+    this.participantStore = participantStore;
+    this.presence = presence;
+    this.bus = bus;
+    this.pool = pool;
+    this.settings = settings;
+    this.clock = clock;
+    this.instanceId = instanceId;
+    this.probe = probe;
+  }
+
+  // ---- connections ------------------------------------------------------------------------
+
+  /** A session for an authenticated device; nothing is delivered until {@link #connect}. */
+  Session open(String userId, Transport transport) {
+    return new Session(UuidCreator.getTimeOrderedEpoch().toString(), userId, transport,
+        new SerialExecutor(pool, settings.inboundPendingLimit()), settings.outboundQueueLimit(),
+        this::disconnect);
+  }
+
+  /**
+   * Registers the device (from now on live messages reach it, held back until the catch-up is
+   * done), then announces presence and runs the catch-up on the worker pool.
+   */
+  void connect(Session session) {
+    registry.register(session);
+    try {
+      session.inbox().submit(() -> {
+        try {
+          if (session.isClosed()) {
+            return;
+          }
+          announceOnline(session);
+          catchUp(session, Optional.empty());
+        } catch (RuntimeException e) {
+          failConnection(session, "could not start the connection", e);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      session.transport().closeUnavailable("server busy, try again later");
+      disconnect(session);
+    }
+  }
+
+  /** The device is gone (closed by either side); safe to call more than once. */
+  void disconnect(Session session) {
+    session.markClosed();
+    if (!registry.unregister(session)) {
+      return;
+    }
+    try {
+      // Through the inbox: it runs after the connect task, whose row it removes.
+      session.inbox().submit(() -> {
+        try {
+          announceOfflineIfLast(session);
+        } catch (RuntimeException e) {
+          // The row stops counting when its heartbeat goes stale; only the announcement is lost.
+          log.warn("recording the disconnection of {} failed: {}", session, e.toString());
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      log.warn("worker pool saturated: the disconnection of {} is recorded by the heartbeat expiry", session);
+    }
+  }
+
+  /** Closes every device of this instance (shutdown). */
+  void closeAll(String reason) {
+    for (Session session : registry.all()) {
+      session.transport().closeUnavailable(reason);
+      disconnect(session);
+    }
+  }
+
+  // ---- client frames ----------------------------------------------------------------------
+
+  /** A decoded client frame. Never blocks: the work is queued for the worker pool. */
+  void receive(Session session, ClientEvent event) {
+    switch (event.getEventCase()) {
+      case PING:
+        session.send(ServerEvent.newBuilder()
+            .setPong(Pong.newBuilder().setTimestamp(event.getPing().getTimestamp()))
+            .build());
+        return;
+      case EVENT_NOT_SET:
+        rejectFrame(session, "event: expected one of ping, typing, readReceipt, ack");
+        return;
+      default:
+        break;
+    }
+    try {
+      if (!session.inbox().submitFrame(() -> handle(session, event))) {
+        session.send(error(Status.RESOURCE_EXHAUSTED.getCode().name(),
+            "too many frames waiting on this connection (" + settings.inboundPendingLimit()
+                + "); this one was not processed, send it again later"));
+      }
+    } catch (RejectedExecutionException e) {
+      session.send(error(Status.UNAVAILABLE.getCode().name(),
+          "server busy; this frame was not processed, send it again later"));
+    }
+  }
+
+  /** A frame that could not be decoded: an Error event, and the connection stays. */
+  void rejectFrame(Session session, String problem) {
+    session.send(error(Status.INVALID_ARGUMENT.getCode().name(), problem));
+  }
+
+  private void handle(Session session, ClientEvent event) {
+    try {
+      switch (event.getEventCase()) {
+        case TYPING -> typing(session, event.getTyping());
+        case ACK -> acknowledge(session, event.getAck());
+        case READ_RECEIPT -> read(session, event.getReadReceipt());
+        default -> throw new IllegalStateException("unexpected event " + event.getEventCase());
+      }
+    } catch (RuntimeException e) {
+      Status status = StatusMapper.toStatus(e);
+      session.send(error(status.getCode().name(), status.getDescription()));
+    }
+  }
+
+  private void typing(Session session, TypingIndicator typing) {
+    UUID conversationId = Ids.parse("typing.conversation_id", typing.getConversationId());
+    Set<String> members = participants.participants(conversationId);
+    if (members.isEmpty()) {
+      throw new NotFoundException("typing.conversation_id: no such conversation");
+    }
+    if (!members.contains(session.userId())) {
+      throw new PermissionDeniedException("you are not a participant of this conversation");
+    }
+    ServerEvent event = ServerEvent.newBuilder()
+        .setTyping(TypingIndicator.newBuilder()
+            .setConversationId(conversationId.toString())
+            .setUserId(session.userId()) // never the client's claim
+            .setIsTyping(typing.getIsTyping()))
+        .build();
+    List<String> others = new ArrayList<>(members);
+    others.remove(session.userId());
+    deliver(others, event);
+  }
+
+  private void acknowledge(Session session, MessageAck ack) {
+    UUID messageId = Ids.parse("ack.message_id", ack.getMessageId());
+    UUID conversationId = Ids.parse("ack.conversation_id", ack.getConversationId());
+    Instant now = now();
+    MessageStatusStore.Receipt receipt =
+        statuses.markDelivered(messageId, conversationId, UUID.fromString(session.userId()), now);
+    if (receipt.outcome() == MessageStatusStore.Outcome.NOT_FOUND) {
+      throw new NotFoundException("ack.message_id: no such message for you in this conversation");
+    }
+    if (receipt.outcome() == MessageStatusStore.Outcome.UPDATED) {
+      deliver(List.of(receipt.senderId()), delivered(messageId, conversationId, session.userId(), now));
+    }
+  }
+
+  private void read(Session session, ReadReceipt receiptRequest) {
+    UUID messageId = Ids.parse("read_receipt.message_id", receiptRequest.getMessageId());
+    UUID conversationId = Ids.parse("read_receipt.conversation_id", receiptRequest.getConversationId());
+    Instant now = now();
+    MessageStatusStore.Receipt receipt =
+        statuses.markRead(messageId, conversationId, UUID.fromString(session.userId()), now);
+    if (receipt.outcome() == MessageStatusStore.Outcome.NOT_FOUND) {
+      throw new NotFoundException("read_receipt.message_id: no such message for you in this conversation");
+    }
+    if (receipt.outcome() == MessageStatusStore.Outcome.UPDATED) {
+      List<String> sender = List.of(receipt.senderId());
+      if (receipt.newlyDelivered()) {
+        // The ack never came: the sender learns "delivered" before "read", as with an ack.
+        deliver(sender, delivered(messageId, conversationId, session.userId(), now));
+      }
+      deliver(sender, ServerEvent.newBuilder()
+          .setRead(MessageRead.newBuilder()
+              .setMessageId(messageId.toString())
+              .setConversationId(conversationId.toString())
+              .setUserId(session.userId())
+              .setReadAt(StoredMessage.rfc3339(now)))
+          .build());
+    }
+  }
+
+  private static ServerEvent delivered(UUID messageId, UUID conversationId, String userId, Instant at) {
+    return ServerEvent.newBuilder()
+        .setDelivered(MessageDelivered.newBuilder()
+            .setMessageId(messageId.toString())
+            .setConversationId(conversationId.toString())
+            .setUserId(userId)
+            .setDeliveredAt(StoredMessage.rfc3339(at)))
+        .build();
+  }
+
+  // ---- catch-up and presence --------------------------------------------------------------
+
+  private void catchUp(Session session, Optional<UUID> after) {
+    Optional<UUID> cursor = after;
+    while (!session.isClosed()) {
+      List<NewMessage> page = statuses.undelivered(UUID.fromString(session.userId()), cursor,
+          settings.catchUpPageSize());
+      probe.pageRead(session.userId(), page);
+      for (NewMessage message : page) {
+        session.sendCaughtUp(message);
+      }
+      if (page.size() < settings.catchUpPageSize()) {
+        session.finishCatchUp();
+        return;
+      }
+      cursor = Optional.of(UUID.fromString(page.get(page.size() - 1).getMessageId()));
+      Optional<UUID> next = cursor;
+      // Read the next page only once the client has taken most of this one: a long backlog is
+      // paced by the client's speed instead of overflowing its queue.
+      if (session.resumeWhenDrained(() -> resumeCatchUp(session, next))) {
+        return;
+      }
+    }
+  }
+
+  private void resumeCatchUp(Session session, Optional<UUID> after) {
+    try {
+      session.inbox().submit(() -> {
+        try {
+          catchUp(session, after);
+        } catch (RuntimeException e) {
+          failConnection(session, "catch-up failed", e);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      session.transport().closeUnavailable("server busy, reconnect later");
+      disconnect(session);
+    }
+  }
+
+  private void announceOnline(Session session) {
+    Instant now = now();
+    boolean first = presence.connected(UUID.fromString(session.id()), UUID.fromString(session.userId()),
+        instanceId, now, liveAfter(now));
+    if (first) {
+      deliver(participantStore.contactsOf(UUID.fromString(session.userId())), ServerEvent.newBuilder()
+          .setPresence(PresenceUpdate.newBuilder().setUserId(session.userId()).setStatus("online"))
+          .build());
+    }
+  }
+
+  private void announceOfflineIfLast(Session session) {
+    Instant now = now();
+    Optional<Instant> lastSeen = presence.disconnected(UUID.fromString(session.id()),
+        UUID.fromString(session.userId()), now, liveAfter(now));
+    if (lastSeen.isPresent()) {
+      deliver(participantStore.contactsOf(UUID.fromString(session.userId())), ServerEvent.newBuilder()
+          .setPresence(PresenceUpdate.newBuilder()
+              .setUserId(session.userId())
+              .setStatus("offline")
+              .setLastSeen(StoredMessage.rfc3339(lastSeen.get())))
+          .build());
+    }
+  }
+
+  /** Runs on a timer: keeps this instance's devices counted, forgets dead instances' ones. */
+  void heartbeat() {
+    Instant now = now();
+    presence.heartbeat(instanceId, now, now.minus(settings.presenceHeartbeat().multipliedBy(10)));
+  }
+
+  /** At shutdown, once the devices were closed. */
+  void forgetInstance() {
+    presence.forgetInstance(instanceId);
+  }
+
+  private Instant liveAfter(Instant now) {
+    return now.minus(settings.presenceHeartbeat().multipliedBy(3));
+  }
+
+  private void failConnection(Session session, String what, RuntimeException e) {
+    Status status = StatusMapper.toStatus(e);
+    log.warn("{} for {}: {}", what, session, status);
+    session.transport().closeUnavailable(what + ", reconnect later");
+    disconnect(session);
+  }
+
+  // ---- events from Kafka ------------------------------------------------------------------
+
+  /** A message the worker stored: to every connected device of every recipient. */
+  void onMessageStored(ConsumerRecord<String, byte[]> record) {
+    MessageStored stored;
+    try {
+      stored = MessageStored.parseFrom(record.value());
+    } catch (InvalidProtocolBufferException | NullPointerException e) {
+      log.warn("skipping an undecodable stored-message event (partition {}, offset {})",
+          record.partition(), record.offset());
+      storedEventsHandled.incrementAndGet();
+      return;
+    }
+    NewMessage message = StoredMessage.fromEvent(stored);
+    for (String recipient : stored.getRecipientIdsList()) {
+      for (Session session : registry.sessionsOf(recipient)) {
+        session.offerLive(message);
+      }
+    }
+    storedEventsHandled.incrementAndGet();
+  }
+
+  /** A record of the realtime events topic: another instance's fan-out or a membership change. */
+  void onRealtimeRecord(ConsumerRecord<String, byte[]> record) {
+    bus.dispatch(record, this::onFanout, this::onMembershipRecord);
+  }
+
+  private void onFanout(ServerEventFanout fanout) {
+    deliverLocally(fanout.getRecipientUserIdsList(), fanout.getEvent());
+  }
+
+  /**
+   * Anything on the topic that is not a fan-out is taken as chat's announcement that a
+   * conversation's members changed ({@link ConversationMembershipChanged}, keyed by conversation
+   * id). A record of an unknown shape still counts: a UUID key drops that conversation from the
+   * cache and anything else drops the whole cache (it refills from the database on demand, so
+   * being too eager costs only a few queries; missing a change would let a removed member go on
+   * typing into the conversation until the TTL).
+   */
+  void onMembershipRecord(ConsumerRecord<String, byte[]> record) {
+    try {
+      invalidateParticipants(record);
+    } finally {
+      membershipRecordsHandled.incrementAndGet();
+    }
+  }
+
+  private void invalidateParticipants(ConsumerRecord<String, byte[]> record) {
+    if (MEMBERSHIP_TYPE.equals(FanoutBus.typeOf(record))) {
+      try {
+        UUID conversationId = Ids.parseOrNull(
+            ConversationMembershipChanged.parseFrom(record.value()).getConversationId());
+        if (conversationId != null) {
+          participants.invalidate(conversationId);
+          return;
+        }
+      } catch (InvalidProtocolBufferException | NullPointerException e) {
+        log.warn("undecodable membership change (partition {}, offset {}); falling back to its key",
+            record.partition(), record.offset());
+      }
+    }
+    UUID conversationId = Ids.parseOrNull(record.key());
+    if (conversationId != null) {
+      participants.invalidate(conversationId);
+    } else {
+      participants.invalidateAll();
+    }
+  }
+
+  /** How many stored-message events this instance has processed (tests wait on it). */
+  long storedEventsHandled() {
+    return storedEventsHandled.get();
+  }
+
+  /** How many membership-change records (anything on the events topic but fan-outs) it processed. */
+  long membershipRecordsHandled() {
+    return membershipRecordsHandled.get();
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------
+
+  /** To these users' devices here now, and through Kafka to their devices elsewhere. */
+  private void deliver(Collection<String> users, ServerEvent event) {
+    deliverLocally(users, event);
+    bus.publish(users, event);
+  }
+
+  private void deliverLocally(Collection<String> users, ServerEvent event) {
+    for (String user : users) {
+      for (Session session : registry.sessionsOf(user)) {
+        session.send(event);
+      }
+    }
+  }
+
+  /** Microseconds, PostgreSQL's precision: what is stored is exactly what the clients are told. */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  private static ServerEvent error(String code, String message) {
+    return ServerEvent.newBuilder()
+        .setError(Error.newBuilder().setCode(code).setMessage(message == null ? "" : message))
+        .build();
+  }
+}

@@ -1,0 +1,245 @@
+package com.whatsappclone.realtime;
+
+import com.whatsappclone.proto.realtime.NewMessage;
+import com.whatsappclone.proto.realtime.ServerEvent;
+import java.util.ArrayDeque;
+import java.util.function.Consumer;
+
+/**
+ * One connected device, whichever door it came through: its user, its bounded outgoing queue and
+ * its place in the offline catch-up.
+ *
+ * <p>Delivery model. Events wait in {@link #outbound} until the transport can take them
+ * ({@link #drain()} runs when it becomes writable again). When a slow client lets the queue reach
+ * its limit, the connection is closed with the transport's overflow signal and the queue dropped:
+ * never a silent drop of single events. The client reconnects and the catch-up resends every
+ * message it has not acknowledged.
+ *
+ * <p>Catch-up seam. A session starts "catching up": live messages that arrive meanwhile are held
+ * back in {@link #held}. The catch-up reads the undelivered messages from PostgreSQL after the
+ * session was registered, sends them, then {@link #finishCatchUp()} sends the held ones, skipping
+ * ids already sent, and switches to live. A message stored before the read is in the read; one
+ * stored after it is published after it, so it reaches the (already registered) session live:
+ * no gap. The id set drops what both paths saw: no duplicate.
+ */
+final class Session {
+
+  private static final int RECENT_IDS = 512;
+
+  private final String id;
+  private final String userId;
+  private final Transport transport;
+  private final SerialExecutor inbox;
+  private final int outboundLimit;
+  private final int lowWatermark;
+  private final Consumer<Session> onOverflow;
+
+  private final Object lock = new Object();
+  private final ArrayDeque<ServerEvent> outbound = new ArrayDeque<>();
+  private final ArrayDeque<NewMessage> held = new ArrayDeque<>();
+  private final RecentIds sentMessageIds;
+  private boolean catchingUp = true;
+  private boolean closed;
+  private Runnable whenDrained;
+
+  /**
+   * @param onOverflow told (outside any lock) when this session closed itself because its queue
+   *                   overflowed, so the service can unregister it
+   */
+  Session(String id, String userId, Transport transport, SerialExecutor inbox, int outboundLimit,
+      Consumer<Session> onOverflow) {
+    this.id = id;
+    this.userId = userId;
+    this.transport = transport;
+    this.inbox = inbox;
+    this.outboundLimit = outboundLimit;
+    this.lowWatermark = outboundLimit / 4;
+    this.onOverflow = onOverflow;
+    // Duplicates come from the catch-up seam and from worker redeliveries, both recent: the last
+    // 512 ids cover them at about 60 KB per connection. A client still dedups by message id
+    // (a redelivery of something older than that window can reach it twice).
+    this.sentMessageIds = new RecentIds(RECENT_IDS);
+  }
+
+  String id() {
+    return id;
+  }
+
+  String userId() {
+    return userId;
+  }
+
+  Transport transport() {
+    return transport;
+  }
+
+  /** Runs this connection's work in order, off the transport's I/O threads. */
+  SerialExecutor inbox() {
+    return inbox;
+  }
+
+  /** Queues any event other than a live NewMessage (pong, typing, receipts, errors). */
+  void send(ServerEvent event) {
+    boolean overflow;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      overflow = !enqueueLocked(event);
+    }
+    afterEnqueue(overflow);
+  }
+
+  /** A NewMessage from the live stream: held back while catching up, deduplicated always. */
+  void offerLive(NewMessage message) {
+    boolean overflow = false;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      if (catchingUp) {
+        if (held.size() >= outboundLimit) {
+          overflow = true;
+          closeLocked();
+        } else {
+          held.add(message);
+        }
+      } else if (sentMessageIds.add(message.getMessageId())) {
+        overflow = !enqueueLocked(ServerEvent.newBuilder().setNewMessage(message).build());
+      }
+    }
+    afterEnqueue(overflow);
+  }
+
+  /** A NewMessage read by the catch-up. */
+  void sendCaughtUp(NewMessage message) {
+    boolean overflow = false;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      if (sentMessageIds.add(message.getMessageId())) {
+        overflow = !enqueueLocked(ServerEvent.newBuilder().setNewMessage(message).build());
+      }
+    }
+    afterEnqueue(overflow);
+  }
+
+  /** Sends the live messages held during the catch-up (minus those it sent) and goes live. */
+  void finishCatchUp() {
+    boolean overflow = false;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      while (!held.isEmpty() && !overflow) {
+        NewMessage message = held.poll();
+        if (sentMessageIds.add(message.getMessageId())) {
+          overflow = !enqueueLocked(ServerEvent.newBuilder().setNewMessage(message).build());
+        }
+      }
+      held.clear();
+      catchingUp = false;
+    }
+    afterEnqueue(overflow);
+  }
+
+  boolean isCatchingUp() {
+    synchronized (lock) {
+      return catchingUp;
+    }
+  }
+
+  /**
+   * Paces the catch-up: when the queue is at most a quarter full, returns {@code false} and the
+   * caller goes on now; otherwise remembers {@code resume}, runs it once the client has taken
+   * most of the queue, and returns {@code true}.
+   */
+  boolean resumeWhenDrained(Runnable resume) {
+    synchronized (lock) {
+      if (closed || outbound.size() <= lowWatermark) {
+        return false;
+      }
+      whenDrained = resume;
+      return true;
+    }
+  }
+
+  /** Hands queued events to the transport while it can take them. Called when it is writable. */
+  void drain() {
+    Runnable resume = null;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      drainLocked();
+      if (whenDrained != null && outbound.size() <= lowWatermark) {
+        resume = whenDrained;
+        whenDrained = null;
+      }
+    }
+    if (resume != null) {
+      resume.run();
+    }
+  }
+
+  /** Stops all delivery; {@code true} the first time. */
+  boolean markClosed() {
+    synchronized (lock) {
+      if (closed) {
+        return false;
+      }
+      closeLocked();
+      return true;
+    }
+  }
+
+  boolean isClosed() {
+    synchronized (lock) {
+      return closed;
+    }
+  }
+
+  /** Events waiting for the client (tests and metrics). */
+  int pendingEvents() {
+    synchronized (lock) {
+      return outbound.size();
+    }
+  }
+
+  private boolean enqueueLocked(ServerEvent event) {
+    if (outbound.size() >= outboundLimit) {
+      closeLocked();
+      return false;
+    }
+    outbound.add(event);
+    drainLocked();
+    return true;
+  }
+
+  private void drainLocked() {
+    while (!outbound.isEmpty() && transport.isWritable()) {
+      transport.write(outbound.poll());
+    }
+  }
+
+  private void closeLocked() {
+    closed = true;
+    outbound.clear();
+    held.clear();
+    whenDrained = null;
+  }
+
+  private void afterEnqueue(boolean overflow) {
+    if (overflow) {
+      transport.closeForOverflow("outgoing queue overflow (" + outboundLimit
+          + " events waiting): reconnect to catch up");
+      onOverflow.accept(this);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Session[" + transport.kind() + " " + id + " user=" + userId + "]";
+  }
+}

@@ -1,0 +1,141 @@
+package com.whatsappclone.realtime;
+
+import com.github.f4b6a3.uuid.UuidCreator;
+import com.whatsappclone.proto.events.MessageStored;
+import com.whatsappclone.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Rows written straight into the test database, as the chat service and the message worker
+ * write them: users, conversations, and stored messages with one message_status row per
+ * recipient. {@link #storeMessage} returns the MessageStored event the worker would publish.
+ */
+final class Fixtures {
+
+  private static final AtomicLong PHONE = new AtomicLong(15_560_000_000L);
+
+  private final TestDatabase db;
+  private final ConcurrentHashMap<UUID, AtomicLong> sequences = new ConcurrentHashMap<>();
+
+  Fixtures(TestDatabase db) {
+    this.db = db;
+  }
+
+  UUID newUser() {
+    UUID id = UUID.randomUUID();
+    update("INSERT INTO users (id, phone_number) VALUES (?, ?)", id, "+" + PHONE.incrementAndGet());
+    return id;
+  }
+
+  UUID conversation(UUID... participants) {
+    UUID id = UUID.randomUUID();
+    update("INSERT INTO conversations (id, is_group) VALUES (?, ?)", id, participants.length > 2);
+    for (UUID participant : participants) {
+      addParticipant(id, participant);
+    }
+    return id;
+  }
+
+  void addParticipant(UUID conversation, UUID user) {
+    update("INSERT INTO conversation_participants (conversation_id, user_id) VALUES (?, ?)", conversation, user);
+  }
+
+  /** Stores a message as the worker does and returns the event it would publish next. */
+  MessageStored storeMessage(UUID conversation, UUID sender, String content, UUID... recipients) {
+    UUID id = UuidCreator.getTimeOrderedEpoch();
+    Instant createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    long proposed = sequences.computeIfAbsent(conversation, c -> new AtomicLong()).incrementAndGet();
+    // The schema may assign seq itself (a trigger); what it stored is what the worker publishes.
+    long seq = Long.parseLong(strings("INSERT INTO messages (id, conversation_id, sender_id, content, created_at, seq)"
+        + " VALUES (?, ?, ?, ?, ?, ?) RETURNING seq", id, conversation, sender, content, utc(createdAt), proposed).get(0));
+    for (UUID recipient : recipients) {
+      update("INSERT INTO message_status (message_id, user_id) VALUES (?, ?)", id, recipient);
+    }
+    return MessageStored.newBuilder()
+        .setMessageId(id.toString())
+        .setConversationId(conversation.toString())
+        .setSenderId(sender.toString())
+        .setContent(content)
+        .setCreatedAtMicros(ChronoUnit.MICROS.between(Instant.EPOCH, createdAt))
+        .setSeq(seq)
+        .addAllRecipientIds(Arrays.stream(recipients).map(UUID::toString).toList())
+        .build();
+  }
+
+  Optional<Instant> deliveredAt(String messageId, UUID user) {
+    return timestamp("SELECT delivered_at FROM message_status WHERE message_id = ? AND user_id = ?",
+        UUID.fromString(messageId), user);
+  }
+
+  Optional<Instant> readAt(String messageId, UUID user) {
+    return timestamp("SELECT read_at FROM message_status WHERE message_id = ? AND user_id = ?",
+        UUID.fromString(messageId), user);
+  }
+
+  Optional<Instant> lastSeenAt(UUID user) {
+    return timestamp("SELECT last_seen_at FROM users WHERE id = ?", user);
+  }
+
+  private Optional<Instant> timestamp(String sql, Object... parameters) {
+    try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(sql)) {
+      bind(s, parameters);
+      try (ResultSet rows = s.executeQuery()) {
+        if (!rows.next()) {
+          throw new IllegalStateException("no row for " + sql);
+        }
+        OffsetDateTime value = rows.getObject(1, OffsetDateTime.class);
+        return Optional.ofNullable(value).map(OffsetDateTime::toInstant);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("query failed: " + sql, e);
+    }
+  }
+
+  List<String> strings(String sql, Object... parameters) {
+    try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(sql)) {
+      bind(s, parameters);
+      List<String> values = new ArrayList<>();
+      try (ResultSet rows = s.executeQuery()) {
+        while (rows.next()) {
+          values.add(rows.getString(1));
+        }
+      }
+      return values;
+    } catch (SQLException e) {
+      throw new IllegalStateException("query failed: " + sql, e);
+    }
+  }
+
+  void update(String sql, Object... parameters) {
+    try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(sql)) {
+      bind(s, parameters);
+      s.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException("update failed: " + sql, e);
+    }
+  }
+
+  private static void bind(PreparedStatement s, Object... parameters) throws SQLException {
+    for (int i = 0; i < parameters.length; i++) {
+      s.setObject(i + 1, parameters[i]);
+    }
+  }
+
+  private static OffsetDateTime utc(Instant instant) {
+    return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+  }
+}
