@@ -1,0 +1,102 @@
+package com.whatsappclone.localstack;
+
+import com.whatsappclone.auth.AuthApplication;
+import com.whatsappclone.chat.ChatApplication;
+import com.whatsappclone.common.config.Settings;
+import com.whatsappclone.common.grpc.RunningServer;
+import com.whatsappclone.gateway.ApiGatewayApplication;
+import com.whatsappclone.realtime.RealtimeApplication;
+import com.whatsappclone.realtime.RealtimeServers;
+import com.whatsappclone.status.StatusApplication;
+import com.whatsappclone.testing.TestDatabase;
+import com.whatsappclone.testing.UniqueNames;
+import com.whatsappclone.worker.MessageWorkerApplication;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * All six services in this JVM on ephemeral loopback ports, wired as the local stack wires them,
+ * against the test PostgreSQL and Kafka. Clients are meant to talk only to {@link #gatewayPort()}
+ * (and the realtime WebSocket port, which is the realtime service's own door).
+ */
+final class RunningSystem implements AutoCloseable {
+
+  static final String JWT_SECRET = "end-to-end-test-secret-0123456789abcdef";
+
+  private final Deque<RunningServer> servers = new ArrayDeque<>();
+  private RealtimeServers realtime;
+  private int gatewayPort;
+
+  static RunningSystem start(TestDatabase db, String kafkaBrokers) {
+    RunningSystem system = new RunningSystem();
+    try {
+      system.startAll(db, kafkaBrokers);
+      return system;
+    } catch (RuntimeException e) {
+      system.close();
+      throw e;
+    }
+  }
+
+  private void startAll(TestDatabase db, String kafkaBrokers) {
+    Map<String, String> values = new HashMap<>();
+    values.put("DATABASE_URL", db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?")
+        + "user=" + db.user() + (db.password() == null ? "" : "&password=" + db.password()));
+    values.put("DB_MAX_POOL_SIZE", "4");
+    values.put("KAFKA_BROKERS", kafkaBrokers);
+    values.put("KAFKA_TOPIC_PREFIX", UniqueNames.of("e2e") + ".");
+    values.put("KAFKA_TOPIC_PARTITIONS", "2");
+    values.put("MESSAGE_WORKER_GROUP_ID", UniqueNames.of("e2e-worker"));
+    values.put("JWT_SECRET", JWT_SECRET);
+    values.put("AUTH_DEV_MODE", "true");
+    values.put("GRPC_BIND_HOST", "127.0.0.1");
+    values.put("GRPC_DRAIN_TIMEOUT", "1s");
+    for (String port : new String[] {"AUTH_SERVICE_GRPC_PORT", "CHAT_SERVICE_GRPC_PORT", "REALTIME_SERVICE_GRPC_PORT",
+        "STATUS_SERVICE_GRPC_PORT", "MESSAGE_WORKER_GRPC_PORT", "REALTIME_SERVICE_WS_PORT", "API_GATEWAY_GRPC_PORT"}) {
+      values.put(port, "0");
+    }
+    Settings base = Settings.of(values);
+    Clock clock = Clock.systemUTC();
+
+    RunningServer auth = track(AuthApplication.start(base, clock));
+    RunningServer chat = track(ChatApplication.start(base, clock));
+    track(MessageWorkerApplication.start(base, clock));
+    realtime = RealtimeApplication.startServers(base, clock);
+    servers.push(realtime.grpc());
+    RunningServer status = track(StatusApplication.start(base, clock));
+
+    RunningServer gateway = track(ApiGatewayApplication.start(base.withOverrides(Map.of(
+        "AUTH_SERVICE_ADDR", "127.0.0.1:" + auth.port(),
+        "CHAT_SERVICE_ADDR", "127.0.0.1:" + chat.port(),
+        "REALTIME_SERVICE_ADDR", "127.0.0.1:" + realtime.grpcPort(),
+        "STATUS_SERVICE_ADDR", "127.0.0.1:" + status.port())), clock));
+    gatewayPort = gateway.port();
+  }
+
+  private RunningServer track(RunningServer server) {
+    servers.push(server);
+    return server;
+  }
+
+  int gatewayPort() {
+    return gatewayPort;
+  }
+
+  int webSocketPort() {
+    return realtime.webSocketPort();
+  }
+
+  /** Gateway first, then the services in reverse start order. */
+  @Override
+  public void close() {
+    while (!servers.isEmpty()) {
+      servers.pop().stop();
+    }
+    if (realtime != null) {
+      realtime.stop();
+    }
+  }
+}

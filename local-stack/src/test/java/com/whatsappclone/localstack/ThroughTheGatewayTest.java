@@ -1,0 +1,305 @@
+package com.whatsappclone.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.whatsappclone.proto.auth.AuthServiceGrpc;
+import com.whatsappclone.proto.auth.LogoutAllDevicesRequest;
+import com.whatsappclone.proto.auth.RefreshTokenRequest;
+import com.whatsappclone.proto.auth.RefreshTokenResponse;
+import com.whatsappclone.proto.auth.RevokeCurrentDeviceRequest;
+import com.whatsappclone.proto.auth.SendOTPRequest;
+import com.whatsappclone.proto.auth.ValidateTokenRequest;
+import com.whatsappclone.proto.auth.VerifyOTPRequest;
+import com.whatsappclone.proto.auth.VerifyOTPResponse;
+import com.whatsappclone.proto.chat.ChatServiceGrpc;
+import com.whatsappclone.proto.chat.Conversation;
+import com.whatsappclone.proto.chat.CreateConversationRequest;
+import com.whatsappclone.proto.chat.ListMessagesRequest;
+import com.whatsappclone.proto.chat.Message;
+import com.whatsappclone.proto.chat.SendMessageRequest;
+import com.whatsappclone.proto.realtime.ClientEvent;
+import com.whatsappclone.proto.realtime.MessageAck;
+import com.whatsappclone.proto.realtime.NewMessage;
+import com.whatsappclone.proto.realtime.Ping;
+import com.whatsappclone.proto.realtime.ReadReceipt;
+import com.whatsappclone.proto.realtime.RealtimeServiceGrpc;
+import com.whatsappclone.proto.realtime.ServerEvent;
+import com.whatsappclone.proto.status.CreateStatusRequest;
+import com.whatsappclone.proto.status.GetStatusesRequest;
+import com.whatsappclone.proto.status.StatusServiceGrpc;
+import com.whatsappclone.testing.TestDatabase;
+import com.whatsappclone.testing.TestKafka;
+import com.whatsappclone.testing.WithKafka;
+import com.whatsappclone.testing.WithPostgres;
+import io.grpc.CallCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole system, with a client that knows only the gateway's address (and the realtime
+ * WebSocket endpoint): the seed README's sign-in walk-through, then two users chatting in real
+ * time with delivery and read receipts, then statuses.
+ */
+@WithPostgres
+@WithKafka
+class ThroughTheGatewayTest {
+
+  private static RunningSystem system;
+  private static ManagedChannel gateway;
+
+  @BeforeAll
+  static void startSystem(TestDatabase db, TestKafka kafka) {
+    system = RunningSystem.start(db, kafka.bootstrapServers());
+    gateway = NettyChannelBuilder.forAddress("127.0.0.1", system.gatewayPort()).usePlaintext().build();
+  }
+
+  @AfterAll
+  static void stopSystem() throws InterruptedException {
+    if (gateway != null) {
+      gateway.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    if (system != null) {
+      system.close();
+    }
+  }
+
+  private static String newPhoneNumber() {
+    return "+90555" + (1_000_000 + ThreadLocalRandom.current().nextInt(8_999_999));
+  }
+
+  private static AuthServiceGrpc.AuthServiceBlockingStub auth() {
+    return AuthServiceGrpc.newBlockingStub(gateway).withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  private static VerifyOTPResponse signIn(String phone, String device) {
+    auth().sendOTP(SendOTPRequest.newBuilder().setPhoneNumber(phone).build());
+    return auth().verifyOTP(VerifyOTPRequest.newBuilder()
+        .setPhoneNumber(phone).setOtpCode("123456").setDeviceId(device).build());
+  }
+
+  private static CallCredentials bearer(String accessToken) {
+    return new CallCredentials() {
+      @Override
+      public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + accessToken);
+        applier.apply(headers);
+      }
+    };
+  }
+
+  private static ChatServiceGrpc.ChatServiceBlockingStub chat(String accessToken) {
+    return ChatServiceGrpc.newBlockingStub(gateway).withCallCredentials(bearer(accessToken))
+        .withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  /** A Connect stream through the gateway whose server events land in a queue. */
+  private static final class Stream implements AutoCloseable {
+    final BlockingQueue<ServerEvent> received = new LinkedBlockingQueue<>();
+    final StreamObserver<ClientEvent> send;
+
+    Stream(String accessToken) {
+      send = RealtimeServiceGrpc.newStub(gateway).withCallCredentials(bearer(accessToken))
+          .connect(new StreamObserver<>() {
+            @Override public void onNext(ServerEvent event) { received.add(event); }
+            @Override public void onError(Throwable t) { }
+            @Override public void onCompleted() { }
+          });
+    }
+
+    ServerEvent await(Predicate<ServerEvent> wanted) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (System.nanoTime() < deadline) {
+        ServerEvent event = received.poll(200, TimeUnit.MILLISECONDS);
+        if (event != null && wanted.test(event)) {
+          return event;
+        }
+      }
+      throw new AssertionError("no matching event within 20 s; left in queue: " + received);
+    }
+
+    @Override
+    public void close() {
+      send.onCompleted();
+    }
+  }
+
+  @Test
+  void seedReadmeSignInWalkThroughWorksThroughTheGateway() {
+    String phone = newPhoneNumber();
+    VerifyOTPResponse login = signIn(phone, "postman");
+
+    assertThat(login.getUser().getPhoneNumber()).isEqualTo(phone);
+    assertThat(auth().validateToken(ValidateTokenRequest.newBuilder().setAccessToken(login.getAccessToken()).build()))
+        .satisfies(v -> {
+          assertThat(v.getIsValid()).isTrue();
+          assertThat(v.getUserId()).isEqualTo(login.getUser().getId());
+        });
+
+    RefreshTokenResponse rotated = auth().refreshToken(
+        RefreshTokenRequest.newBuilder().setRefreshToken(login.getRefreshToken()).build());
+    assertThat(rotated.getRefreshToken()).isNotEqualTo(login.getRefreshToken());
+
+    assertThat(auth().revokeCurrentDevice(RevokeCurrentDeviceRequest.newBuilder()
+        .setRefreshToken(rotated.getRefreshToken()).build()).getSuccess()).isTrue();
+    assertThatThrownBy(() -> auth().refreshToken(
+        RefreshTokenRequest.newBuilder().setRefreshToken(rotated.getRefreshToken()).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+
+    VerifyOTPResponse second = signIn(phone, "phone");
+    assertThat(auth().logoutAllDevices(LogoutAllDevicesRequest.newBuilder()
+        .setAccessToken(second.getAccessToken()).build()).getSuccess()).isTrue();
+    assertThatThrownBy(() -> auth().refreshToken(
+        RefreshTokenRequest.newBuilder().setRefreshToken(second.getRefreshToken()).build()))
+        .isInstanceOf(StatusRuntimeException.class);
+  }
+
+  @Test
+  void gatewayRefusesChatWithoutAToken() {
+    assertThatThrownBy(() -> ChatServiceGrpc.newBlockingStub(gateway)
+        .getConversations(com.whatsappclone.proto.chat.GetConversationsRequest.getDefaultInstance()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+  }
+
+  @Test
+  void messageTravelsToTheRecipientsStreamAndSenderSeesDeliveredAndRead() throws InterruptedException {
+    VerifyOTPResponse alice = signIn(newPhoneNumber(), "alice-phone");
+    VerifyOTPResponse bob = signIn(newPhoneNumber(), "bob-phone");
+    Conversation conversation = chat(alice.getAccessToken()).createConversation(CreateConversationRequest.newBuilder()
+        .addParticipantIds(bob.getUser().getId()).build()).getConversation();
+
+    try (Stream aliceStream = new Stream(alice.getAccessToken()); Stream bobStream = new Stream(bob.getAccessToken())) {
+      bobStream.send.onNext(ClientEvent.newBuilder().setPing(Ping.newBuilder().setTimestamp(42)).build());
+      assertThat(bobStream.await(ServerEvent::hasPong).getPong().getTimestamp()).isEqualTo(42);
+      aliceStream.send.onNext(ClientEvent.newBuilder().setPing(Ping.newBuilder().setTimestamp(7)).build());
+      aliceStream.await(ServerEvent::hasPong);
+
+      Message sent = chat(alice.getAccessToken()).sendMessage(SendMessageRequest.newBuilder()
+          .setConversationId(conversation.getId()).setContent("Merhaba Bob").setClientMessageId("m-1").build())
+          .getMessage();
+
+      NewMessage received = bobStream.await(ServerEvent::hasNewMessage).getNewMessage();
+      assertThat(received.getMessageId()).isEqualTo(sent.getId());
+      assertThat(received.getSenderId()).isEqualTo(alice.getUser().getId());
+      assertThat(received.getContent()).isEqualTo("Merhaba Bob");
+      assertThat(received.getSeq()).isEqualTo(1);
+
+      bobStream.send.onNext(ClientEvent.newBuilder().setAck(MessageAck.newBuilder()
+          .setMessageId(sent.getId()).setConversationId(conversation.getId())).build());
+      ServerEvent delivered = aliceStream.await(ServerEvent::hasDelivered);
+      assertThat(delivered.getDelivered().getMessageId()).isEqualTo(sent.getId());
+      assertThat(delivered.getDelivered().getUserId()).isEqualTo(bob.getUser().getId());
+
+      bobStream.send.onNext(ClientEvent.newBuilder().setReadReceipt(ReadReceipt.newBuilder()
+          .setMessageId(sent.getId()).setConversationId(conversation.getId())).build());
+      ServerEvent read = aliceStream.await(ServerEvent::hasRead);
+      assertThat(read.getRead().getMessageId()).isEqualTo(sent.getId());
+      assertThat(read.getRead().getUserId()).isEqualTo(bob.getUser().getId());
+    }
+
+    assertThat(chat(bob.getAccessToken()).listMessages(ListMessagesRequest.newBuilder()
+        .setConversationId(conversation.getId()).build()).getMessagesList())
+        .singleElement()
+        .satisfies(m -> {
+          assertThat(m.getContent()).isEqualTo("Merhaba Bob");
+          assertThat(m.getSeq()).isEqualTo(1);
+        });
+  }
+
+  @Test
+  void offlineRecipientCatchesUpOverTheWebSocketEndpoint() throws Exception {
+    VerifyOTPResponse alice = signIn(newPhoneNumber(), "alice");
+    VerifyOTPResponse carol = signIn(newPhoneNumber(), "carol");
+    Conversation conversation = chat(alice.getAccessToken()).createConversation(CreateConversationRequest.newBuilder()
+        .addParticipantIds(carol.getUser().getId()).build()).getConversation();
+    for (int i = 1; i <= 3; i++) {
+      chat(alice.getAccessToken()).sendMessage(SendMessageRequest.newBuilder()
+          .setConversationId(conversation.getId()).setContent("while you were away " + i).build());
+    }
+    awaitStored(alice.getAccessToken(), conversation.getId(), 3);
+
+    BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+    WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
+        .header("Authorization", "Bearer " + carol.getAccessToken())
+        .buildAsync(URI.create("ws://127.0.0.1:" + system.webSocketPort() + "/ws"), new WebSocket.Listener() {
+          private final StringBuilder partial = new StringBuilder();
+
+          @Override
+          public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+              frames.add(partial.toString());
+              partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+          }
+        })
+        .get(10, TimeUnit.SECONDS);
+    try {
+      for (int i = 1; i <= 3; i++) {
+        String frame = frames.poll(20, TimeUnit.SECONDS);
+        assertThat(frame).as("catch-up frame %d", i)
+            .contains("\"newMessage\"")
+            .contains("while you were away " + i)
+            .contains("\"seq\":\"" + i + "\"");
+      }
+    } finally {
+      socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void statusIsVisibleToSomeoneWhoSharesAConversation() {
+    VerifyOTPResponse alice = signIn(newPhoneNumber(), "alice");
+    VerifyOTPResponse dave = signIn(newPhoneNumber(), "dave");
+    VerifyOTPResponse stranger = signIn(newPhoneNumber(), "stranger");
+    chat(alice.getAccessToken()).createConversation(CreateConversationRequest.newBuilder()
+        .addParticipantIds(dave.getUser().getId()).build());
+
+    StatusServiceGrpc.newBlockingStub(gateway).withCallCredentials(bearer(alice.getAccessToken()))
+        .createStatus(CreateStatusRequest.newBuilder().setContent("at the beach").build());
+
+    GetStatusesRequest alicesStatuses = GetStatusesRequest.newBuilder().setUserId(alice.getUser().getId()).build();
+    assertThat(StatusServiceGrpc.newBlockingStub(gateway).withCallCredentials(bearer(dave.getAccessToken()))
+        .getStatuses(alicesStatuses).getStatusesList())
+        .singleElement().satisfies(s -> assertThat(s.getContent()).isEqualTo("at the beach"));
+    assertThat(StatusServiceGrpc.newBlockingStub(gateway).withCallCredentials(bearer(stranger.getAccessToken()))
+        .getStatuses(alicesStatuses).getStatusesList()).isEmpty();
+  }
+
+  /** SendMessage answers once Kafka has the message; the worker stores it shortly after. */
+  private static void awaitStored(String accessToken, String conversationId, int count) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline) {
+      int stored = chat(accessToken).listMessages(ListMessagesRequest.newBuilder()
+          .setConversationId(conversationId).build()).getMessagesCount();
+      if (stored >= count) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(count + " messages were not stored within 20 s");
+  }
+}
