@@ -12,6 +12,8 @@ COPY common common
 COPY migrations migrations
 COPY test-infra test-infra
 COPY services services
+# The reactor lists every module; local-stack is not built here, but Maven must see its pom.
+COPY local-stack/pom.xml local-stack/pom.xml
 RUN ./mvnw -B -q -DskipTests package \
       -pl services/auth,services/chat,services/message-worker,services/realtime,services/status,services/api-gateway -am
 
