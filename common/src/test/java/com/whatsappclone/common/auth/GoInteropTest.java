@@ -6,6 +6,7 @@ import static com.whatsappclone.common.auth.HandMadeJwt.json;
 import static com.whatsappclone.common.auth.HandMadeJwt.sign;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.whatsappclone.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.whatsappclone.common.auth.InvalidTokenException.Reason;
 import com.whatsappclone.common.error.UnauthenticatedException;
+import com.whatsappclone.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

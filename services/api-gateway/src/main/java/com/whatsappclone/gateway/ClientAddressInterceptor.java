@@ -1,5 +1,6 @@
 package com.whatsappclone.gateway;
 
+import com.whatsappclone.common.net.TrustedProxies;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
@@ -7,23 +8,20 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Works out who the client is, for the per-IP limit and for the backends ({@code x-forwarded-for}).
  *
  * <p>The direct peer is the client unless it is a trusted proxy (GATEWAY_TRUSTED_PROXIES). Only
  * then is the incoming {@code x-forwarded-for} believed: the client is its right-most address that
- * is not itself a trusted proxy (addresses further left may be made up by the client), and the peer
- * is appended to the chain passed on. An entry that is not an IP literal ends that walk, so a
- * made-up entry never becomes a fresh rate-limit key. From any other peer the incoming header is
- * discarded and replaced by the peer's address, so a client cannot pose as someone else to dodge
- * per-IP limits here or in the backends (OTP sending), which read the chain the same way.
+ * is not itself a trusted proxy ({@link TrustedProxies#forwardedClient}), and the peer is appended
+ * to the chain passed on. From any other peer the incoming header is discarded and replaced by the
+ * peer's address, so a client cannot pose as someone else to dodge per-IP limits here or in the
+ * backends (OTP sending), which read the chain the same way.
  */
 final class ClientAddressInterceptor implements ServerInterceptor {
 
@@ -50,7 +48,7 @@ final class ClientAddressInterceptor implements ServerInterceptor {
     if (trusted.trusts(peer)) {
       List<String> chain = incomingChain(headers);
       if (!chain.isEmpty()) {
-        clientIp = forwardedClient(chain, trusted).orElse(peer);
+        clientIp = trusted.forwardedClient(chain).orElse(peer);
         forwardedFor = String.join(", ", chain) + ", " + peer;
       }
     }
@@ -58,33 +56,6 @@ final class ClientAddressInterceptor implements ServerInterceptor {
         .withValue(CLIENT_IP, clientIp)
         .withValue(FORWARDED_FOR, forwardedFor);
     return Contexts.interceptCall(context, call, headers, next);
-  }
-
-  /** The client in a chain a trusted proxy passed on, if the chain names one believably. */
-  static Optional<String> forwardedClient(List<String> chain, TrustedProxies trusted) {
-    String leftMostProxy = null;
-    for (int i = chain.size() - 1; i >= 0; i--) {
-      Optional<InetAddress> address = TrustedProxies.literal(withoutPort(chain.get(i)));
-      if (address.isEmpty()) {
-        break;
-      }
-      if (!trusted.trusts(address.get())) {
-        return Optional.of(address.get().getHostAddress());
-      }
-      leftMostProxy = address.get().getHostAddress();
-    }
-    // Every entry was a trusted proxy (a client on a proxy's own machine), or garbage.
-    return Optional.ofNullable(leftMostProxy);
-  }
-
-  /** {@code 1.2.3.4:5678} and {@code [::1]:5678}: some proxies write the port too. */
-  private static String withoutPort(String entry) {
-    if (entry.startsWith("[")) {
-      int end = entry.indexOf(']');
-      return end > 0 ? entry.substring(1, end) : entry;
-    }
-    int colon = entry.indexOf(':');
-    return colon > 0 && colon == entry.lastIndexOf(':') ? entry.substring(0, colon) : entry;
   }
 
   private static List<String> incomingChain(Metadata headers) {

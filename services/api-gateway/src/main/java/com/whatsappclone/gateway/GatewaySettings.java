@@ -3,6 +3,7 @@ package com.whatsappclone.gateway;
 import com.whatsappclone.common.config.JwtSettings;
 import com.whatsappclone.common.config.ServicePorts;
 import com.whatsappclone.common.config.Settings;
+import com.whatsappclone.common.net.TrustedProxies;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

@@ -2,6 +2,7 @@ package com.whatsappclone.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.whatsappclone.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

@@ -12,6 +12,7 @@ import com.whatsappclone.proto.realtime.ClientEvent;
 import com.whatsappclone.proto.realtime.Ping;
 import com.whatsappclone.proto.realtime.RealtimeServiceGrpc;
 import com.whatsappclone.proto.realtime.ServerEvent;
+import com.whatsappclone.testing.MutableClock;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;

@@ -1,6 +1,7 @@
 package com.whatsappclone.auth;
 
 import com.whatsappclone.common.config.Settings;
+import com.whatsappclone.common.net.TrustedProxies;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -31,6 +32,11 @@ record AuthSettings(
   static final String TWILIO_TIMEOUT = "TWILIO_TIMEOUT";
   static final String MAX_SESSIONS = "AUTH_MAX_SESSIONS_PER_USER";
   static final String TRUSTED_PROXIES = "AUTH_TRUSTED_PROXIES";
+  /**
+   * AUTH_TRUSTED_PROXIES by default: the loopback addresses, where the gateway runs in the local
+   * stack; in a container network set the gateway's addresses.
+   */
+  static final String DEFAULT_TRUSTED_PROXIES = "127.0.0.0/8,::1";
 
   /** Reads every auth setting; problems are recorded in {@code settings} for its check(). */
   static AuthSettings from(Settings settings) {
@@ -43,11 +49,11 @@ record AuthSettings(
     int maxSessions = settings.integer(MAX_SESSIONS, 10, 1, 1000);
     TrustedProxies proxies;
     try {
-      proxies = TrustedProxies.parse(settings.string(TRUSTED_PROXIES, TrustedProxies.DEFAULT));
+      proxies = TrustedProxies.parse(settings.string(TRUSTED_PROXIES, DEFAULT_TRUSTED_PROXIES));
     } catch (IllegalArgumentException e) {
       settings.reportProblem(TRUSTED_PROXIES + ": " + e.getMessage()
           + " (comma-separated IP addresses or CIDR ranges, or 'none')");
-      proxies = TrustedProxies.parse(TrustedProxies.DEFAULT);
+      proxies = TrustedProxies.parse(DEFAULT_TRUSTED_PROXIES);
     }
     Duration cleanup = positive(settings, "AUTH_RATE_LIMIT_CLEANUP_INTERVAL", Duration.ofMinutes(15));
     return new AuthSettings(devMode, twilio, perPhone, perIp, failedVerify, maxSessions, proxies, cleanup);

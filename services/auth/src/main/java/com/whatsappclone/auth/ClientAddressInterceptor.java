@@ -1,5 +1,6 @@
 package com.whatsappclone.auth;
 
+import com.whatsappclone.common.net.TrustedProxies;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
@@ -19,9 +20,8 @@ import java.util.Optional;
  *
  * <p>The direct peer is the client unless it is a trusted proxy (the gateway). Only then is
  * {@code x-forwarded-for} believed, and the client is its right-most address that is not itself a
- * trusted proxy (the gateway appends the address it saw to whatever chain it was given, so
- * addresses further left may be made up by the client). Anything in the header that is not an IP
- * literal ends the walk: a made-up entry must not become a fresh rate-limit key.
+ * trusted proxy ({@link TrustedProxies#forwardedClient}: the gateway appends the address it saw to
+ * whatever chain it was given, so addresses further left may be made up by the client).
  */
 final class ClientAddressInterceptor implements ServerInterceptor {
 
@@ -70,32 +70,7 @@ final class ClientAddressInterceptor implements ServerInterceptor {
         }
       }
     }
-    InetAddress leftMostSeen = null;
-    for (int i = chain.size() - 1; i >= 0; i--) {
-      Optional<InetAddress> address = TrustedProxies.literal(stripPort(chain.get(i)));
-      if (address.isEmpty()) {
-        break;
-      }
-      if (!trusted.trusts(address.get())) {
-        return Optional.of(address.get().getHostAddress());
-      }
-      leftMostSeen = address.get();
-    }
-    // Every entry was a trusted proxy (e.g. a client on the gateway's own machine).
-    return Optional.ofNullable(leftMostSeen).map(InetAddress::getHostAddress);
-  }
-
-  /** {@code 1.2.3.4:5678} and {@code [::1]:5678} are sometimes written with the port. */
-  private static String stripPort(String entry) {
-    if (entry.startsWith("[")) {
-      int end = entry.indexOf(']');
-      return end > 0 ? entry.substring(1, end) : entry;
-    }
-    int colon = entry.indexOf(':');
-    if (colon > 0 && colon == entry.lastIndexOf(':')) {
-      return entry.substring(0, colon);
-    }
-    return entry;
+    return trusted.forwardedClient(chain);
   }
 
   private static Optional<InetAddress> peerAddress(SocketAddress address) {

@@ -8,6 +8,7 @@ import com.whatsappclone.proto.auth.AuthServiceGrpc.AuthServiceBlockingStub;
 import com.whatsappclone.proto.auth.SendOTPRequest;
 import com.whatsappclone.proto.auth.VerifyOTPRequest;
 import com.whatsappclone.proto.auth.VerifyOTPResponse;
+import com.whatsappclone.testing.MutableClock;
 import com.whatsappclone.testing.PostgresExtension;
 import com.whatsappclone.testing.TestDatabase;
 import io.grpc.ManagedChannel;

@@ -14,6 +14,7 @@ import com.whatsappclone.proto.auth.ValidateTokenRequest;
 import com.whatsappclone.proto.auth.ValidateTokenResponse;
 import com.whatsappclone.proto.auth.VerifyOTPRequest;
 import com.whatsappclone.proto.auth.VerifyOTPResponse;
+import com.whatsappclone.testing.MutableClock;
 import com.whatsappclone.testing.WithPostgres;
 import io.grpc.Status;
 import java.util.Map;

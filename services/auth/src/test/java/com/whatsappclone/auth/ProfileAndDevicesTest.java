@@ -12,6 +12,7 @@ import com.whatsappclone.proto.auth.RevokeDeviceRequest;
 import com.whatsappclone.proto.auth.UpdateProfileRequest;
 import com.whatsappclone.proto.auth.User;
 import com.whatsappclone.proto.auth.VerifyOTPResponse;
+import com.whatsappclone.testing.MutableClock;
 import com.whatsappclone.testing.WithPostgres;
 import io.grpc.Status;
 import java.time.Duration;

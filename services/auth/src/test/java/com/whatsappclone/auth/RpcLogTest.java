@@ -11,6 +11,7 @@ import com.whatsappclone.proto.auth.RefreshTokenRequest;
 import com.whatsappclone.proto.auth.RefreshTokenResponse;
 import com.whatsappclone.proto.auth.VerifyOTPRequest;
 import com.whatsappclone.proto.auth.VerifyOTPResponse;
+import com.whatsappclone.testing.MutableClock;
 import com.whatsappclone.testing.WithPostgres;
 import io.grpc.Status;
 import java.util.List;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.whatsappclone.proto.auth.SendOTPRequest;
 import com.whatsappclone.proto.auth.VerifyOTPRequest;
 import com.whatsappclone.proto.auth.VerifyOTPResponse;
+import com.whatsappclone.testing.MutableClock;
 import com.whatsappclone.testing.WithPostgres;
 import io.grpc.Status;
 import java.io.IOException;

@@ -2,12 +2,13 @@ package com.whatsappclone.chat;
 
 import com.whatsappclone.common.error.UnavailableException;
 import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.Producer;
@@ -36,11 +37,19 @@ final class AcknowledgedSender implements AutoCloseable {
   private final Producer<String, byte[]> producer;
   private final KafkaTopicSetup topics;
   private final Duration longestWait;
-  private final ExecutorService sendThread = Executors.newSingleThreadExecutor(r -> {
-    Thread thread = new Thread(r, "chat-kafka-send");
-    thread.setDaemon(true);
-    return thread;
-  });
+  /**
+   * Sends waiting for the send thread. Normally {@code send()} only appends to the producer's
+   * buffer, so the queue stays near empty; while Kafka is down it is bounded, and a full queue
+   * answers UNAVAILABLE at once instead of piling up callers.
+   */
+  static final int MAX_QUEUED_SENDS = 10_000;
+
+  private final ExecutorService sendThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+      new ArrayBlockingQueue<>(MAX_QUEUED_SENDS), r -> {
+        Thread thread = new Thread(r, "chat-kafka-send");
+        thread.setDaemon(true);
+        return thread;
+      });
 
   /**
    * @param longestWait how long to wait for an acknowledgement when the call has no deadline: a
@@ -92,7 +101,7 @@ final class AcknowledgedSender implements AutoCloseable {
         }
       });
     } catch (RejectedExecutionException e) {
-      throw new UnavailableException("message queue unavailable: the service is stopping", e);
+      throw new UnavailableException("message queue unavailable, try again later", e);
     }
     try {
       return ack.get(Math.max(0, wait.toNanos()), TimeUnit.NANOSECONDS);

@@ -10,6 +10,7 @@ import com.whatsappclone.common.db.Database;
 import com.whatsappclone.common.db.DatabaseConfig;
 import com.whatsappclone.common.grpc.GrpcServer;
 import com.whatsappclone.common.kafka.KafkaFactories;
+import com.whatsappclone.common.kafka.MessagingTopics;
 import com.whatsappclone.common.kafka.ProducerTimeouts;
 import com.whatsappclone.common.kafka.Topics;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package com.whatsappclone.chat;
 
+import com.whatsappclone.common.kafka.MessagingTopics;
 import com.whatsappclone.proto.events.ConversationMembershipChanged;
 import com.whatsappclone.proto.events.MessageSubmitted;
 import java.nio.charset.StandardCharsets;

@@ -9,6 +9,7 @@ import com.whatsappclone.proto.chat.LeaveConversationRequest;
 import com.whatsappclone.proto.chat.ListMessagesRequest;
 import com.whatsappclone.proto.chat.RemoveParticipantRequest;
 import com.whatsappclone.proto.events.ConversationMembershipChanged;
+import com.whatsappclone.testing.TopicReader;
 import com.whatsappclone.testing.WithKafka;
 import com.whatsappclone.testing.WithPostgres;
 import io.grpc.Status;

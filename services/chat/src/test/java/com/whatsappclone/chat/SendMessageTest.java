@@ -7,6 +7,7 @@ import com.whatsappclone.proto.chat.Conversation;
 import com.whatsappclone.proto.chat.Message;
 import com.whatsappclone.proto.chat.SendMessageRequest;
 import com.whatsappclone.proto.events.MessageSubmitted;
+import com.whatsappclone.testing.TopicReader;
 import com.whatsappclone.testing.WithKafka;
 import com.whatsappclone.testing.WithPostgres;
 import io.grpc.Status;

@@ -7,6 +7,7 @@ import com.whatsappclone.proto.chat.Conversation;
 import com.whatsappclone.proto.chat.GetConversationsRequest;
 import com.whatsappclone.proto.chat.Message;
 import com.whatsappclone.proto.chat.SendMessageRequest;
+import com.whatsappclone.testing.Eventually;
 import com.whatsappclone.testing.WithKafka;
 import com.whatsappclone.testing.WithPostgres;
 import io.grpc.Status;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.whatsappclone.proto.chat.Conversation;
 import com.whatsappclone.proto.chat.ListMessagesRequest;
 import com.whatsappclone.proto.chat.Message;
+import com.whatsappclone.testing.Eventually;
 import com.whatsappclone.testing.WithKafka;
 import com.whatsappclone.testing.WithPostgres;
 import java.util.ArrayList;

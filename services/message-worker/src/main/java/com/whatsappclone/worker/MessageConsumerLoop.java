@@ -1,5 +1,6 @@
 package com.whatsappclone.worker;
 
+import com.whatsappclone.common.kafka.MessagingTopics;
 import com.whatsappclone.worker.WorkerEventPublisher.DeadLetter;
 import java.sql.SQLException;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package com.whatsappclone.worker;
 
+import com.whatsappclone.common.kafka.MessagingTopics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.whatsappclone.common.grpc.GrpcServer;
 import com.whatsappclone.proto.events.MessageStored;
 import com.whatsappclone.proto.events.MessageSubmitted;
+import com.whatsappclone.testing.Eventually;
+import com.whatsappclone.testing.TopicReader;
 import com.whatsappclone.testing.WithKafka;
 import com.whatsappclone.testing.WithPostgres;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;

@@ -1,11 +1,14 @@
 package com.whatsappclone.worker;
 
 import com.whatsappclone.common.grpc.GrpcServer;
+import com.whatsappclone.common.kafka.MessagingTopics;
 import com.whatsappclone.proto.events.MessageStored;
 import com.whatsappclone.proto.events.MessageSubmitted;
+import com.whatsappclone.testing.Eventually;
 import com.whatsappclone.testing.KafkaExtension;
 import com.whatsappclone.testing.PostgresExtension;
 import com.whatsappclone.testing.TestDatabase;
+import com.whatsappclone.testing.TopicReader;
 import com.whatsappclone.testing.UniqueNames;
 import com.whatsappclone.common.config.Settings;
 import io.grpc.ManagedChannel;

@@ -2,7 +2,7 @@ package com.whatsappclone.realtime;
 
 import com.whatsappclone.common.config.ServicePorts;
 import com.whatsappclone.common.config.Settings;
-import com.whatsappclone.common.kafka.KafkaTopics;
+import com.whatsappclone.common.kafka.MessagingTopics;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -62,19 +62,21 @@ public record RealtimeSettings(
 
   /** The stored-messages topic, behind the prefix. */
   public String storedTopic() {
-    return topicPrefix + KafkaTopics.MESSAGES_STORED;
+    return topics().stored();
   }
 
   /** The realtime events topic, behind the prefix. */
   public String realtimeEventsTopic() {
-    return topicPrefix + KafkaTopics.REALTIME_EVENTS;
+    return topics().realtimeEvents();
   }
 
   /** Every topic of the system, behind the prefix, for {@code Topics.ensure}. */
   public List<NewTopic> allTopics() {
-    return KafkaTopics.ALL.stream()
-        .map(name -> new NewTopic(topicPrefix + name, topicPartitions, replicationFactor))
-        .toList();
+    return topics().all(topicPartitions, replicationFactor);
+  }
+
+  private MessagingTopics topics() {
+    return MessagingTopics.withPrefix(topicPrefix);
   }
 
   public static RealtimeSettings from(Settings settings) {
@@ -100,7 +102,7 @@ public record RealtimeSettings(
     Duration cacheTtl = positive(settings, "REALTIME_PARTICIPANT_CACHE_TTL", Duration.ofSeconds(60));
     Duration heartbeat = positive(settings, "REALTIME_PRESENCE_HEARTBEAT", Duration.ofSeconds(30));
     String prefix = settings.string("KAFKA_TOPIC_PREFIX", "");
-    if (!prefix.matches("[A-Za-z0-9._-]{0,100}")) {
+    if (!MessagingTopics.isLegalPrefix(prefix)) {
       settings.reportProblem("KAFKA_TOPIC_PREFIX may only hold letters, digits, '.', '_' and '-' (got '"
           + prefix + "')");
     }

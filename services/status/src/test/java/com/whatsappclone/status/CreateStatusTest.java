@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.whatsappclone.proto.status.CreateStatusRequest;
 import com.whatsappclone.proto.status.GetStatusesRequest;
 import com.whatsappclone.proto.status.Status;
+import com.whatsappclone.testing.MutableClock;
 import com.whatsappclone.testing.WithPostgres;
 import io.grpc.Status.Code;
 import java.time.Duration;

@@ -8,6 +8,7 @@ import com.whatsappclone.proto.status.GetStatusesRequest;
 import com.whatsappclone.proto.status.GetStatusesResponse;
 import com.whatsappclone.proto.status.Status;
 import com.whatsappclone.proto.status.ViewStatusRequest;
+import com.whatsappclone.testing.MutableClock;
 import com.whatsappclone.testing.WithPostgres;
 import io.grpc.Status.Code;
 import java.time.Duration;

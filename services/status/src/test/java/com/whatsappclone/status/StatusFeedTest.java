@@ -7,6 +7,7 @@ import com.whatsappclone.proto.status.GetStatusFeedRequest;
 import com.whatsappclone.proto.status.Status;
 import com.whatsappclone.proto.status.StatusFeedGroup;
 import com.whatsappclone.proto.status.ViewStatusRequest;
+import com.whatsappclone.testing.MutableClock;
 import com.whatsappclone.testing.WithPostgres;
 import java.time.Duration;
 import java.time.Instant;

@@ -12,6 +12,7 @@ import com.whatsappclone.proto.status.StatusServiceGrpc.StatusServiceBlockingStu
 import com.whatsappclone.proto.status.StatusViewer;
 import com.whatsappclone.proto.status.ViewStatusRequest;
 import com.whatsappclone.proto.status.ViewStatusResponse;
+import com.whatsappclone.testing.MutableClock;
 import com.whatsappclone.testing.WithPostgres;
 import io.grpc.Status.Code;
 import java.time.Duration;

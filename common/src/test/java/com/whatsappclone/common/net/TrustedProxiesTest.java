@@ -1,8 +1,9 @@
-package com.whatsappclone.gateway;
+package com.whatsappclone.common.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TrustedProxiesTest {
@@ -36,6 +37,13 @@ class TrustedProxiesTest {
   }
 
   @Test
+  void noneTrustsNoPeer() {
+    assertThat(TrustedProxies.parse("none").isEmpty()).isTrue();
+    assertThat(TrustedProxies.parse(" NONE ").isEmpty()).isTrue();
+    assertThat(TrustedProxies.parse("none").trusts("127.0.0.1")).isFalse();
+  }
+
+  @Test
   void hostNamesAndBadPrefixesAreRefused() {
     assertThatThrownBy(() -> TrustedProxies.parse("lb.internal"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lb.internal");
@@ -43,5 +51,29 @@ class TrustedProxiesTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("prefix");
     assertThatThrownBy(() -> TrustedProxies.parse("10.0.0.0/x"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("prefix");
+  }
+
+  // How the client is found in an x-forwarded-for chain that a trusted proxy passed on.
+
+  private final TrustedProxies proxies = TrustedProxies.parse("10.0.0.0/8");
+
+  @Test
+  void clientIsTheRightMostAddressThatIsNotAProxy() {
+    assertThat(proxies.forwardedClient(List.of("6.6.6.6", "198.51.100.7", "10.0.0.2")))
+        .contains("198.51.100.7");
+  }
+
+  @Test
+  void portsWrittenByProxiesAreIgnored() {
+    assertThat(proxies.forwardedClient(List.of("198.51.100.7:4444"))).contains("198.51.100.7");
+    // Normalised the way peer addresses are, so one client has one key however it is written.
+    assertThat(proxies.forwardedClient(List.of("[2001:db8::1]:4444")))
+        .contains("2001:db8:0:0:0:0:0:1");
+  }
+
+  @Test
+  void madeUpEntryEndsTheWalkInsteadOfBecomingAKey() {
+    assertThat(proxies.forwardedClient(List.of("198.51.100.7", "not-an-address"))).isEmpty();
+    assertThat(proxies.forwardedClient(List.of("not-an-address", "10.0.0.3"))).contains("10.0.0.3");
   }
 }

@@ -1,6 +1,5 @@
-package com.whatsappclone.chat;
+package com.whatsappclone.testing;
 
-import com.whatsappclone.testing.KafkaExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,35 +12,39 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Reads every record of one topic from its beginning, without a consumer group. */
-final class TopicReader implements AutoCloseable {
+/**
+ * Reads every record of one topic from its beginning, without a consumer group, so a test can
+ * check what a service published (committed records only) without joining the service's groups.
+ */
+public final class TopicReader implements AutoCloseable {
 
   private final String topic;
   private final KafkaConsumer<String, byte[]> consumer;
   private final List<ConsumerRecord<String, byte[]>> received = new ArrayList<>();
   private boolean assigned;
 
-  TopicReader(String topic) {
+  /** On the broker of {@link KafkaExtension}. */
+  public TopicReader(String topic) {
     this(topic, KafkaExtension.bootstrapServers());
   }
 
-  TopicReader(String topic, String brokers) {
+  public TopicReader(String topic, String brokers) {
     this.topic = topic;
     this.consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        // never create the topic by looking at it: the worker creates it with its partition count
+        // never create the topic by looking at it: the service creates it with its partition count
         ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false),
         new StringDeserializer(), new ByteArrayDeserializer());
   }
 
   /** Everything read so far, in the order read (offset order within a partition). */
-  List<ConsumerRecord<String, byte[]>> records() {
+  public List<ConsumerRecord<String, byte[]>> records() {
     return List.copyOf(received);
   }
 
   /** Polls until everything read so far passes {@code done}; fails after {@link Eventually#LIMIT}. */
-  List<ConsumerRecord<String, byte[]>> readUntil(String what,
+  public List<ConsumerRecord<String, byte[]>> readUntil(String what,
       Predicate<List<ConsumerRecord<String, byte[]>>> done) throws Exception {
     return Eventually.await(what, () -> {
       pollOnce();
@@ -50,9 +53,9 @@ final class TopicReader implements AutoCloseable {
   }
 
   /** Reads what is there now (one short poll). */
-  List<ConsumerRecord<String, byte[]>> pollOnce() {
+  public List<ConsumerRecord<String, byte[]>> pollOnce() {
     if (!assigned) {
-      // The topic exists once the worker started (it creates its topics before consuming).
+      // The topic exists once the service started (it creates its topics before using them).
       List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
           .map(p -> new TopicPartition(topic, p.partition())).toList();
       if (partitions.isEmpty()) {
