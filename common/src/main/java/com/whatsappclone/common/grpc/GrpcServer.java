@@ -168,6 +168,8 @@ public final class GrpcServer implements RunningServer {
           : NettyServerBuilder.forAddress(new InetSocketAddress(host, port));
       // The gateway keeps its channels alive with pings; allow them instead of GOAWAY-ing it.
       netty.permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true);
+      // Ping idle clients so a Connect stream whose phone vanished (no FIN) is noticed and closed.
+      netty.keepAliveTime(60, TimeUnit.SECONDS).keepAliveTimeout(20, TimeUnit.SECONDS);
 
       List<ServerInterceptor> chain = new ArrayList<>();
       chain.add(new ErrorMappingInterceptor());

@@ -68,6 +68,8 @@ public final class GatewayServer implements com.whatsappclone.common.grpc.Runnin
         : NettyServerBuilder.forAddress(new InetSocketAddress(host.get(), port));
     // Clients (phones on flaky networks) keep their Connect streams alive with pings: allow them.
     netty.permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true);
+    // Ping idle clients: a mobile client that vanished without closing frees its Connect slot.
+    netty.keepAliveTime(60, TimeUnit.SECONDS).keepAliveTimeout(20, TimeUnit.SECONDS);
     netty.addService(health.getHealthService());
     netty.addService(ProtoReflectionServiceV1.newInstance());
     netty.addService(legacyReflection());
