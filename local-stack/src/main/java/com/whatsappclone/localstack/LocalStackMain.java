@@ -58,7 +58,12 @@ public final class LocalStackMain {
     stopped.await();
   }
 
-  void start(Settings settings, Path dataDirectory) throws Exception {
+  /**
+   * Starts PostgreSQL and Kafka (unless the settings point at running ones, with data under
+   * {@code dataDirectory}) and the six services, and returns once all are SERVING. Also the entry
+   * point for embedding the stack in another program (the benchmarks); {@link #stop()} undoes it.
+   */
+  public void start(Settings settings, Path dataDirectory) throws Exception {
     Map<String, String> overrides = new LinkedHashMap<>();
     startPostgresIfNeeded(settings, dataDirectory.resolve("postgres"), overrides);
     startKafkaIfNeeded(settings, dataDirectory.resolve("kafka"), overrides);
@@ -141,7 +146,7 @@ public final class LocalStackMain {
   }
 
   /** Services first (newest first), then Kafka and PostgreSQL. */
-  void stop() {
+  public void stop() {
     while (!running.isEmpty()) {
       AutoCloseable resource = running.pop();
       try {

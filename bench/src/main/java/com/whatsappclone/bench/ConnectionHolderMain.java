@@ -1,0 +1,218 @@
+package com.whatsappclone.bench;
+
+import com.whatsappclone.bench.ws.WebSocketConnection;
+import com.whatsappclone.bench.ws.WebSocketListener;
+import com.whatsappclone.bench.ws.WebSocketLoop;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The client side of the connection-capacity test, in its own process so that its sockets count
+ * against its own file limit and its objects not against the server's heap. Opens up to
+ * {@code --count} authenticated WebSocket connections (paced, spread over several 127.0.0.x source
+ * addresses so the ephemeral port range is not the limit), holds them idle (answering pings) and
+ * closes them when its parent writes "close", when its input ends (the parent died), or when
+ * {@code --hold-seconds} have passed. "shrink N" closes connections until N are left (the parent
+ * measures the heap at two counts, so that whatever else the heap holds cancels out).
+ *
+ * <p>Speaks in lines on stdout: {@code progress ...} every second while connecting, then
+ * {@code reached open=N failed=F closed=C reason=...}, {@code shrunk open=N} after a shrink, then
+ * {@code closed} before exiting.
+ */
+public final class ConnectionHolderMain {
+
+  private static final int LOOPS = 2;
+  private static final int IN_FLIGHT = 256;
+  private static final int MAX_FAILURES = 200;
+  private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(20);
+
+  private final AtomicInteger open = new AtomicInteger();
+  private final AtomicInteger failed = new AtomicInteger();
+  private final AtomicInteger closedByServer = new AtomicInteger();
+  private final AtomicInteger handshaking = new AtomicInteger();
+  private final AtomicReference<String> lastProblem = new AtomicReference<>("");
+  private final ConcurrentLinkedDeque<WebSocketConnection> opened = new ConcurrentLinkedDeque<>();
+  private volatile boolean closing;
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> options = new HashMap<>();
+    for (String arg : args) {
+      int equals = arg.indexOf('=');
+      options.put(arg.substring(2, equals), arg.substring(equals + 1));
+    }
+    String ws = options.get("ws");
+    int colon = ws.lastIndexOf(':');
+    InetSocketAddress server = new InetSocketAddress(ws.substring(0, colon), Integer.parseInt(ws.substring(colon + 1)));
+    List<String> tokens = Files.readAllLines(Path.of(options.get("tokens")), StandardCharsets.US_ASCII);
+    int count = Integer.parseInt(options.get("count"));
+    int sources = Integer.parseInt(options.get("sources"));
+    int rate = Integer.parseInt(options.get("rate"));
+    Duration connectFor = Duration.ofSeconds(Long.parseLong(options.get("connect-seconds")));
+    Duration holdFor = Duration.ofSeconds(Long.parseLong(options.get("hold-seconds")));
+    new ConnectionHolderMain().run(server, tokens, count, sources, rate, connectFor, holdFor);
+  }
+
+  private void run(InetSocketAddress server, List<String> tokens, int count, int sources, int rate,
+      Duration connectFor, Duration holdFor) throws Exception {
+    InetAddress[] locals = sourceAddresses(server, sources);
+    WebSocketLoop[] loops = new WebSocketLoop[LOOPS];
+    for (int i = 0; i < LOOPS; i++) {
+      loops[i] = new WebSocketLoop("holder-" + i);
+    }
+    CountDownLatch release = new CountDownLatch(1);
+    Thread stdin = new Thread(() -> {
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = in.readLine()) != null && !line.trim().equals("close")) {
+          if (line.startsWith("shrink ")) {
+            shrink(Integer.parseInt(line.substring("shrink ".length()).trim()));
+          }
+        }
+      } catch (IOException e) {
+        // the parent is gone: close as well
+      }
+      release.countDown();
+    }, "holder-stdin");
+    stdin.setDaemon(true);
+    stdin.start();
+
+    long start = System.nanoTime();
+    long connectDeadline = start + connectFor.toNanos();
+    long nextReport = start + 1_000_000_000L;
+    int attempted = 0;
+    String reason;
+    while (true) {
+      long now = System.nanoTime();
+      if (open.get() >= count) {
+        reason = "target reached";
+        break;
+      }
+      if (failed.get() >= MAX_FAILURES) {
+        reason = failed.get() + " connection attempts failed, last: " + lastProblem.get();
+        break;
+      }
+      if (now > connectDeadline) {
+        reason = "connect time limit (" + connectFor.toSeconds() + " s) reached";
+        break;
+      }
+      if (release.getCount() == 0) {
+        reason = "stopped by the parent";
+        break;
+      }
+      if (attempted >= count && handshaking.get() == 0) {
+        reason = "every attempt answered; " + (count - open.get()) + " not open, last problem: " + lastProblem.get();
+        break;
+      }
+      long allowedByRate = (long) ((now - start) / 1e9 * rate) + 1;
+      while (attempted < count && attempted < allowedByRate && handshaking.get() < IN_FLIGHT) {
+        handshaking.incrementAndGet();
+        InetAddress local = locals == null ? null : locals[attempted % locals.length];
+        loops[attempted % LOOPS].connect(server, local, "/ws?encoding=binary", tokens.get(attempted % tokens.size()),
+            new Listener(), HANDSHAKE_TIMEOUT);
+        attempted++;
+      }
+      if (now > nextReport) {
+        nextReport += 1_000_000_000L;
+        say("progress open=" + open.get() + " failed=" + failed.get() + " closed=" + closedByServer.get()
+            + " attempted=" + attempted);
+      }
+      Thread.sleep(5);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    say(String.format("reached open=%d failed=%d closed=%d seconds=%.2f reason=%s", open.get(), failed.get(),
+        closedByServer.get(), seconds, reason));
+
+    long holdDeadline = System.nanoTime() + holdFor.toNanos();
+    while (release.getCount() > 0 && System.nanoTime() < holdDeadline) {
+      release.await(5, TimeUnit.SECONDS);
+      say("holding open=" + open.get() + " closed=" + closedByServer.get());
+    }
+    closing = true;
+    for (WebSocketLoop loop : loops) {
+      loop.closeAll(Duration.ofSeconds(20));
+    }
+    for (WebSocketLoop loop : loops) {
+      loop.close();
+    }
+    say("closed");
+    System.exit(0);
+  }
+
+  /** Closes the newest connections until {@code keep} are open. */
+  private void shrink(int keep) {
+    while (open.get() > keep) {
+      WebSocketConnection newest = opened.pollLast();
+      if (newest == null) {
+        break;
+      }
+      open.decrementAndGet();
+      newest.attach(Boolean.TRUE);
+      newest.close();
+    }
+    say("shrunk open=" + open.get());
+  }
+
+  /** 127.0.0.2 .. 127.0.0.(1+n) when the server is on loopback; otherwise the system chooses. */
+  private static InetAddress[] sourceAddresses(InetSocketAddress server, int n) throws IOException {
+    if (server.getAddress() == null || !server.getAddress().isLoopbackAddress()) {
+      return null;
+    }
+    InetAddress[] out = new InetAddress[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) (2 + i)});
+    }
+    return out;
+  }
+
+  private static void say(String line) {
+    synchronized (System.out) {
+      System.out.println(line);
+      System.out.flush();
+    }
+  }
+
+  private final class Listener implements WebSocketListener {
+    private boolean answered;
+
+    @Override
+    public void onOpen(WebSocketConnection connection) {
+      answer();
+      open.incrementAndGet();
+      opened.add(connection);
+    }
+
+    @Override
+    public void onClose(WebSocketConnection connection, int code, String reason) {
+      if (!answered) {
+        answer();
+        failed.incrementAndGet();
+        lastProblem.set(reason);
+      } else if (!closing && connection.attachment() == null) {
+        opened.remove(connection);
+        open.decrementAndGet();
+        closedByServer.incrementAndGet();
+        lastProblem.set("closed by the server: " + code + " " + reason);
+      }
+    }
+
+    private void answer() {
+      answered = true;
+      handshaking.decrementAndGet();
+    }
+  }
+}
