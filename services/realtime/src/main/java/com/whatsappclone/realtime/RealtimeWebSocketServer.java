@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  */
 final class RealtimeWebSocketServer extends WebSocketServer implements AutoCloseable {
 
+  /** Accept backlog: connections waiting for the server to accept them. */
+  static final int MAX_PENDING_CONNECTIONS = 4096;
+
   private static final Logger log = LoggerFactory.getLogger(RealtimeWebSocketServer.class);
   private static final int STOP_TIMEOUT_MS = 5_000;
 
@@ -56,6 +59,9 @@ final class RealtimeWebSocketServer extends WebSocketServer implements AutoClose
     setConnectionLostTimeout((int) Math.max(1, settings.pingInterval().toSeconds()));
     setTcpNoDelay(true);
     setReuseAddr(true);
+    // The default accept backlog (50) drops handshakes when many devices reconnect at once,
+    // e.g. after a restart; the kernel caps it at net.core.somaxconn anyway.
+    setMaxPendingConnections(MAX_PENDING_CONNECTIONS);
     setDaemon(true);
   }
 
