@@ -6,18 +6,25 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A clock tests move by hand, so that expiry, rate-limit windows, token lifetimes and the times in
  * answers are tested exactly and without sleeping. The services take a {@link Clock}; tests pass
- * this one. Always UTC.
+ * this one. UTC unless {@link #withZone} asks for another zone; clocks made that way move together.
  */
 public final class MutableClock extends Clock {
 
-  private volatile Instant now;
+  private final AtomicReference<Instant> now;
+  private final ZoneId zone;
 
   public MutableClock(Instant start) {
-    this.now = start;
+    this(new AtomicReference<>(start), ZoneOffset.UTC);
+  }
+
+  private MutableClock(AtomicReference<Instant> now, ZoneId zone) {
+    this.now = now;
+    this.zone = zone;
   }
 
   /** The current time, whole seconds (JWTs carry whole seconds). */
@@ -27,29 +34,26 @@ public final class MutableClock extends Clock {
 
   /** @return the new time */
   public Instant advance(Duration duration) {
-    now = now.plus(duration);
-    return now;
+    return now.updateAndGet(current -> current.plus(duration));
   }
 
   public void set(Instant instant) {
-    now = instant;
+    now.set(instant);
   }
 
   @Override
   public Instant instant() {
-    return now;
+    return now.get();
   }
 
   @Override
   public ZoneId getZone() {
-    return ZoneOffset.UTC;
+    return zone;
   }
 
+  /** The same moving time seen in another zone: advancing either clock advances both. */
   @Override
-  public Clock withZone(ZoneId zone) {
-    if (ZoneOffset.UTC.equals(zone)) {
-      return this;
-    }
-    throw new UnsupportedOperationException("tests use UTC only");
+  public Clock withZone(ZoneId otherZone) {
+    return otherZone.equals(zone) ? this : new MutableClock(now, otherZone);
   }
 }

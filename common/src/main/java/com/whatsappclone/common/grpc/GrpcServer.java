@@ -87,28 +87,7 @@ public final class GrpcServer implements RunningServer {
     if (!stopped.compareAndSet(false, true)) {
       return;
     }
-    log.info("{} stopping: draining in-flight calls for up to {}", name, drainTimeout);
-    health.enterTerminalState();
-    server.shutdown();
-    try {
-      if (!server.awaitTermination(drainTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        log.warn("{}: calls still running after {}, cancelling them", name, drainTimeout);
-        server.shutdownNow();
-        server.awaitTermination(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      server.shutdownNow();
-    }
-    while (!resources.isEmpty()) {
-      AutoCloseable resource = resources.pop();
-      try {
-        resource.close();
-      } catch (Exception e) {
-        log.warn("{}: closing {} failed", name, resource, e);
-      }
-    }
-    log.info("{} stopped", name);
+    GracefulShutdown.drainThenClose(name, server, health, drainTimeout, resources);
   }
 
   /** Builds and starts a {@link GrpcServer}. */
@@ -186,7 +165,7 @@ public final class GrpcServer implements RunningServer {
       HealthStatusManager health = new HealthStatusManager();
       netty.addService(health.getHealthService());
       netty.addService(ProtoReflectionServiceV1.newInstance());
-      netty.addService(legacyReflection());
+      netty.addService(GracefulShutdown.legacyReflection());
 
       Server server = netty.build();
       try {
@@ -200,12 +179,6 @@ public final class GrpcServer implements RunningServer {
       }
       log.info("{} listening on :{} (gRPC; health and reflection enabled)", name, server.getPort());
       return new GrpcServer(this, server, health, List.copyOf(serviceNames));
-    }
-
-    /** grpc.reflection.v1alpha: older Postman and grpcurl builds only speak this one. */
-    @SuppressWarnings("deprecation")
-    private static BindableService legacyReflection() {
-      return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
     }
   }
 }

@@ -1,6 +1,6 @@
 package com.whatsappclone.gateway;
 
-import io.grpc.BindableService;
+import com.whatsappclone.common.grpc.GracefulShutdown;
 import io.grpc.HandlerRegistry;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -72,7 +72,7 @@ public final class GatewayServer implements com.whatsappclone.common.grpc.Runnin
     netty.keepAliveTime(60, TimeUnit.SECONDS).keepAliveTimeout(20, TimeUnit.SECONDS);
     netty.addService(health.getHealthService());
     netty.addService(ProtoReflectionServiceV1.newInstance());
-    netty.addService(legacyReflection());
+    netty.addService(GracefulShutdown.legacyReflection());
     netty.fallbackHandlerRegistry(registry);
     Server server = netty.build();
     try {
@@ -118,33 +118,7 @@ public final class GatewayServer implements com.whatsappclone.common.grpc.Runnin
     if (!stopped.compareAndSet(false, true)) {
       return;
     }
-    log.info("{} stopping: draining in-flight calls for up to {}", name, drainTimeout);
-    health.enterTerminalState();
-    server.shutdown();
-    try {
-      if (!server.awaitTermination(drainTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        log.warn("{}: calls still running after {}, cancelling them", name, drainTimeout);
-        server.shutdownNow();
-        server.awaitTermination(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      server.shutdownNow();
-    }
-    while (!resources.isEmpty()) {
-      AutoCloseable resource = resources.pop();
-      try {
-        resource.close();
-      } catch (Exception e) {
-        log.warn("{}: closing {} failed", name, resource, e);
-      }
-    }
-    log.info("{} stopped", name);
+    GracefulShutdown.drainThenClose(name, server, health, drainTimeout, resources);
   }
 
-  /** grpc.reflection.v1alpha: older Postman and grpcurl builds only speak this one. */
-  @SuppressWarnings("deprecation")
-  private static BindableService legacyReflection() {
-    return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
-  }
 }
