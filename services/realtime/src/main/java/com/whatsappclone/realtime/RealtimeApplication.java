@@ -11,6 +11,7 @@ import com.whatsappclone.common.db.DatabaseConfig;
 import com.whatsappclone.common.grpc.GrpcServer;
 import com.whatsappclone.common.kafka.KafkaFactories;
 import com.whatsappclone.common.kafka.Topics;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -110,12 +111,13 @@ public final class RealtimeApplication {
       InetSocketAddress wsAddress = config.webSocketBindHost()
           .map(host -> new InetSocketAddress(host, config.webSocketPort()))
           .orElseGet(() -> new InetSocketAddress(config.webSocketPort()));
-      RealtimeWebSocketServer webSocket = new RealtimeWebSocketServer(wsAddress, tokens, service, config);
+      WebSocketEndpoint<RealtimeWebSocketServer> webSocket = new WebSocketEndpoint<>(
+          address -> new RealtimeWebSocketServer(address, tokens, service, config));
       AutoCloseable stopWebSocket = () -> {
         service.closeAll("server shutting down, reconnect");
         webSocket.close();
       };
-      webSocket.startAndAwait();
+      webSocket.start(wsAddress);
       opened.push(stopWebSocket);
 
       ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
@@ -143,8 +145,14 @@ public final class RealtimeApplication {
         builder.closeOnStop(oldestFirst.next());
       }
       GrpcServer grpc = builder.start();
-      log.info("realtime WebSocket endpoint on :{}{}", webSocket.getPort(), WebSocketHandshake.PATH);
-      return new RealtimeServers(grpc, webSocket.getPort(), service);
+      // A WebSocket endpoint being replaced after a fatal error makes the service NOT_SERVING.
+      webSocket.reportTo(serving -> {
+        ServingStatus status = serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+        grpc.health().setStatus("", status);
+        grpc.serviceNames().forEach(name -> grpc.health().setStatus(name, status));
+      });
+      log.info("realtime WebSocket endpoint on :{}{}", webSocket.port(), WebSocketHandshake.PATH);
+      return new RealtimeServers(grpc, webSocket, service);
     } catch (RuntimeException e) {
       closeAll(opened);
       throw e;

@@ -10,12 +10,12 @@ import com.whatsappclone.common.grpc.GrpcServer;
 public final class RealtimeServers {
 
   private final GrpcServer grpc;
-  private final int webSocketPort;
+  private final WebSocketEndpoint<RealtimeWebSocketServer> webSocket;
   private final RealtimeService service;
 
-  RealtimeServers(GrpcServer grpc, int webSocketPort, RealtimeService service) {
+  RealtimeServers(GrpcServer grpc, WebSocketEndpoint<RealtimeWebSocketServer> webSocket, RealtimeService service) {
     this.grpc = grpc;
-    this.webSocketPort = webSocketPort;
+    this.webSocket = webSocket;
     this.service = service;
   }
 
@@ -29,7 +29,12 @@ public final class RealtimeServers {
 
   /** The bound WebSocket port (useful when REALTIME_SERVICE_WS_PORT is 0). */
   public int webSocketPort() {
-    return webSocketPort;
+    return webSocket.port();
+  }
+
+  /** The WebSocket endpoint (tests check that it survives hostile frames). */
+  WebSocketEndpoint<RealtimeWebSocketServer> webSocket() {
+    return webSocket;
   }
 
   public void stop() {

@@ -1,6 +1,5 @@
 package com.whatsappclone.realtime;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.whatsappclone.common.auth.InvalidTokenException;
 import com.whatsappclone.common.auth.TokenClaims;
 import com.whatsappclone.common.auth.TokenManager;
@@ -8,10 +7,6 @@ import com.whatsappclone.proto.realtime.ClientEvent;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.java_websocket.WebSocket;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.drafts.Draft;
@@ -19,7 +14,6 @@ import org.java_websocket.exceptions.InvalidDataException;
 import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.handshake.ServerHandshakeBuilder;
-import org.java_websocket.server.WebSocketServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,13 +26,12 @@ import org.slf4j.LoggerFactory;
  * selector or decoder threads. Idle connections are pinged every {@code pingInterval} and closed
  * when no pong came for 1.5 times that (Java-WebSocket's connection-lost detection).
  */
-final class RealtimeWebSocketServer extends WebSocketServer implements AutoCloseable {
+final class RealtimeWebSocketServer extends SupervisedWebSocketServer {
 
   /** Accept backlog: connections waiting for the server to accept them. */
   static final int MAX_PENDING_CONNECTIONS = 4096;
 
   private static final Logger log = LoggerFactory.getLogger(RealtimeWebSocketServer.class);
-  private static final int STOP_TIMEOUT_MS = 5_000;
 
   /** Attached to a connection whose handshake passed, until it opens. */
   private record Authenticated(String userId, boolean binary) {}
@@ -47,7 +40,6 @@ final class RealtimeWebSocketServer extends WebSocketServer implements AutoClose
 
   private final TokenManager tokens;
   private final RealtimeService service;
-  private final CompletableFuture<Void> started = new CompletableFuture<>();
 
   RealtimeWebSocketServer(InetSocketAddress address, TokenManager tokens, RealtimeService service,
       RealtimeSettings settings) {
@@ -63,22 +55,6 @@ final class RealtimeWebSocketServer extends WebSocketServer implements AutoClose
     // e.g. after a restart; the kernel caps it at net.core.somaxconn anyway.
     setMaxPendingConnections(MAX_PENDING_CONNECTIONS);
     setDaemon(true);
-  }
-
-  /** Starts the selector thread and waits until the port is bound. */
-  void startAndAwait() {
-    start();
-    try {
-      started.get(10, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("WebSocket server could not listen on " + getAddress() + ": "
-          + e.getCause().getMessage(), e.getCause());
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("WebSocket server did not start within 10 s");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while starting the WebSocket server", e);
-    }
   }
 
   @Override
@@ -146,8 +122,8 @@ final class RealtimeWebSocketServer extends WebSocketServer implements AutoClose
     ClientEvent event;
     try {
       event = EventCodec.fromJson(message);
-    } catch (InvalidProtocolBufferException | RuntimeException e) {
-      service.rejectFrame(transport.session(), "frame is not a ClientEvent in protobuf JSON: " + brief(e));
+    } catch (MalformedFrameException e) {
+      service.rejectFrame(transport.session(), e.getMessage());
       return;
     }
     service.receive(transport.session(), event);
@@ -162,8 +138,8 @@ final class RealtimeWebSocketServer extends WebSocketServer implements AutoClose
     ClientEvent event;
     try {
       event = EventCodec.fromBinary(message);
-    } catch (InvalidProtocolBufferException e) {
-      service.rejectFrame(transport.session(), "frame is not a ClientEvent in protobuf binary: " + brief(e));
+    } catch (MalformedFrameException e) {
+      service.rejectFrame(transport.session(), e.getMessage());
       return;
     }
     service.receive(transport.session(), event);
@@ -172,26 +148,13 @@ final class RealtimeWebSocketServer extends WebSocketServer implements AutoClose
   @Override
   public void onError(WebSocket conn, Exception ex) {
     if (conn == null) {
-      // Server-level: binding the port failed, or the selector died.
-      started.completeExceptionally(ex);
+      // Server-level: binding the port failed, or the selector died (then WebSocketEndpoint
+      // replaces the server).
+      failStart(ex);
       log.error("WebSocket server error", ex);
     } else {
       log.debug("WebSocket connection error: {}", ex.toString());
     }
   }
 
-  @Override
-  public void onStart() {
-    started.complete(null);
-  }
-
-  @Override
-  public void close() throws InterruptedException {
-    stop(STOP_TIMEOUT_MS, "server shutting down");
-  }
-
-  private static String brief(Exception e) {
-    String message = String.valueOf(e.getMessage());
-    return message.length() > 200 ? message.substring(0, 200) + "…" : message;
-  }
 }
