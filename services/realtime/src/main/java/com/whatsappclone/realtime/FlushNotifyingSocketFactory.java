@@ -22,20 +22,29 @@ import org.java_websocket.drafts.Draft;
 final class FlushNotifyingSocketFactory implements WebSocketServerFactory {
 
   private final int sendBufferBytes;
+  private final HandshakeDeadline handshakes;
 
-  /** @param sendBufferBytes SO_SNDBUF for each connection, 0 for the system default */
-  FlushNotifyingSocketFactory(int sendBufferBytes) {
+  /**
+   * @param sendBufferBytes SO_SNDBUF for each connection, 0 for the system default
+   * @param handshakes told of every accepted connection, to close those that never finish the upgrade
+   */
+  FlushNotifyingSocketFactory(int sendBufferBytes, HandshakeDeadline handshakes) {
     this.sendBufferBytes = sendBufferBytes;
+    this.handshakes = handshakes;
   }
 
   @Override
   public WebSocketImpl createWebSocket(WebSocketAdapter adapter, Draft draft) {
-    return new WebSocketImpl(adapter, draft);
+    WebSocketImpl connection = new WebSocketImpl(adapter, draft);
+    handshakes.accepted(connection);
+    return connection;
   }
 
   @Override
   public WebSocketImpl createWebSocket(WebSocketAdapter adapter, List<Draft> drafts) {
-    return new WebSocketImpl(adapter, drafts);
+    WebSocketImpl connection = new WebSocketImpl(adapter, drafts);
+    handshakes.accepted(connection);
+    return connection;
   }
 
   @Override

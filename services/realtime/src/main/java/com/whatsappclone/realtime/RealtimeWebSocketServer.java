@@ -6,6 +6,7 @@ import com.whatsappclone.common.auth.TokenManager;
 import com.whatsappclone.proto.realtime.ClientEvent;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import org.java_websocket.WebSocket;
 import org.java_websocket.WebSocketImpl;
@@ -38,6 +39,10 @@ final class RealtimeWebSocketServer extends SupervisedWebSocketServer {
 
   private static final Object REFUSED = new Object();
 
+  /** Time a client has from connecting to completing the upgrade request. */
+  static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
+  private final HandshakeDeadline handshakes = new HandshakeDeadline(HANDSHAKE_TIMEOUT);
   private final TokenManager tokens;
   private final RealtimeService service;
 
@@ -47,7 +52,7 @@ final class RealtimeWebSocketServer extends SupervisedWebSocketServer {
         List.<Draft>of(new HandshakeDraft(RealtimeSettings.MAX_FRAME_BYTES)));
     this.tokens = tokens;
     this.service = service;
-    setWebSocketFactory(new FlushNotifyingSocketFactory(settings.webSocketSendBuffer()));
+    setWebSocketFactory(new FlushNotifyingSocketFactory(settings.webSocketSendBuffer(), handshakes));
     setConnectionLostTimeout((int) Math.max(1, settings.pingInterval().toSeconds()));
     setTcpNoDelay(true);
     setReuseAddr(true);
@@ -60,6 +65,10 @@ final class RealtimeWebSocketServer extends SupervisedWebSocketServer {
   @Override
   public ServerHandshakeBuilder onWebsocketHandshakeReceivedAsServer(WebSocket conn, Draft draft,
       ClientHandshake request) throws InvalidDataException {
+    if (draft instanceof HandshakeDraft handshakeDraft && handshakeDraft.refusal() != null) {
+      conn.setAttachment(REFUSED);
+      return handshakeDraft.refusal();
+    }
     if (!WebSocketHandshake.hasPath(request)) {
       // Not the library's own 404 (an InvalidDataException): after that one it never closes the
       // socket. A Refusal is answered and closed like the 401.
@@ -143,6 +152,14 @@ final class RealtimeWebSocketServer extends SupervisedWebSocketServer {
       return;
     }
     service.receive(transport.session(), event);
+  }
+
+  @Override
+  void housekeeping() {
+    int closed = handshakes.sweep();
+    if (closed > 0) {
+      log.debug("closed {} connection(s) that did not complete the handshake within {}", closed, HANDSHAKE_TIMEOUT);
+    }
   }
 
   @Override

@@ -85,6 +85,9 @@ abstract class SupervisedWebSocketServer extends WebSocketServer {
     started.complete(null);
   }
 
+  /** Run about once a second by the endpoint while the server listens; must not block. */
+  void housekeeping() {}
+
   /** A server-level error before the port was bound fails {@link #startAndAwait}. */
   final void failStart(Exception error) {
     started.completeExceptionally(error);

@@ -30,6 +30,7 @@ final class WebSocketEndpoint<S extends SupervisedWebSocketServer> implements Au
   private static final Duration MAX_RETRY = Duration.ofSeconds(10);
 
   private final Function<InetSocketAddress, S> factory;
+  /** Restarts and the servers' housekeeping; one thread, nothing on it blocks. */
   private final ScheduledExecutorService restarts;
   private final Object lock = new Object();
   private volatile ServingListener listener = serving -> {};
@@ -41,7 +42,7 @@ final class WebSocketEndpoint<S extends SupervisedWebSocketServer> implements Au
   WebSocketEndpoint(Function<InetSocketAddress, S> factory) {
     this.factory = Objects.requireNonNull(factory, "factory");
     this.restarts = Executors.newSingleThreadScheduledExecutor(task -> {
-      Thread thread = new Thread(task, "websocket-restart");
+      Thread thread = new Thread(task, "websocket-supervisor");
       thread.setDaemon(true);
       return thread;
     });
@@ -57,6 +58,20 @@ final class WebSocketEndpoint<S extends SupervisedWebSocketServer> implements Au
     synchronized (lock) {
       boundAddress = new InetSocketAddress(address.getAddress(), server.getPort());
       current = server;
+    }
+    restarts.scheduleWithFixedDelay(this::housekeeping, 1, 1, TimeUnit.SECONDS);
+  }
+
+  private void housekeeping() {
+    S server = current();
+    if (server == null) {
+      return;
+    }
+    try {
+      server.housekeeping();
+    } catch (RuntimeException e) {
+      // The next round tries again; a failing round must not cancel the schedule.
+      log.warn("WebSocket housekeeping failed: {}", e.toString());
     }
   }
 

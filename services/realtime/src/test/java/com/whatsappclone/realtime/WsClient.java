@@ -144,6 +144,21 @@ final class WsClient extends WebSocketClient {
     }
   }
 
+  /** The next event, or null when none came within {@code seconds}. */
+  ServerEvent nextWithin(long seconds) {
+    return nextWithinMillis(TimeUnit.SECONDS.toMillis(seconds));
+  }
+
+  /** The next event, or null when none came within {@code millis}. */
+  ServerEvent nextWithinMillis(long millis) {
+    try {
+      return events.poll(millis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** An event already received, or null when there is none (after the connection closed). */
   ServerEvent nextOrNull() {
     return events.poll();
