@@ -88,6 +88,8 @@ final class BenchStack implements AutoCloseable {
     // (sign-in) methods would measure the limiter, not the service. The per-user limits stay.
     settings.put("GATEWAY_IP_RATE_PER_SECOND", "1000000");
     settings.put("GATEWAY_IP_BURST", "1000000");
+    // Likewise the WebSocket connections: tens of thousands from one address.
+    settings.put("MAX_CONNECTIONS_PER_ADDRESS", "1000000");
 
     LocalStackMain stack = new LocalStackMain();
     try {
@@ -100,6 +102,7 @@ final class BenchStack implements AutoCloseable {
     Map<String, String> described = new LinkedHashMap<>();
     described.put("GATEWAY_IP_RATE_PER_SECOND", "1000000");
     described.put("GATEWAY_IP_BURST", "1000000");
+    described.put("MAX_CONNECTIONS_PER_ADDRESS", "1000000");
     described.put("AUTH_DEV_MODE", "true");
     described.put("GRPC_BIND_HOST", host);
     described.put("REALTIME_WS_BIND_HOST", host);

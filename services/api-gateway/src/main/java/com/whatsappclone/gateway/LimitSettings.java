@@ -1,5 +1,6 @@
 package com.whatsappclone.gateway;
 
+import com.whatsappclone.common.config.ConnectionLimits;
 import com.whatsappclone.common.config.Settings;
 
 /**
@@ -15,14 +16,15 @@ public record LimitSettings(
   public static final int DEFAULT_USER_BURST = 500;
   public static final int DEFAULT_IP_RATE = 50;
   public static final int DEFAULT_IP_BURST = 200;
-  public static final int DEFAULT_MAX_STREAMS_PER_USER = 5;
+  public static final int DEFAULT_MAX_STREAMS_PER_USER = ConnectionLimits.DEFAULT_MAX_PER_USER;
 
   public static LimitSettings from(Settings settings) {
     int userRate = settings.integer("GATEWAY_USER_RATE_PER_SECOND", DEFAULT_USER_RATE, 1, 1_000_000);
     int userBurst = settings.integer("GATEWAY_USER_BURST", DEFAULT_USER_BURST, 1, 10_000_000);
     int ipRate = settings.integer("GATEWAY_IP_RATE_PER_SECOND", DEFAULT_IP_RATE, 1, 1_000_000);
     int ipBurst = settings.integer("GATEWAY_IP_BURST", DEFAULT_IP_BURST, 1, 10_000_000);
-    int streams = settings.integer("GATEWAY_MAX_CONNECT_STREAMS_PER_USER", DEFAULT_MAX_STREAMS_PER_USER, 1, 10_000);
+    // The same per-user cap realtime applies to its doors (one setting for both).
+    int streams = ConnectionLimits.from(settings).maxPerUser();
     return new LimitSettings(userRate, userBurst, ipRate, ipBurst, streams);
   }
 }

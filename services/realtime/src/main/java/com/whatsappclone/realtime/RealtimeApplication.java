@@ -111,8 +111,9 @@ public final class RealtimeApplication {
       InetSocketAddress wsAddress = config.webSocketBindHost()
           .map(host -> new InetSocketAddress(host, config.webSocketPort()))
           .orElseGet(() -> new InetSocketAddress(config.webSocketPort()));
+      ConnectionCaps caps = new ConnectionCaps(config.connectionLimits());
       WebSocketEndpoint<RealtimeWebSocketServer> webSocket = new WebSocketEndpoint<>(
-          address -> new RealtimeWebSocketServer(address, tokens, service, config));
+          address -> new RealtimeWebSocketServer(address, tokens, service, caps, config));
       AutoCloseable stopWebSocket = () -> {
         service.closeAll("server shutting down, reconnect");
         webSocket.close();
@@ -135,7 +136,7 @@ public final class RealtimeApplication {
 
       GrpcServer.Builder builder = GrpcServer.builder("realtime", config.grpcPort())
           .intercept(new AuthInterceptor(tokens))
-          .addService(new RealtimeGrpcService(service))
+          .addService(new RealtimeGrpcService(service, caps))
           .drainTimeout(config.drainTimeout());
       config.grpcBindHost().ifPresent(builder::host);
       // closeOnStop closes the last registered first: heartbeat, devices and WebSocket server,

@@ -15,9 +15,11 @@ import io.grpc.stub.StreamObserver;
 final class RealtimeGrpcService extends RealtimeServiceGrpc.RealtimeServiceImplBase {
 
   private final RealtimeService service;
+  private final ConnectionCaps caps;
 
-  RealtimeGrpcService(RealtimeService service) {
+  RealtimeGrpcService(RealtimeService service, ConnectionCaps caps) {
     this.service = service;
+    this.caps = caps;
   }
 
   @Override
@@ -28,16 +30,21 @@ final class RealtimeGrpcService extends RealtimeServiceGrpc.RealtimeServiceImplB
     if (Ids.parseOrNull(userId) == null) {
       observer.onError(Status.UNAUTHENTICATED.withDescription("token subject is not a user id")
           .asRuntimeException());
-      return new StreamObserver<>() {
-        @Override public void onNext(ClientEvent value) { }
-        @Override public void onError(Throwable t) { }
-        @Override public void onCompleted() { }
-      };
+      return ignoring();
     }
+    // Through the gateway the peer is the gateway, so streams are capped per user only here; the
+    // gateway limits each client address itself.
+    ConnectionCaps.Admission admission = caps.admit(userId, null);
+    if (!admission.admitted()) {
+      observer.onError(Status.RESOURCE_EXHAUSTED.withDescription(admission.refusal()).asRuntimeException());
+      return ignoring();
+    }
+    ConnectionCaps.Lease lease = admission.lease();
     GrpcStreamTransport transport = new GrpcStreamTransport(observer);
     Session session = service.open(userId, transport);
     observer.setOnReadyHandler(session::drain);
     observer.setOnCancelHandler(() -> {
+      lease.release();
       transport.markGone();
       service.disconnect(session);
     });
@@ -51,15 +58,26 @@ final class RealtimeGrpcService extends RealtimeServiceGrpc.RealtimeServiceImplB
 
       @Override
       public void onError(Throwable t) {
+        lease.release();
         transport.markGone();
         service.disconnect(session);
       }
 
       @Override
       public void onCompleted() {
+        lease.release();
         transport.complete();
         service.disconnect(session);
       }
+    };
+  }
+
+  /** For a stream refused at its start: whatever the client still sends is dropped. */
+  private static StreamObserver<ClientEvent> ignoring() {
+    return new StreamObserver<>() {
+      @Override public void onNext(ClientEvent value) { }
+      @Override public void onError(Throwable t) { }
+      @Override public void onCompleted() { }
     };
   }
 }

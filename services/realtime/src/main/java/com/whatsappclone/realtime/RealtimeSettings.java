@@ -1,8 +1,10 @@
 package com.whatsappclone.realtime;
 
+import com.whatsappclone.common.config.ConnectionLimits;
 import com.whatsappclone.common.config.ServicePorts;
 import com.whatsappclone.common.config.Settings;
 import com.whatsappclone.common.kafka.MessagingTopics;
+import com.whatsappclone.common.net.TrustedProxies;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -36,6 +38,9 @@ import java.util.Optional;
  *                              as chat and the message worker use it (default none)
  * @param topicPartitions       KAFKA_TOPIC_PARTITIONS: partitions of topics this service creates
  * @param replicationFactor     KAFKA_TOPIC_REPLICATION_FACTOR: replicas of topics this service creates
+ * @param connectionLimits      MAX_CONNECTIONS_PER_USER / MAX_CONNECTIONS_PER_ADDRESS, for both doors
+ * @param webSocketProxies      REALTIME_WS_TRUSTED_PROXIES: proxies in front of the WebSocket
+ *                              endpoint whose X-Forwarded-For names the client (default none)
  */
 public record RealtimeSettings(
     int grpcPort,
@@ -55,7 +60,9 @@ public record RealtimeSettings(
     Duration presenceHeartbeat,
     String topicPrefix,
     int topicPartitions,
-    short replicationFactor) {
+    short replicationFactor,
+    ConnectionLimits connectionLimits,
+    TrustedProxies webSocketProxies) {
 
   /** Frames larger than this close the WebSocket connection with 1009 (API.md). */
   public static final int MAX_FRAME_BYTES = 64 * 1024;
@@ -108,9 +115,16 @@ public record RealtimeSettings(
     }
     int partitions = settings.integer("KAFKA_TOPIC_PARTITIONS", 6, 1, 10_000);
     int replication = settings.integer("KAFKA_TOPIC_REPLICATION_FACTOR", 1, 1, 32);
+    ConnectionLimits connectionLimits = ConnectionLimits.from(settings);
+    TrustedProxies proxies = TrustedProxies.none();
+    try {
+      proxies = TrustedProxies.parse(settings.string("REALTIME_WS_TRUSTED_PROXIES", ""));
+    } catch (IllegalArgumentException e) {
+      settings.reportProblem("REALTIME_WS_TRUSTED_PROXIES: " + e.getMessage());
+    }
     return new RealtimeSettings(grpcPort, wsPort, grpcHost, wsHost, drain, ping, sendBuffer,
         outbound, inbound, threads, queue, Math.min(page, Math.max(1, outbound / 2)), cacheSize,
-        cacheTtl, heartbeat, prefix, partitions, (short) replication);
+        cacheTtl, heartbeat, prefix, partitions, (short) replication, connectionLimits, proxies);
   }
 
   private static Duration positive(Settings settings, String name, Duration fallback) {

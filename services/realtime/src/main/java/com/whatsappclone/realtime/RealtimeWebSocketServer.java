@@ -3,10 +3,12 @@ package com.whatsappclone.realtime;
 import com.whatsappclone.common.auth.InvalidTokenException;
 import com.whatsappclone.common.auth.TokenClaims;
 import com.whatsappclone.common.auth.TokenManager;
+import com.whatsappclone.common.net.TrustedProxies;
 import com.whatsappclone.proto.realtime.ClientEvent;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.java_websocket.WebSocket;
 import org.java_websocket.WebSocketImpl;
@@ -35,7 +37,7 @@ final class RealtimeWebSocketServer extends SupervisedWebSocketServer {
   private static final Logger log = LoggerFactory.getLogger(RealtimeWebSocketServer.class);
 
   /** Attached to a connection whose handshake passed, until it opens. */
-  private record Authenticated(String userId, boolean binary) {}
+  private record Authenticated(String userId, boolean binary, ConnectionCaps.Lease lease) {}
 
   private static final Object REFUSED = new Object();
 
@@ -45,13 +47,17 @@ final class RealtimeWebSocketServer extends SupervisedWebSocketServer {
   private final HandshakeDeadline handshakes = new HandshakeDeadline(HANDSHAKE_TIMEOUT);
   private final TokenManager tokens;
   private final RealtimeService service;
+  private final ConnectionCaps caps;
+  private final TrustedProxies proxies;
 
   RealtimeWebSocketServer(InetSocketAddress address, TokenManager tokens, RealtimeService service,
-      RealtimeSettings settings) {
+      ConnectionCaps caps, RealtimeSettings settings) {
     super(address, Math.max(2, Runtime.getRuntime().availableProcessors()),
         List.<Draft>of(new HandshakeDraft(RealtimeSettings.MAX_FRAME_BYTES)));
     this.tokens = tokens;
     this.service = service;
+    this.caps = caps;
+    this.proxies = settings.webSocketProxies();
     setWebSocketFactory(new FlushNotifyingSocketFactory(settings.webSocketSendBuffer(), handshakes));
     setConnectionLostTimeout((int) Math.max(1, settings.pingInterval().toSeconds()));
     setTcpNoDelay(true);
@@ -82,7 +88,13 @@ final class RealtimeWebSocketServer extends SupervisedWebSocketServer {
       try {
         TokenClaims claims = tokens.validateAccessToken(credentials.token().get());
         if (Ids.parseOrNull(claims.userId()) != null) {
-          conn.setAttachment(new Authenticated(claims.userId(), WebSocketHandshake.wantsBinary(request)));
+          ConnectionCaps.Admission admission = caps.admit(claims.userId(), clientAddress(conn, request));
+          if (!admission.admitted()) {
+            conn.setAttachment(REFUSED);
+            return new HandshakeDraft.Refusal(429, "Too Many Requests", admission.refusal());
+          }
+          conn.setAttachment(new Authenticated(claims.userId(), WebSocketHandshake.wantsBinary(request),
+              admission.lease()));
           return super.onWebsocketHandshakeReceivedAsServer(conn, draft, request);
         }
         problem = "token subject is not a user id";
@@ -98,17 +110,21 @@ final class RealtimeWebSocketServer extends SupervisedWebSocketServer {
   /** A refused handshake is answered (401) and closed here, before it could count as open. */
   @Override
   protected boolean addConnection(WebSocket conn) {
-    if (!(conn.getAttachment() instanceof Authenticated)) {
+    if (!(conn.getAttachment() instanceof Authenticated user)) {
       ((WebSocketImpl) conn).flushAndClose(CloseFrame.POLICY_VALIDATION, "unauthenticated", false);
       return false;
     }
-    return super.addConnection(conn);
+    if (!super.addConnection(conn)) {
+      user.lease().release(); // the server is stopping; onClose will not come
+      return false;
+    }
+    return true;
   }
 
   @Override
   public void onOpen(WebSocket conn, ClientHandshake handshake) {
     Authenticated user = conn.getAttachment();
-    WebSocketTransport transport = new WebSocketTransport(conn, user.binary());
+    WebSocketTransport transport = new WebSocketTransport(conn, user.binary(), user.lease());
     Session session = service.open(user.userId(), transport);
     transport.attach(session);
     conn.setAttachment(transport);
@@ -117,9 +133,29 @@ final class RealtimeWebSocketServer extends SupervisedWebSocketServer {
 
   @Override
   public void onClose(WebSocket conn, int code, String reason, boolean remote) {
-    if (conn.getAttachment() instanceof WebSocketTransport transport && transport.session() != null) {
-      service.disconnect(transport.session());
+    if (conn.getAttachment() instanceof WebSocketTransport transport) {
+      transport.lease().release();
+      if (transport.session() != null) {
+        service.disconnect(transport.session());
+      }
     }
+  }
+
+  /**
+   * The client's address: the TCP peer, or the client a trusted proxy in front of this endpoint
+   * names in X-Forwarded-For. Null when unknown (then only the per-user cap applies).
+   */
+  private String clientAddress(WebSocket conn, ClientHandshake request) {
+    InetSocketAddress peer = conn.getRemoteSocketAddress();
+    if (peer == null || peer.getAddress() == null) {
+      return null;
+    }
+    String forwarded = request.getFieldValue("X-Forwarded-For");
+    if (!forwarded.isBlank() && proxies.trusts(peer.getAddress())) {
+      List<String> chain = Arrays.stream(forwarded.split(",")).map(String::strip).toList();
+      return proxies.forwardedClient(chain).orElse(peer.getAddress().getHostAddress());
+    }
+    return peer.getAddress().getHostAddress();
   }
 
   @Override

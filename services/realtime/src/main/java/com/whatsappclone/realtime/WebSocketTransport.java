@@ -26,13 +26,20 @@ final class WebSocketTransport implements Transport {
   private static final int LIBRARY_QUEUE_WATERMARK = 4;
 
   private final WebSocket connection;
+  private final ConnectionCaps.Lease lease;
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile boolean binary;
   private volatile Session session;
 
-  WebSocketTransport(WebSocket connection, boolean binary) {
+  WebSocketTransport(WebSocket connection, boolean binary, ConnectionCaps.Lease lease) {
     this.connection = connection;
     this.binary = binary;
+    this.lease = lease;
+  }
+
+  /** The connection's place in the per-user and per-address counts, released when it closes. */
+  ConnectionCaps.Lease lease() {
+    return lease;
   }
 
   void attach(Session session) {
