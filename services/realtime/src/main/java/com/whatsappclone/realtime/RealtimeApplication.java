@@ -134,7 +134,8 @@ public final class RealtimeApplication {
       GrpcServer.Builder builder = GrpcServer.builder("realtime", config.grpcPort())
           .intercept(new AuthInterceptor(tokens))
           .addService(new RealtimeGrpcService(service))
-          .drainTimeout(config.drainTimeout());
+          .drainTimeout(config.drainTimeout())
+          .tls(config.tls());
       config.grpcBindHost().ifPresent(builder::host);
       // closeOnStop closes the last registered first: heartbeat, devices and WebSocket server,
       // topic readers, worker pool (letting disconnections finish) and this instance's presence
@@ -143,7 +144,8 @@ public final class RealtimeApplication {
         builder.closeOnStop(oldestFirst.next());
       }
       GrpcServer grpc = builder.start();
-      log.info("realtime WebSocket endpoint on :{}{}", webSocket.getPort(), WebSocketHandshake.PATH);
+      log.info("realtime WebSocket endpoint on :{}{} ({})", webSocket.getPort(), WebSocketHandshake.PATH,
+          config.tls().serverTls() ? "wss, TLS" : "ws, plaintext");
       return new RealtimeServers(grpc, webSocket.getPort(), service);
     } catch (RuntimeException e) {
       closeAll(opened);

@@ -55,7 +55,7 @@ final class RealtimeWebSocketServer extends WebSocketServer implements AutoClose
         List.<Draft>of(new HandshakeDraft(RealtimeSettings.MAX_FRAME_BYTES)));
     this.tokens = tokens;
     this.service = service;
-    setWebSocketFactory(new FlushNotifyingSocketFactory(settings.webSocketSendBuffer()));
+    setWebSocketFactory(FlushNotifyingSocketFactory.from(settings));
     setConnectionLostTimeout((int) Math.max(1, settings.pingInterval().toSeconds()));
     setTcpNoDelay(true);
     setReuseAddr(true);
