@@ -8,6 +8,7 @@ import com.whatsappclone.common.config.Settings;
 import com.whatsappclone.common.config.SettingsException;
 import com.whatsappclone.common.grpc.RunningServer;
 import com.whatsappclone.common.grpc.ServiceLauncher;
+import com.whatsappclone.common.net.TlsSettings;
 import com.whatsappclone.gateway.ApiGatewayApplication;
 import com.whatsappclone.realtime.RealtimeApplication;
 import com.whatsappclone.status.StatusApplication;
@@ -21,6 +22,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +67,11 @@ public final class LocalStackMain {
    */
   public void start(Settings settings, Path dataDirectory) throws Exception {
     Map<String, String> overrides = new LinkedHashMap<>();
+    tlsBetweenTheServices(settings, overrides);
+    // Bad TLS files stop the stack before it starts anything.
+    Settings withTls = settings.withOverrides(overrides);
+    TlsSettings tls = TlsSettings.from(withTls);
+    withTls.check();
     startPostgresIfNeeded(settings, dataDirectory.resolve("postgres"), overrides);
     startKafkaIfNeeded(settings, dataDirectory.resolve("kafka"), overrides);
     Settings effective = settings.withOverrides(overrides);
@@ -90,9 +97,9 @@ public final class LocalStackMain {
       ports.put(spec.name(), server.port());
     }
     for (Map.Entry<String, Integer> service : ports.entrySet()) {
-      Readiness.awaitServing(service.getKey(), service.getValue(), READY_TIMEOUT);
+      Readiness.awaitServing(service.getKey(), service.getValue(), tls, READY_TIMEOUT);
     }
-    printEndpoints(effective, ports);
+    printEndpoints(effective, ports, tls.serverTls());
   }
 
   private void startPostgresIfNeeded(Settings settings, Path dataDirectory, Map<String, String> overrides)
@@ -129,18 +136,38 @@ public final class LocalStackMain {
     overrides.put("KAFKA_BROKERS", host + ":" + port);
   }
 
-  private static void printEndpoints(Settings settings, Map<String, Integer> ports) {
+  /**
+   * Every service of the stack shares these settings, so with TLS_CERT_FILE all of them serve TLS:
+   * the gateway must then call them over TLS too (INTERNAL_TLS), trusting their certificate
+   * (TLS_TRUST_FILE defaults to TLS_CERT_FILE, which suits a self-signed one). Either may be set
+   * explicitly instead.
+   */
+  private static void tlsBetweenTheServices(Settings settings, Map<String, String> overrides) {
+    Optional<String> cert = settings.optional(TlsSettings.CERT_FILE);
+    if (cert.isEmpty()) {
+      return;
+    }
+    if (settings.optional(TlsSettings.INTERNAL).isEmpty()) {
+      overrides.put(TlsSettings.INTERNAL, "true");
+    }
+    if (settings.optional(TlsSettings.TRUST_FILE).isEmpty()) {
+      overrides.put(TlsSettings.TRUST_FILE, cert.get());
+    }
+  }
+
+  private static void printEndpoints(Settings settings, Map<String, Integer> ports, boolean tls) {
     int wsPort = settings.port(ServicePorts.REALTIME_SERVICE_WS_PORT, ServicePorts.DEFAULT_REALTIME_SERVICE_WS_PORT);
     StringBuilder table = new StringBuilder();
     table.append(System.lineSeparator())
         .append(String.format("  %-16s %s%n", "service", "endpoint"))
         .append(String.format("  %-16s %s%n", "-------", "--------"));
     for (Map.Entry<String, Integer> service : ports.entrySet()) {
-      table.append(String.format("  %-16s localhost:%d (gRPC)%n", service.getKey(), service.getValue()));
+      table.append(String.format("  %-16s localhost:%d (gRPC%s)%n", service.getKey(), service.getValue(),
+          tls ? " over TLS" : ""));
     }
-    table.append(String.format("  %-16s ws://localhost:%d/ws%n", "realtime (ws)", wsPort));
-    table.append(String.format("%n  Clients and Postman: localhost:%d (the gateway; server reflection on)%n",
-        ports.get("api-gateway")));
+    table.append(String.format("  %-16s %s://localhost:%d/ws%n", "realtime (ws)", tls ? "wss" : "ws", wsPort));
+    table.append(String.format("%n  Clients and Postman: localhost:%d (the gateway; server reflection on%s)%n",
+        ports.get("api-gateway"), tls ? "; TLS on" : ""));
     System.out.println(table);
     System.out.println("ready: all services are SERVING (Ctrl-C stops everything)");
   }

@@ -1,5 +1,7 @@
 package com.whatsappclone.common.grpc;
 
+import com.whatsappclone.common.net.TlsContexts;
+import com.whatsappclone.common.net.TlsSettings;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
@@ -24,8 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one gRPC server bootstrap every service uses: its port, the auth interceptor, the error
- * mapping, {@code grpc.health.v1}, server reflection (v1 and v1alpha, for Postman and grpcurl) and a
- * graceful shutdown that drains in-flight calls and then closes the service's resources.
+ * mapping, {@code grpc.health.v1}, server reflection (v1 and v1alpha, for Postman and grpcurl), TLS
+ * when configured, and a graceful shutdown that drains in-flight calls and then closes the
+ * service's resources.
  */
 public final class GrpcServer implements RunningServer {
 
@@ -99,6 +102,7 @@ public final class GrpcServer implements RunningServer {
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private Duration drainTimeout = Duration.ofSeconds(20);
     private String host;
+    private TlsSettings tls = TlsSettings.plaintext();
 
     private Builder(String name, int port) {
       this.name = name;
@@ -141,6 +145,15 @@ public final class GrpcServer implements RunningServer {
       return this;
     }
 
+    /**
+     * Serves TLS (1.2+) with the certificate chain and key of TLS_CERT_FILE / TLS_KEY_FILE when
+     * {@code tls} has them; plaintext otherwise (the default).
+     */
+    public Builder tls(TlsSettings tls) {
+      this.tls = tls;
+      return this;
+    }
+
     public GrpcServer start() {
       NettyServerBuilder netty = host == null
           ? NettyServerBuilder.forPort(port)
@@ -149,6 +162,7 @@ public final class GrpcServer implements RunningServer {
       netty.permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true);
       // Ping idle clients so a Connect stream whose phone vanished (no FIN) is noticed and closed.
       netty.keepAliveTime(60, TimeUnit.SECONDS).keepAliveTimeout(20, TimeUnit.SECONDS);
+      TlsContexts.serve(netty, tls);
 
       List<ServerInterceptor> chain = new ArrayList<>();
       chain.add(new ErrorMappingInterceptor());
@@ -177,7 +191,8 @@ public final class GrpcServer implements RunningServer {
       for (String serviceName : serviceNames) {
         health.setStatus(serviceName, ServingStatus.SERVING);
       }
-      log.info("{} listening on :{} (gRPC; health and reflection enabled)", name, server.getPort());
+      log.info("{} listening on :{} ({}; health and reflection enabled)", name, server.getPort(),
+          tls.serverTls() ? "gRPC over TLS" : "gRPC, plaintext");
       return new GrpcServer(this, server, health, List.copyOf(serviceNames));
     }
   }

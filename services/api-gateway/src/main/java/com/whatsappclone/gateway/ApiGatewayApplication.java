@@ -34,12 +34,18 @@ public final class ApiGatewayApplication {
   public static GatewayServer start(Settings settings, Clock clock) {
     GatewaySettings config = GatewaySettings.from(settings);
     settings.check();
+    if (config.tls().internal()) {
+      log.info("calls to the backends use TLS, trusting {}",
+          config.tls().trustFile().map(Object::toString).orElse("the JVM's default CAs"));
+    } else if (config.tls().trustFile().isPresent()) {
+      log.warn("TLS_TRUST_FILE is set but INTERNAL_TLS is not: calls to the backends are plaintext");
+    }
 
     List<AutoCloseable> resources = new ArrayList<>();
     try {
       List<Backend> backends = new ArrayList<>();
       for (BackendConfig backend : config.backends()) {
-        Backend opened = new Backend(backend, config.backendConnectTimeout());
+        Backend opened = new Backend(backend, config.backendConnectTimeout(), config.tls());
         backends.add(opened);
         resources.add(opened);
       }
@@ -69,8 +75,8 @@ public final class ApiGatewayApplication {
 
       discovery.refreshAll();
       monitor.checkAll();
-      GatewayServer server = GatewayServer.start("api-gateway", config.port(), config.bindHost(), registry,
-          health, config.drainTimeout(), resources);
+      GatewayServer server = GatewayServer.start("api-gateway", config.port(), config.bindHost(), config.tls(),
+          registry, health, config.drainTimeout(), resources);
 
       long healthMillis = config.healthCheckInterval().toMillis();
       scheduler.scheduleWithFixedDelay(() -> runLogged("health check", () -> {

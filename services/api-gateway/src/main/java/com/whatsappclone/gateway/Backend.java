@@ -1,5 +1,7 @@
 package com.whatsappclone.gateway;
 
+import com.whatsappclone.common.net.TlsContexts;
+import com.whatsappclone.common.net.TlsSettings;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -15,6 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * an idle connection silently and the next call would hang until TCP noticed) and never goes idle,
  * so the first call after a quiet hour does not pay for a new connection. Calls never wait for
  * the backend to become ready: while it is down they fail at once with {@code UNAVAILABLE}.
+ *
+ * <p>With INTERNAL_TLS the channel speaks TLS and checks the backend's certificate (against
+ * TLS_TRUST_FILE or the JVM's trust store, and its name against the address's host); every call
+ * to the backend uses it: forwarded calls, health checks and reflection alike.
  */
 final class Backend implements AutoCloseable {
 
@@ -26,10 +32,14 @@ final class Backend implements AutoCloseable {
   private final ManagedChannel channel;
   private final AtomicLong lastNudgeNanos = new AtomicLong(System.nanoTime() - RECONNECT_NUDGE_SPACING_NANOS);
 
+  /** A plaintext channel (tests of the routing). */
   Backend(BackendConfig config, Duration connectTimeout) {
+    this(config, connectTimeout, TlsSettings.plaintext());
+  }
+
+  Backend(BackendConfig config, Duration connectTimeout, TlsSettings tls) {
     this.config = config;
-    this.channel = NettyChannelBuilder.forTarget(config.address())
-        .usePlaintext()
+    this.channel = TlsContexts.internalChannel(NettyChannelBuilder.forTarget(config.address()), tls)
         .keepAliveTime(30, TimeUnit.SECONDS)
         .keepAliveTimeout(10, TimeUnit.SECONDS)
         .keepAliveWithoutCalls(true)

@@ -1,6 +1,8 @@
 package com.whatsappclone.gateway;
 
 import com.whatsappclone.common.grpc.GracefulShutdown;
+import com.whatsappclone.common.net.TlsContexts;
+import com.whatsappclone.common.net.TlsSettings;
 import io.grpc.HandlerRegistry;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -57,12 +59,13 @@ public final class GatewayServer implements com.whatsappclone.common.grpc.Runnin
   }
 
   /**
-   * Starts listening. {@code resources} are closed after the server drained, last one first.
+   * Starts listening, over TLS when {@code tls} has a certificate. {@code resources} are closed
+   * after the server drained, last one first.
    *
    * @throws UncheckedIOException if the port cannot be bound
    */
-  static GatewayServer start(String name, int port, Optional<String> host, HandlerRegistry registry,
-      HealthStatusManager health, Duration drainTimeout, List<AutoCloseable> resources) {
+  static GatewayServer start(String name, int port, Optional<String> host, TlsSettings tls,
+      HandlerRegistry registry, HealthStatusManager health, Duration drainTimeout, List<AutoCloseable> resources) {
     NettyServerBuilder netty = host.isEmpty()
         ? NettyServerBuilder.forPort(port)
         : NettyServerBuilder.forAddress(new InetSocketAddress(host.get(), port));
@@ -70,6 +73,7 @@ public final class GatewayServer implements com.whatsappclone.common.grpc.Runnin
     netty.permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true);
     // Ping idle clients: a mobile client that vanished without closing frees its Connect slot.
     netty.keepAliveTime(60, TimeUnit.SECONDS).keepAliveTimeout(20, TimeUnit.SECONDS);
+    TlsContexts.serve(netty, tls);
     netty.addService(health.getHealthService());
     netty.addService(ProtoReflectionServiceV1.newInstance());
     netty.addService(GracefulShutdown.legacyReflection());
@@ -80,8 +84,8 @@ public final class GatewayServer implements com.whatsappclone.common.grpc.Runnin
     } catch (IOException e) {
       throw new UncheckedIOException(name + " could not listen on port " + port + ": " + e.getMessage(), e);
     }
-    log.info("{} listening on :{} (gRPC; forwarding to the backends, health and reflection enabled)",
-        name, server.getPort());
+    log.info("{} listening on :{} ({}; forwarding to the backends, health and reflection enabled)",
+        name, server.getPort(), tls.serverTls() ? "gRPC over TLS" : "gRPC, plaintext");
     Deque<AutoCloseable> closeOrder = new ArrayDeque<>();
     resources.forEach(closeOrder::push);
     return new GatewayServer(name, server, health, drainTimeout, closeOrder);

@@ -13,6 +13,7 @@ import com.whatsappclone.common.kafka.KafkaFactories;
 import com.whatsappclone.common.kafka.MessagingTopics;
 import com.whatsappclone.common.kafka.ProducerTimeouts;
 import com.whatsappclone.common.kafka.Topics;
+import com.whatsappclone.common.net.TlsSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -29,6 +30,7 @@ public final class ChatApplication {
     int port = settings.port(ServicePorts.CHAT_SERVICE_GRPC_PORT,
         ServicePorts.DEFAULT_CHAT_SERVICE_GRPC_PORT);
     Optional<String> bindHost = settings.optional("GRPC_BIND_HOST");
+    TlsSettings tls = TlsSettings.from(settings);
     Duration drainTimeout = settings.duration("GRPC_DRAIN_TIMEOUT", Duration.ofSeconds(20));
     JwtSettings jwt = JwtSettings.from(settings);
     Optional<DatabaseConfig> databaseConfig = DatabaseSettings.from(settings);
@@ -71,6 +73,7 @@ public final class ChatApplication {
           .intercept(new AuthInterceptor(jwt.tokenManager(clock)))
           .drainTimeout(drainTimeout);
       bindHost.ifPresent(builder::host);
+      builder.tls(tls);
       // Closed last-registered first, after in-flight calls drained.
       builder.closeOnStop(database).closeOnStop(producer).closeOnStop(topicSetup).closeOnStop(sender);
       GrpcServer server = builder.start();

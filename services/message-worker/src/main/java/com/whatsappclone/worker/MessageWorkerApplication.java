@@ -10,6 +10,7 @@ import com.whatsappclone.common.grpc.GrpcServer;
 import com.whatsappclone.common.kafka.KafkaFactories;
 import com.whatsappclone.common.kafka.MessagingTopics;
 import com.whatsappclone.common.kafka.Topics;
+import com.whatsappclone.common.net.TlsSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -39,6 +40,7 @@ public final class MessageWorkerApplication {
     int port = settings.port(ServicePorts.MESSAGE_WORKER_GRPC_PORT,
         ServicePorts.DEFAULT_MESSAGE_WORKER_GRPC_PORT);
     Optional<String> bindHost = settings.optional("GRPC_BIND_HOST");
+    TlsSettings tls = TlsSettings.from(settings);
     Duration drainTimeout = settings.duration("GRPC_DRAIN_TIMEOUT", Duration.ofSeconds(20));
     Optional<DatabaseConfig> databaseConfig = DatabaseSettings.from(settings);
     String brokers = KafkaSettings.brokers(settings);
@@ -76,6 +78,7 @@ public final class MessageWorkerApplication {
 
       GrpcServer.Builder builder = GrpcServer.builder("message-worker", port).drainTimeout(drainTimeout);
       bindHost.ifPresent(builder::host);
+      builder.tls(tls);
       // Closed last-registered first: the loop stops before the producer and the pool it uses.
       builder.closeOnStop(database).closeOnStop(producer).closeOnStop(loop);
       GrpcServer server = builder.start();

@@ -137,7 +137,8 @@ public final class RealtimeApplication {
       GrpcServer.Builder builder = GrpcServer.builder("realtime", config.grpcPort())
           .intercept(new AuthInterceptor(tokens))
           .addService(new RealtimeGrpcService(service, caps))
-          .drainTimeout(config.drainTimeout());
+          .drainTimeout(config.drainTimeout())
+          .tls(config.tls());
       config.grpcBindHost().ifPresent(builder::host);
       // closeOnStop closes the last registered first: heartbeat, devices and WebSocket server,
       // topic readers, worker pool (letting disconnections finish) and this instance's presence
@@ -152,7 +153,8 @@ public final class RealtimeApplication {
         grpc.health().setStatus("", status);
         grpc.serviceNames().forEach(name -> grpc.health().setStatus(name, status));
       });
-      log.info("realtime WebSocket endpoint on :{}{}", webSocket.port(), WebSocketHandshake.PATH);
+      log.info("realtime WebSocket endpoint on :{}{} ({})", webSocket.port(), WebSocketHandshake.PATH,
+          config.tls().serverTls() ? "wss, TLS" : "ws, plaintext");
       return new RealtimeServers(grpc, webSocket, service);
     } catch (RuntimeException e) {
       closeAll(opened);

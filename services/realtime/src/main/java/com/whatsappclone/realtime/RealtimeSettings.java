@@ -4,6 +4,7 @@ import com.whatsappclone.common.config.ConnectionLimits;
 import com.whatsappclone.common.config.ServicePorts;
 import com.whatsappclone.common.config.Settings;
 import com.whatsappclone.common.kafka.MessagingTopics;
+import com.whatsappclone.common.net.TlsSettings;
 import com.whatsappclone.common.net.TrustedProxies;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +18,8 @@ import java.util.Optional;
  * @param webSocketPort         REALTIME_SERVICE_WS_PORT (0: any free port, tests)
  * @param grpcBindHost          GRPC_BIND_HOST: one address instead of all interfaces (tests: 127.0.0.1)
  * @param webSocketBindHost     REALTIME_WS_BIND_HOST, defaults to GRPC_BIND_HOST
+ * @param tls                   TLS_CERT_FILE / TLS_KEY_FILE: both the WebSocket endpoint (wss) and
+ *                              the gRPC server serve TLS; plaintext without them
  * @param drainTimeout          GRPC_DRAIN_TIMEOUT: Connect streams never end by themselves, so
  *                              the default is shorter than the other services'
  * @param pingInterval          REALTIME_WS_PING_INTERVAL: idle WebSocket connections are pinged
@@ -47,6 +50,7 @@ public record RealtimeSettings(
     int webSocketPort,
     Optional<String> grpcBindHost,
     Optional<String> webSocketBindHost,
+    TlsSettings tls,
     Duration drainTimeout,
     Duration pingInterval,
     int webSocketSendBuffer,
@@ -93,6 +97,7 @@ public record RealtimeSettings(
         ServicePorts.DEFAULT_REALTIME_SERVICE_WS_PORT);
     Optional<String> grpcHost = settings.optional("GRPC_BIND_HOST");
     Optional<String> wsHost = settings.optional("REALTIME_WS_BIND_HOST").or(() -> grpcHost);
+    TlsSettings tls = TlsSettings.from(settings);
     Duration drain = positive(settings, "GRPC_DRAIN_TIMEOUT", Duration.ofSeconds(5));
     Duration ping = settings.duration("REALTIME_WS_PING_INTERVAL", Duration.ofSeconds(30));
     if (ping.toSeconds() < 1) {
@@ -122,7 +127,7 @@ public record RealtimeSettings(
     } catch (IllegalArgumentException e) {
       settings.reportProblem("REALTIME_WS_TRUSTED_PROXIES: " + e.getMessage());
     }
-    return new RealtimeSettings(grpcPort, wsPort, grpcHost, wsHost, drain, ping, sendBuffer,
+    return new RealtimeSettings(grpcPort, wsPort, grpcHost, wsHost, tls, drain, ping, sendBuffer,
         outbound, inbound, threads, queue, Math.min(page, Math.max(1, outbound / 2)), cacheSize,
         cacheTtl, heartbeat, prefix, partitions, (short) replication, connectionLimits, proxies);
   }

@@ -58,7 +58,7 @@ final class RealtimeWebSocketServer extends SupervisedWebSocketServer {
     this.service = service;
     this.caps = caps;
     this.proxies = settings.webSocketProxies();
-    setWebSocketFactory(new FlushNotifyingSocketFactory(settings.webSocketSendBuffer(), handshakes));
+    setWebSocketFactory(FlushNotifyingSocketFactory.from(settings, handshakes));
     setConnectionLostTimeout((int) Math.max(1, settings.pingInterval().toSeconds()));
     setTcpNoDelay(true);
     setReuseAddr(true);

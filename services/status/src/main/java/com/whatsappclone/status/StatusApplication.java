@@ -8,6 +8,7 @@ import com.whatsappclone.common.config.Settings;
 import com.whatsappclone.common.db.Database;
 import com.whatsappclone.common.db.DatabaseConfig;
 import com.whatsappclone.common.grpc.GrpcServer;
+import com.whatsappclone.common.net.TlsSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -33,6 +34,7 @@ public final class StatusApplication {
     int port = settings.port(ServicePorts.STATUS_SERVICE_GRPC_PORT,
         ServicePorts.DEFAULT_STATUS_SERVICE_GRPC_PORT);
     Optional<String> host = settings.optional(GRPC_BIND_HOST);
+    TlsSettings tls = TlsSettings.from(settings);
     JwtSettings jwt = JwtSettings.from(settings);
     Optional<DatabaseConfig> databaseConfig = DatabaseSettings.from(settings);
     Duration drainTimeout = settings.duration("GRPC_DRAIN_TIMEOUT", Duration.ofSeconds(20));
@@ -59,6 +61,7 @@ public final class StatusApplication {
           .closeOnStop(database)
           .closeOnStop(stopScheduler);
       host.ifPresent(builder::host);
+      builder.tls(tls);
       GrpcServer server = builder.start();
 
       scheduler.scheduleWithFixedDelay(cleanupJob::runScheduled,
