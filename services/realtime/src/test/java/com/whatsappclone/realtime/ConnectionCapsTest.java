@@ -147,8 +147,8 @@ class ConnectionCapsTest {
   private static String rawHandshake(String token) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", server.servers.webSocketPort())) {
       socket.setSoTimeout(10_000);
-      socket.getOutputStream().write(upgrade(token));
-      String head = readHead(socket.getInputStream());
+      socket.getOutputStream().write(RawHttp.upgradeRequest("/ws", "Bearer " + token));
+      String head = RawHttp.readHead(socket.getInputStream());
       if (head.startsWith("HTTP/1.1 101")) {
         return head; // closed at once by try-with-resources: the place is given back
       }
@@ -162,8 +162,8 @@ class ConnectionCapsTest {
   private static String statusLineOfHeldHandshake(String token) throws IOException {
     Socket socket = new Socket("127.0.0.1", server.servers.webSocketPort());
     socket.setSoTimeout(10_000);
-    socket.getOutputStream().write(upgrade(token));
-    String head = readHead(socket.getInputStream());
+    socket.getOutputStream().write(RawHttp.upgradeRequest("/ws", "Bearer " + token));
+    String head = RawHttp.readHead(socket.getInputStream());
     if (head.startsWith("HTTP/1.1 101")) {
       held.add(socket);
     } else {
@@ -171,24 +171,6 @@ class ConnectionCapsTest {
     }
     int end = head.indexOf("\r\n");
     return end < 0 ? head : head.substring(0, end);
-  }
-
-  private static byte[] upgrade(String token) {
-    return ("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-        + "Authorization: Bearer " + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private static String readHead(InputStream in) throws IOException {
-    StringBuilder head = new StringBuilder();
-    while (!head.toString().endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b == -1) {
-        break;
-      }
-      head.append((char) b);
-    }
-    return head.toString();
   }
 
   private static void closeQuietly(Socket socket) {

@@ -187,32 +187,15 @@ class WebSocketEndpointTest {
   }
 
   private static void writeHandshake(OutputStream out, String path, String authorization) throws IOException {
-    String request = "GET " + path + " HTTP/1.1\r\n"
-        + "Host: 127.0.0.1\r\n"
-        + "Upgrade: websocket\r\n"
-        + "Connection: Upgrade\r\n"
-        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-        + "Sec-WebSocket-Version: 13\r\n"
-        + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
-        + "\r\n";
-    out.write(request.getBytes(StandardCharsets.US_ASCII));
+    out.write(RawHttp.upgradeRequest(path, authorization));
     out.flush();
   }
 
   private static String readHead(InputStream in) throws IOException {
-    StringBuilder head = new StringBuilder();
-    while (!head.toString().endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b == -1) {
-        break;
-      }
-      head.append((char) b);
-    }
-    return head.toString();
+    return RawHttp.readHead(in);
   }
 
   private static String statusLine(String response) {
-    int end = response.indexOf("\r\n");
-    return end < 0 ? response : response.substring(0, end);
+    return RawHttp.statusLine(response);
   }
 }

@@ -306,9 +306,9 @@ class WebSocketFuzzTest {
     try (Socket socket = new Socket("127.0.0.1", server.servers.webSocketPort())) {
       socket.setSoTimeout(5_000);
       OutputStream out = socket.getOutputStream();
-      out.write(upgradeRequest(server.token(server.fixtures.newUser())));
+      out.write(RawHttp.upgradeRequest("/ws", "Bearer " + server.token(server.fixtures.newUser())));
       InputStream in = socket.getInputStream();
-      String head = readHead(in);
+      String head = RawHttp.readHead(in);
       assertThat(head).startsWith("HTTP/1.1 101");
       out.write(frameBytes);
       out.write(frame(0x80 | 0x1, true, "{\"ping\":{\"timestamp\":\"1\"}}".getBytes(StandardCharsets.UTF_8)));
@@ -360,7 +360,7 @@ class WebSocketFuzzTest {
       try {
         socket.getOutputStream().write(request);
         InputStream in = socket.getInputStream();
-        String head = readHead(in);
+        String head = RawHttp.readHead(in);
         int end = head.indexOf("\r\n");
         String status = head.isEmpty() ? "closed" : end < 0 ? head : head.substring(0, end);
         if (!head.isEmpty() && !status.startsWith("HTTP/1.1 101")) {
@@ -379,24 +379,6 @@ class WebSocketFuzzTest {
         return "reset";
       }
     }
-  }
-
-  private static byte[] upgradeRequest(String token) {
-    return ("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-        + "Authorization: Bearer " + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private static String readHead(InputStream in) throws IOException {
-    StringBuilder head = new StringBuilder();
-    while (!head.toString().endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b == -1) {
-        break;
-      }
-      head.append((char) b);
-    }
-    return head.toString();
   }
 
   /** One frame; a client's frames are masked (with a fixed mask: the server must not care). */
