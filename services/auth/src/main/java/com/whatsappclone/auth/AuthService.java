@@ -112,10 +112,14 @@ final class AuthService {
     return new Login(user, found.created(), sessionId, pair);
   }
 
-  /** ValidateToken: the user id of a valid, unexpired access token; empty for anything else. */
+  /**
+   * ValidateToken: the user id of a valid, unexpired access token; empty for anything else,
+   * including a well-signed token whose subject is not a user id (e.g. {@code "admin"}), which every
+   * other RPC refuses too.
+   */
   Optional<String> validateAccessToken(String token) {
     try {
-      return Optional.of(tokens.validateAccessToken(token).userId());
+      return parseUuid(tokens.validateAccessToken(token).userId()).map(UUID::toString);
     } catch (InvalidTokenException e) {
       return Optional.empty();
     }
