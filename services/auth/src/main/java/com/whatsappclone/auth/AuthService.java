@@ -9,6 +9,7 @@ import com.whatsappclone.common.error.InvalidArgumentException;
 import com.whatsappclone.common.error.NotFoundException;
 import com.whatsappclone.common.error.ResourceExhaustedException;
 import com.whatsappclone.common.error.UnauthenticatedException;
+import com.whatsappclone.common.text.TextInput;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,6 +5,7 @@ import com.whatsappclone.common.error.AlreadyExistsException;
 import com.whatsappclone.common.error.InvalidArgumentException;
 import com.whatsappclone.common.error.NotFoundException;
 import com.whatsappclone.common.error.UnavailableException;
+import com.whatsappclone.common.text.TextInput;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -157,13 +158,14 @@ final class MessageService {
       throw new InvalidArgumentException("content", "must be at most " + MAX_CONTENT_BYTES
           + " bytes of UTF-8 (got " + contentBytes + ")");
     }
-    noNul("content", content);
+    // Multi-line text: line breaks and tabs, but no other control characters (no NUL, no ESC).
+    TextInput.multiLineCharacters("content", content);
     if (mediaUrl != null) {
       if (mediaUrl.length() > MAX_MEDIA_URL_CHARS) {
         throw new InvalidArgumentException("media_url", "must be at most " + MAX_MEDIA_URL_CHARS
             + " characters");
       }
-      noNul("media_url", mediaUrl);
+      TextInput.singleLineCharacters("media_url", mediaUrl);
       if (mediaType == null) {
         throw new InvalidArgumentException("media_type", "is required with media_url (one of "
             + String.join(", ", List.of("image", "video", "audio", "document")) + ")");
@@ -183,13 +185,7 @@ final class MessageService {
         throw new InvalidArgumentException("client_message_id", "must be at most "
             + MAX_CLIENT_MESSAGE_ID_CHARS + " characters");
       }
-      noNul("client_message_id", clientMessageId);
-    }
-  }
-
-  private static void noNul(String field, String value) {
-    if (value.indexOf('\0') >= 0) {
-      throw new InvalidArgumentException(field, "must not contain the NUL character");
+      TextInput.singleLineCharacters("client_message_id", clientMessageId);
     }
   }
 
