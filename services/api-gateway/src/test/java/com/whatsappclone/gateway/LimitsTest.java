@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.whatsappclone.common.auth.TokenManager;
+import com.whatsappclone.common.net.ClientAddressSignature;
 import com.whatsappclone.proto.auth.AuthServiceGrpc;
 import com.whatsappclone.proto.auth.SendOTPRequest;
 import com.whatsappclone.proto.chat.ChatServiceGrpc;
@@ -141,8 +142,11 @@ class LimitsTest {
 
       String testId = TestStack.newTestId();
       assertThat(sendOtp(proxied, forwardedFor("198.51.100.2", testId))).isEqualTo(Status.Code.OK);
-      assertThat(stack.observations.get(testId).orElseThrow().headers.getAll(ClientAddressInterceptor.X_FORWARDED_FOR))
-          .containsExactly("198.51.100.2, 127.0.0.1");
+      Metadata seen = stack.observations.get(testId).orElseThrow().headers;
+      assertThat(seen.getAll(ClientAddressInterceptor.X_FORWARDED_FOR)).containsExactly("198.51.100.2, 127.0.0.1");
+      // What auth keys its per-IP SendOTP limit on: the forwarded client, signed by the gateway.
+      assertThat(ClientAddressSignature.fromJwtSecret(TestStack.JWT_SECRET).verifiedAddress(seen))
+          .contains("198.51.100.2");
     } finally {
       TestStack.close(proxied);
       behindProxy.stop();
