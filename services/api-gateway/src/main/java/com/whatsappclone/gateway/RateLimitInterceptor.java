@@ -1,6 +1,8 @@
 package com.whatsappclone.gateway;
 
 import com.whatsappclone.common.auth.AuthContext;
+import com.whatsappclone.common.ratelimit.ClockTimeMeter;
+import com.whatsappclone.common.ratelimit.KeyedBuckets;
 import io.github.bucket4j.ConsumptionProbe;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;

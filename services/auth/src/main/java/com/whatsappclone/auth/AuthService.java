@@ -232,8 +232,13 @@ final class AuthService {
     Instant now = clock.instant();
     RateLimitStore.Decision decision = DatabaseException.wrap(() -> limits.tryConsume(limit, limitKey(key), now));
     if (!decision.allowed()) {
-      long seconds = Math.max(1, (Duration.between(now, decision.resetsAt()).toMillis() + 999) / 1000);
-      throw new ResourceExhaustedException(message + "; try again in " + seconds + " s");
+      Duration untilReset = Duration.between(now, decision.resetsAt());
+      if (untilReset.compareTo(Duration.ofMillis(1)) < 0) {
+        untilReset = Duration.ofMillis(1);
+      }
+      long seconds = Math.max(1, (untilReset.toMillis() + 999) / 1000);
+      // The window's end is when the call can succeed again: clients get it as RetryInfo too.
+      throw new ResourceExhaustedException(message + "; try again in " + seconds + " s", untilReset);
     }
   }
 

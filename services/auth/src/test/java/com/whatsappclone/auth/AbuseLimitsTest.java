@@ -2,7 +2,9 @@ package com.whatsappclone.auth;
 
 import static com.whatsappclone.auth.GrpcAssertions.assertFailsWith;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.whatsappclone.common.grpc.RetryDelay;
 import com.whatsappclone.common.net.ClientAddressSignature;
 import com.whatsappclone.proto.auth.AuthServiceGrpc.AuthServiceBlockingStub;
 import com.whatsappclone.proto.auth.SendOTPRequest;
@@ -12,6 +14,7 @@ import com.whatsappclone.testing.PostgresExtension;
 import com.whatsappclone.testing.WithPostgres;
 import io.grpc.Metadata;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -59,6 +62,8 @@ class AbuseLimitsTest {
     String message = assertFailsWith(Status.Code.RESOURCE_EXHAUSTED, () -> send(client, phone));
 
     assertThat(message).startsWith("phone_number").contains("try again in 600 s");
+    assertThat(retryDelayOf(() -> send(client, phone))).as("RetryInfo: when the window ends")
+        .isEqualTo(Duration.ofMinutes(10));
     send(client, TestPhones.next());
     clock.advance(Duration.ofMinutes(9));
     assertFailsWith(Status.Code.RESOURCE_EXHAUSTED, () -> send(client, phone));
@@ -145,6 +150,8 @@ class AbuseLimitsTest {
     String message = assertFailsWith(Status.Code.RESOURCE_EXHAUSTED, () -> verify(phone, DevModeOtpVerifier.CODE));
 
     assertThat(message).startsWith("otp_code");
+    clock.advance(Duration.ofMinutes(4));
+    assertThat(retryDelayOf(() -> verify(phone, DevModeOtpVerifier.CODE))).isEqualTo(Duration.ofMinutes(6));
     clock.advance(Duration.ofMinutes(10));
     assertThat(verify(phone, DevModeOtpVerifier.CODE)).isTrue();
   }
@@ -200,6 +207,14 @@ class AbuseLimitsTest {
       assertThat(client.verifyOTP(VerifyOTPRequest.newBuilder().setPhoneNumber(phone)
           .setOtpCode(DevModeOtpVerifier.CODE).build()).getAccessToken()).isNotEmpty();
     }
+  }
+
+  /** The google.rpc.RetryInfo delay of the RESOURCE_EXHAUSTED that {@code call} fails with. */
+  private static Duration retryDelayOf(Runnable call) {
+    StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class, call::run);
+    assertThat(failure).isNotNull();
+    assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    return RetryDelay.of(failure).orElseThrow(() -> new AssertionError("no RetryInfo in " + failure));
   }
 
   private static void send(AuthServiceBlockingStub client, String phone) {
