@@ -39,14 +39,16 @@ final class MessageService {
   private final MessageStore messages;
   private final PendingMessageStore pending;
   private final MessageEvents events;
+  private final SendRateLimiter sendLimit;
   private final Clock clock;
 
   MessageService(ConversationStore conversations, MessageStore messages, PendingMessageStore pending,
-      MessageEvents events, Clock clock) {
+      MessageEvents events, SendRateLimiter sendLimit, Clock clock) {
     this.conversations = conversations;
     this.messages = messages;
     this.pending = pending;
     this.events = events;
+    this.sendLimit = sendLimit;
     this.clock = clock;
   }
 
@@ -54,6 +56,9 @@ final class MessageService {
    * Accepts a message and answers once Kafka has it (seq 0: not stored yet). With a
    * client_message_id, a resend returns the first send's message (same id and created_at, its
    * seq once stored) and is stored and delivered once.
+   *
+   * <p>Each sender has a rate ({@link SendRateLimiter}); a well-formed send beyond it is refused
+   * with RESOURCE_EXHAUSTED and a RetryInfo before it costs a database or Kafka round trip.
    *
    * @param budget time left before the caller's deadline, or null when it set none
    */
@@ -63,6 +68,7 @@ final class MessageService {
     String mediaType = emptyToNull(draft.mediaType());
     String clientMessageId = emptyToNull(draft.clientMessageId());
     validate(draft.content(), mediaUrl, mediaType, clientMessageId);
+    sendLimit.acquire(caller);
 
     Conversation conversation = conversations.find(conversationId)
         .orElseThrow(ConversationService::notFound);
