@@ -2,7 +2,9 @@ package com.whatsappclone.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.whatsappclone.common.grpc.RetryDelay;
 import com.whatsappclone.common.net.ClientAddressSignature;
 import com.whatsappclone.proto.chat.ChatServiceGrpc;
 import com.whatsappclone.proto.chat.SendMessageRequest;
@@ -16,6 +18,7 @@ import io.grpc.Context;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
@@ -133,6 +136,18 @@ class ForwardingTest {
     assertThat(ClientAddressSignature.fromJwtSecret(TestStack.JWT_SECRET)
         .verifies("127.0.0.1", "request-7", seen.get(ClientAddressSignature.SIGNATURE)))
         .as("bound to the request id the backend sees").isTrue();
+  }
+
+  @Test
+  void retryInfoOfABackendsResourceExhaustedReachesTheClient() {
+    StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+        () -> chat(stack.userHeaders(TestStack.newTestId())).sendMessage(message("rate-limited")));
+
+    assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(refused.getStatus().getDescription()).isEqualTo("sending too fast");
+    com.google.rpc.Status details = StatusProto.fromThrowable(refused);
+    assertThat(details.getMessage()).isEqualTo("sending too fast");
+    assertThat(RetryDelay.of(refused)).contains(Duration.ofMillis(750));
   }
 
   @Test

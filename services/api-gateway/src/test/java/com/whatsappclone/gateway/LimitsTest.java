@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.whatsappclone.common.auth.TokenManager;
+import com.whatsappclone.common.grpc.RetryDelay;
 import com.whatsappclone.common.net.ClientAddressSignature;
 import com.whatsappclone.proto.auth.AuthServiceGrpc;
 import com.whatsappclone.proto.auth.SendOTPRequest;
@@ -111,7 +112,9 @@ class LimitsTest {
     assertThatThrownBy(() -> chat(channel, user, testId).sendMessage(SendMessageRequest.newBuilder().setContent("x").build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-          assertThat(e.getStatus().getDescription()).startsWith("too many requests from this user; retry in");
+          assertThat(e.getStatus().getDescription()).isEqualTo("too many requests from this user; retry in 500 ms");
+          assertThat(RetryDelay.of(e)).as("RetryInfo: 2 a second, the next token in 500 ms")
+              .contains(Duration.ofMillis(500));
         });
     assertThat(stack.observations.get(testId)).isEmpty();
   }
