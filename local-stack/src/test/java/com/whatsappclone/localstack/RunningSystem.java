@@ -30,10 +30,17 @@ final class RunningSystem implements AutoCloseable {
   private RealtimeServers realtime;
   private int gatewayPort;
 
+  private int authPort;
+
   static RunningSystem start(TestDatabase db, String kafkaBrokers) {
+    return start(db, kafkaBrokers, Map.of());
+  }
+
+  /** With {@code overrides} on top of the settings every service reads. */
+  static RunningSystem start(TestDatabase db, String kafkaBrokers, Map<String, String> overrides) {
     RunningSystem system = new RunningSystem();
     try {
-      system.startAll(db, kafkaBrokers);
+      system.startAll(db, kafkaBrokers, overrides);
       return system;
     } catch (RuntimeException e) {
       system.close();
@@ -41,7 +48,7 @@ final class RunningSystem implements AutoCloseable {
     }
   }
 
-  private void startAll(TestDatabase db, String kafkaBrokers) {
+  private void startAll(TestDatabase db, String kafkaBrokers, Map<String, String> overrides) {
     Map<String, String> values = new HashMap<>();
     values.put("DATABASE_URL", db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?")
         + "user=" + db.user() + (db.password() == null ? "" : "&password=" + db.password()));
@@ -58,10 +65,12 @@ final class RunningSystem implements AutoCloseable {
         "STATUS_SERVICE_GRPC_PORT", "MESSAGE_WORKER_GRPC_PORT", "REALTIME_SERVICE_WS_PORT", "API_GATEWAY_GRPC_PORT"}) {
       values.put(port, "0");
     }
+    values.putAll(overrides);
     Settings base = Settings.of(values);
     Clock clock = Clock.systemUTC();
 
     RunningServer auth = track(AuthApplication.start(base, clock));
+    authPort = auth.port();
     RunningServer chat = track(ChatApplication.start(base, clock));
     track(MessageWorkerApplication.start(base, clock));
     realtime = RealtimeApplication.startServers(base, clock);
@@ -83,6 +92,11 @@ final class RunningSystem implements AutoCloseable {
 
   int gatewayPort() {
     return gatewayPort;
+  }
+
+  /** Auth's own port: only for tests of what a caller bypassing the gateway can do. */
+  int authPort() {
+    return authPort;
   }
 
   int webSocketPort() {

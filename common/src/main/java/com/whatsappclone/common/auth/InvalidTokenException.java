@@ -24,7 +24,9 @@ public final class InvalidTokenException extends UnauthenticatedException {
     WRONG_TYPE("wrong token type"),
     WRONG_ISSUER("wrong issuer"),
     WRONG_AUDIENCE("wrong audience"),
-    MISSING_CLAIM("missing required claim");
+    MISSING_CLAIM("missing required claim"),
+    ISSUED_IN_THE_FUTURE("issued in the future"),
+    LIFETIME_TOO_LONG("lifetime longer than this system issues");
 
     private final String description;
 

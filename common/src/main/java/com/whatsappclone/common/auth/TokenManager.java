@@ -28,10 +28,17 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code aud} written as a one-element JSON array (what golang-jwt itself writes; it reads both an
  * array and a string, and so do we), {@code iat}/{@code exp} as whole seconds.
  *
- * <p>Clock skew: none. Every service reads the same clock source in production (NTP) and tokens
- * live 15 minutes, so a skew allowance would only stretch the life of stolen tokens; it also keeps
- * expiry exact and testable. Expiry follows RFC 7519 and golang-jwt: a token is expired from the
- * instant {@code now >= exp}.
+ * <p>Expiry has no skew allowance. Every service reads the same clock source in production (NTP)
+ * and tokens live 15 minutes, so a skew allowance would only stretch the life of stolen tokens; it
+ * also keeps expiry exact and testable. Expiry follows RFC 7519 and golang-jwt: a token is expired
+ * from the instant {@code now >= exp}.
+ *
+ * <p>Beyond the signature, a token must look like one this system issues: {@code iat} not later
+ * than now, {@code exp - iat} no longer than the configured lifetime of its type, and {@code exp},
+ * {@code iat} and {@code nbf} JSON numbers (RFC 7519 NumericDate, as golang-jwt requires). Those two
+ * comparisons allow {@link #ISSUE_CLOCK_SKEW}. A token that breaks them was made with the secret
+ * but not by auth (a leaked secret, a test script, a misconfigured issuer), and a 100-year token is
+ * exactly what such a forger would want.
  *
  * <p>Only HS256 is accepted. A token with {@code alg: none}, or signed with HS384/HS512 using the
  * same secret, is refused before its signature is even considered: accepting any algorithm the
@@ -43,6 +50,16 @@ public final class TokenManager {
   public static final Duration DEFAULT_REFRESH_TTL = Duration.ofDays(7);
   public static final int MIN_SECRET_BYTES = 32;
   public static final String ISSUER = "my-auth-service";
+
+  /**
+   * How far the issuer's clock may be ahead of ours when {@code iat} and the lifetime are checked.
+   * The auth instance that signed the token and the service reading it are different machines:
+   * NTP keeps them within milliseconds, but a VM or container resumed from a pause can be seconds
+   * off until it resyncs, and refusing freshly issued tokens then would log everyone out. 30 s
+   * covers that and lets no token live meaningfully longer than its configured lifetime. It is not
+   * applied to {@code exp}, which stays exact (see the class comment).
+   */
+  public static final Duration ISSUE_CLOCK_SKEW = Duration.ofSeconds(30);
 
   static final String TYPE_CLAIM = "type";
   private static final String HS256 = "HS256";
@@ -90,6 +107,7 @@ public final class TokenManager {
           }
           return key;
         })
+        .json(new NumericDatesOnly())
         .clock(() -> Date.from(this.clock.instant()))
         .clockSkewSeconds(0)
         .build();
@@ -193,11 +211,23 @@ public final class TokenManager {
     if (expiration == null || issuedAt == null || isBlank(subject) || isBlank(jti)) {
       throw new InvalidTokenException(expected, InvalidTokenException.Reason.MISSING_CLAIM);
     }
+    Instant now = clock.instant();
     // The parser only rejects now > exp; RFC 7519 and golang-jwt also reject now == exp.
-    if (!clock.instant().isBefore(expiration.toInstant())) {
+    if (!now.isBefore(expiration.toInstant())) {
       throw new InvalidTokenException(expected, InvalidTokenException.Reason.EXPIRED);
     }
+    if (issuedAt.toInstant().isAfter(now.plus(ISSUE_CLOCK_SKEW))) {
+      throw new InvalidTokenException(expected, InvalidTokenException.Reason.ISSUED_IN_THE_FUTURE);
+    }
+    Duration lifetime = Duration.between(issuedAt.toInstant(), expiration.toInstant());
+    if (lifetime.compareTo(ttlOf(expected).plus(ISSUE_CLOCK_SKEW)) > 0) {
+      throw new InvalidTokenException(expected, InvalidTokenException.Reason.LIFETIME_TOO_LONG);
+    }
     return new TokenClaims(subject, expected, jti, issuedAt.toInstant(), expiration.toInstant());
+  }
+
+  private Duration ttlOf(TokenType type) {
+    return type == TokenType.ACCESS ? accessTtl : refreshTtl;
   }
 
   private static String stringClaim(Claims claims, String name, TokenType expected) {

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Catches what a handler throws and also what it passes to {@code responseObserver.onError}
  * (grpc-java turns a plain exception there into {@code UNKNOWN} with the exception as the cause;
- * that cause is mapped here instead).
+ * that cause is mapped here instead). A {@code ResourceExhaustedException} that knows when to
+ * retry adds a {@code google.rpc.RetryInfo} detail ({@link RetryDelay}) to the trailers.
  */
 public final class ErrorMappingInterceptor implements ServerInterceptor {
 
@@ -53,6 +54,7 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
       if (!status.isOk() && status.getCause() != null
           && (status.getCode() == Status.Code.UNKNOWN || status.getDescription() == null)) {
         mapped = StatusMapper.toStatus(status.getCause());
+        trailers.merge(StatusMapper.toTrailers(status.getCause(), mapped));
       }
       super.close(mapped, trailers);
     }
@@ -62,7 +64,8 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
         log.warn("{} failed after its call was closed", getMethodDescriptor().getFullMethodName(), error);
         return;
       }
-      close(StatusMapper.toStatus(error), new Metadata());
+      Status status = StatusMapper.toStatus(error);
+      close(status, StatusMapper.toTrailers(error, status));
     }
   }
 

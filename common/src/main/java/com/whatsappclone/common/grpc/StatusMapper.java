@@ -1,12 +1,16 @@
 package com.whatsappclone.common.grpc;
 
 import com.whatsappclone.common.error.DomainException;
+import com.whatsappclone.common.error.ResourceExhaustedException;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +52,29 @@ public final class StatusMapper {
     String reference = UUID.randomUUID().toString();
     log.error("unexpected error, reference {}", reference, error);
     return Status.INTERNAL.withDescription("internal error (reference " + reference + ")");
+  }
+
+  /**
+   * The trailers to close a call with when it failed with {@code error} and
+   * {@link #toStatus toStatus(error)} gave {@code status}: a {@code google.rpc.RetryInfo} detail
+   * when the error is a {@link ResourceExhaustedException} that knows when to retry; else none.
+   */
+  public static Metadata toTrailers(Throwable error, Status status) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof StatusRuntimeException || t instanceof StatusException) {
+        return new Metadata();
+      }
+      if (t instanceof DomainException) {
+        if (t instanceof ResourceExhaustedException) {
+          Optional<Duration> retryAfter = ((ResourceExhaustedException) t).retryAfter();
+          if (retryAfter.isPresent()) {
+            return RetryDelay.trailers(status, retryAfter.get());
+          }
+        }
+        return new Metadata();
+      }
+    }
+    return new Metadata();
   }
 
   private static Status codeOf(DomainException domain) {

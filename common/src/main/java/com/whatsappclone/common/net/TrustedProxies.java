@@ -8,13 +8,11 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The direct peers (load balancers, ingress proxies, the gateway) whose {@code x-forwarded-for} a
- * service believes: comma-separated IP addresses or CIDR ranges ({@code 10.0.0.0/8, 192.168.1.7,
- * fd00::/8}), or {@code none}. A client talking to a service directly could otherwise claim any
- * address and dodge the per-IP limits (the gateway's, and the auth service's for sending OTPs).
- *
- * <p>Shared by the gateway (GATEWAY_TRUSTED_PROXIES) and the auth service (AUTH_TRUSTED_PROXIES),
- * so that both parse the setting and read a forwarded chain the same way.
+ * The direct peers (load balancers, ingress proxies) in front of the gateway whose
+ * {@code x-forwarded-for} it believes (GATEWAY_TRUSTED_PROXIES): comma-separated IP addresses or
+ * CIDR ranges ({@code 10.0.0.0/8, 192.168.1.7, fd00::/8}), or {@code none}. A client could otherwise
+ * claim any address and dodge the per-IP limits. Backends do not use this: they believe only the
+ * client address the gateway signed ({@link ClientAddressSignature}).
  */
 public final class TrustedProxies {
 

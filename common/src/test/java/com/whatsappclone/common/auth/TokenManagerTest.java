@@ -159,6 +159,148 @@ class TokenManagerTest {
     assertThat(reasonOf(() -> tokens.validateAccessToken(token))).isEqualTo(Reason.MISSING_CLAIM);
   }
 
+  // ---- issue time, lifetime and NumericDate types ----
+
+  static String goAccess(long iat, long exp) {
+    return sign(HandMadeJwt.GO_HEADER,
+        HandMadeJwt.goPayload("access", USER, "j1", "my-app-client", iat, exp),
+        SECRET_BYTES, "HmacSHA256");
+  }
+
+  static String signed(String payload) {
+    return sign(HandMadeJwt.GO_HEADER, payload, SECRET_BYTES, "HmacSHA256");
+  }
+
+  @Test
+  void tokenIssuedLaterThanNowPlusTheSkewIsRejected() {
+    long iat = START.plus(TokenManager.ISSUE_CLOCK_SKEW).getEpochSecond() + 1;
+
+    assertThat(reasonOf(() -> tokens.validateAccessToken(goAccess(iat, iat + 900))))
+        .isEqualTo(Reason.ISSUED_IN_THE_FUTURE);
+  }
+
+  @Test
+  void tokenIssuedByAClockUpToTheSkewAheadIsAccepted() {
+    long iat = START.plus(TokenManager.ISSUE_CLOCK_SKEW).getEpochSecond();
+
+    assertThat(tokens.validateAccessToken(goAccess(iat, iat + 900)).userId()).isEqualTo(USER);
+  }
+
+  @Test
+  void hundredYearAccessTokenIsRejected() {
+    long iat = START.getEpochSecond();
+    long exp = START.plus(Duration.ofDays(36_525)).getEpochSecond();
+
+    assertThat(reasonOf(() -> tokens.validateAccessToken(goAccess(iat, exp))))
+        .isEqualTo(Reason.LIFETIME_TOO_LONG);
+  }
+
+  @Test
+  void accessTokenLivingLongerThanTheAccessLifetimePlusSkewIsRejected() {
+    long iat = START.getEpochSecond();
+    long limit = iat + Duration.ofMinutes(15).plus(TokenManager.ISSUE_CLOCK_SKEW).toSeconds();
+
+    assertThat(tokens.validateAccessToken(goAccess(iat, limit)).userId()).isEqualTo(USER);
+    assertThat(reasonOf(() -> tokens.validateAccessToken(goAccess(iat, limit + 1))))
+        .isEqualTo(Reason.LIFETIME_TOO_LONG);
+  }
+
+  @Test
+  void accessTokenWithARefreshTokensLifetimeIsRejected() {
+    long iat = START.getEpochSecond();
+
+    assertThat(reasonOf(() -> tokens.validateAccessToken(goAccess(iat, iat + 7 * 86_400))))
+        .isEqualTo(Reason.LIFETIME_TOO_LONG);
+  }
+
+  @Test
+  void refreshTokenLongerThanTheRefreshLifetimeIsRejected() {
+    long iat = START.getEpochSecond();
+    String token = signed(HandMadeJwt.goPayload("refresh", USER, "j1", "my-auth-service",
+        iat, iat + Duration.ofDays(8).toSeconds()));
+
+    assertThat(reasonOf(() -> tokens.validateRefreshToken(token)))
+        .isEqualTo(Reason.LIFETIME_TOO_LONG);
+  }
+
+  @Test
+  void lifetimeLimitFollowsTheConfiguredLifetimes() {
+    TokenManager custom = new TokenManager(SECRET, Duration.ofMinutes(2), Duration.ofHours(1), clock);
+    long iat = START.getEpochSecond();
+
+    assertThat(reasonOf(() -> custom.validateAccessToken(goAccess(iat, iat + 900))))
+        .isEqualTo(Reason.LIFETIME_TOO_LONG);
+    assertThat(custom.validateAccessToken(custom.issueAccessToken(USER).token()).userId())
+        .isEqualTo(USER);
+    assertThat(custom.validateRefreshToken(custom.issueRefreshToken(USER).token()).userId())
+        .isEqualTo(USER);
+  }
+
+  @Test
+  void expAsAJsonStringIsRejected() {
+    long iat = START.getEpochSecond();
+    String payload = HandMadeJwt.goPayload("access", USER, "j1", "my-app-client", iat, iat + 900)
+        .replace("\"exp\":" + (iat + 900), "\"exp\":\"" + (iat + 900) + "\"");
+
+    assertThat(reasonOf(() -> tokens.validateAccessToken(signed(payload))))
+        .isEqualTo(Reason.MALFORMED);
+  }
+
+  @Test
+  void expAsAnIsoDateStringIsRejected() {
+    long iat = START.getEpochSecond();
+    String payload = HandMadeJwt.goPayload("access", USER, "j1", "my-app-client", iat, iat + 900)
+        .replace("\"exp\":" + (iat + 900), "\"exp\":\"2025-03-01T10:10:00Z\"");
+
+    assertThat(reasonOf(() -> tokens.validateAccessToken(signed(payload))))
+        .isEqualTo(Reason.MALFORMED);
+  }
+
+  @Test
+  void iatAsAJsonStringIsRejected() {
+    long iat = START.getEpochSecond();
+    String payload = HandMadeJwt.goPayload("access", USER, "j1", "my-app-client", iat, iat + 900)
+        .replace("\"iat\":" + iat, "\"iat\":\"" + iat + "\"");
+
+    assertThat(reasonOf(() -> tokens.validateAccessToken(signed(payload))))
+        .isEqualTo(Reason.MALFORMED);
+  }
+
+  @Test
+  void nbfThatIsNotAJsonNumberIsRejected() {
+    long iat = START.getEpochSecond();
+    String base = HandMadeJwt.goPayload("access", USER, "j1", "my-app-client", iat, iat + 900);
+
+    for (String nbf : List.of("\"" + iat + "\"", "true", "[" + iat + "]", "{}")) {
+      String payload = base.replace("}", ",\"nbf\":" + nbf + "}");
+      assertThat(reasonOf(() -> tokens.validateAccessToken(signed(payload))))
+          .as("nbf %s", nbf).isEqualTo(Reason.MALFORMED);
+    }
+  }
+
+  @Test
+  void numericNbfInThePastIsAccepted() {
+    // golang-jwt writes nbf as a number when a Go issuer sets it.
+    long iat = START.getEpochSecond();
+    String payload = HandMadeJwt.goPayload("access", USER, "j1", "my-app-client", iat, iat + 900)
+        .replace("}", ",\"nbf\":" + iat + "}");
+
+    assertThat(tokens.validateAccessToken(signed(payload)).userId()).isEqualTo(USER);
+  }
+
+  @Test
+  void rejectionOfAStringDateDoesNotQuoteTheValue() {
+    long iat = START.getEpochSecond();
+    String payload = HandMadeJwt.goPayload("access", USER, "j1", "my-app-client", iat, iat + 900)
+        .replace("\"exp\":" + (iat + 900), "\"exp\":\"4102444800\"");
+
+    InvalidTokenException e = catchThrowableOfType(InvalidTokenException.class,
+        () -> tokens.validateAccessToken(signed(payload)));
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      assertThat(String.valueOf(c.getMessage())).doesNotContain("4102444800");
+    }
+  }
+
   // ---- algorithms and signatures ----
 
   @Test

@@ -3,9 +3,11 @@ package com.whatsappclone.common.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.rpc.RetryInfo;
 import com.whatsappclone.common.error.InvalidArgumentException;
 import com.whatsappclone.common.error.NotFoundException;
 import com.whatsappclone.common.error.PermissionDeniedException;
+import com.whatsappclone.common.error.ResourceExhaustedException;
 import com.whatsappclone.proto.chat.ChatServiceGrpc;
 import com.whatsappclone.proto.chat.GetConversationsRequest;
 import com.whatsappclone.proto.chat.GetConversationsResponse;
@@ -20,12 +22,14 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.protobuf.StatusProto;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -50,6 +54,11 @@ class GrpcServerTest {
         case "db-down": throw new IllegalStateException("wrapped", new SQLTransientConnectionException("pool timeout"));
         case "bug": throw new NullPointerException("SELECT secret FROM users WHERE token='abc'");
         case "on-error": out.onError(new PermissionDeniedException("not a participant")); return;
+        case "limited": throw new ResourceExhaustedException("too many messages", Duration.ofMillis(1500));
+        case "limited-on-error":
+          out.onError(new ResourceExhaustedException("too many codes", Duration.ofSeconds(600)));
+          return;
+        case "limited-no-delay": throw new ResourceExhaustedException("quota exceeded");
         case "slow":
           slowCallStarted.countDown();
           sleep(500);
@@ -128,6 +137,41 @@ class GrpcServerTest {
   }
 
   @Test
+  void resourceExhaustedWithARetryDelayCarriesRetryInfoInTheStatusDetails() {
+    StatusRuntimeException thrown = send("limited");
+    StatusRuntimeException passedToOnError = send("limited-on-error");
+
+    assertThat(thrown.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(thrown.getStatus().getDescription()).isEqualTo("too many messages");
+    com.google.rpc.Status details = StatusProto.fromThrowable(thrown);
+    assertThat(details).isNotNull();
+    assertThat(details.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED.value());
+    assertThat(details.getMessage()).isEqualTo("too many messages");
+    assertThat(details.getDetailsList()).hasSize(1);
+    RetryInfo retryInfo = unpack(details.getDetails(0));
+    assertThat(retryInfo.getRetryDelay().getSeconds()).isEqualTo(1);
+    assertThat(retryInfo.getRetryDelay().getNanos()).isEqualTo(500_000_000);
+    assertThat(RetryDelay.of(passedToOnError)).contains(Duration.ofSeconds(600));
+  }
+
+  @Test
+  void resourceExhaustedWithoutARetryDelayHasNoDetails() {
+    StatusRuntimeException e = send("limited-no-delay");
+
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(StatusProto.fromThrowable(e).getDetailsList()).isEmpty();
+    assertThat(RetryDelay.of(e)).isEmpty();
+  }
+
+  private static RetryInfo unpack(com.google.protobuf.Any detail) {
+    try {
+      return detail.unpack(RetryInfo.class);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
   void databaseConnectionFailureBecomesUnavailable() {
     assertThat(send("db-down").getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
   }
@@ -189,6 +233,6 @@ class GrpcServerTest {
 
     assertThat(chat.slowCallFinished).isTrue();
     assertThat(resourceClosed).isTrue();
-    assertThat(inFlight).succeedsWithin(java.time.Duration.ofSeconds(5));
+    assertThat(inFlight).succeedsWithin(Duration.ofSeconds(5));
   }
 }

@@ -4,6 +4,7 @@ import com.whatsappclone.common.auth.AuthInterceptor;
 import com.whatsappclone.common.auth.PublicMethods;
 import com.whatsappclone.common.config.Settings;
 import com.whatsappclone.common.grpc.ErrorMappingInterceptor;
+import com.whatsappclone.common.net.ClientAddressSignature;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -63,7 +64,8 @@ public final class ApiGatewayApplication {
           // The original six AuthService RPCs, health and reflection are public; all else needs a token.
           new AuthInterceptor(config.jwt().tokenManager(clock), PublicMethods.defaults()),
           new RateLimitInterceptor(config.limits(), clock),
-          new StreamLimitInterceptor(config.limits().maxStreamsPerUser())));
+          new StreamLimitInterceptor(config.limits().maxStreamsPerUser())),
+          ClientAddressSignature.fromJwtSecret(config.jwt().secret()));
 
       HealthStatusManager health = new HealthStatusManager();
       ProxyRegistry registry = new ProxyRegistry(handlers);

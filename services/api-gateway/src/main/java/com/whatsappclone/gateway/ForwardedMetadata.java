@@ -1,5 +1,6 @@
 package com.whatsappclone.gateway;
 
+import com.whatsappclone.common.net.ClientAddressSignature;
 import io.grpc.Metadata;
 import java.util.Locale;
 import java.util.Set;
@@ -27,11 +28,14 @@ final class ForwardedMetadata {
   /**
    * The headers for the backend: the client's application metadata, {@code x-forwarded-for} as
    * decided by {@link ClientAddressInterceptor}, and an {@code x-request-id} (the client's, or a new
-   * one) so that a call can be followed through the logs of every service.
+   * one) so that a call can be followed through the logs of every service. A client's own
+   * {@code x-client-address} and {@code x-client-address-signature} are dropped.
    */
   static Metadata request(Metadata incoming, String forwardedFor) {
     Metadata out = copy(incoming, false);
     out.discardAll(ClientAddressInterceptor.X_FORWARDED_FOR);
+    // Only the gateway speaks for a client address (ForwardingHandler signs its own).
+    ClientAddressSignature.strip(out);
     if (forwardedFor != null) {
       out.put(ClientAddressInterceptor.X_FORWARDED_FOR, forwardedFor);
     }

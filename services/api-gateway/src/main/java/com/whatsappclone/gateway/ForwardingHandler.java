@@ -1,5 +1,6 @@
 package com.whatsappclone.gateway;
 
+import com.whatsappclone.common.net.ClientAddressSignature;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.Context;
@@ -17,10 +18,12 @@ final class ForwardingHandler implements ServerCallHandler<byte[], byte[]> {
 
   private final Backend backend;
   private final String serviceName;
+  private final ClientAddressSignature clientAddress;
 
-  ForwardingHandler(Backend backend, String serviceName) {
+  ForwardingHandler(Backend backend, String serviceName, ClientAddressSignature clientAddress) {
     this.backend = backend;
     this.serviceName = serviceName;
+    this.clientAddress = clientAddress;
   }
 
   @Override
@@ -33,8 +36,11 @@ final class ForwardingHandler implements ServerCallHandler<byte[], byte[]> {
     backend.reconnectIfFailing();
     ClientCall<byte[], byte[]> backendCall = backend.channel().newCall(serverCall.getMethodDescriptor(), options);
     ForwardedCall forwarded = new ForwardedCall(serverCall, backendCall, serviceName);
-    backendCall.start(forwarded.backendListener(),
-        ForwardedMetadata.request(headers, ClientAddressInterceptor.FORWARDED_FOR.get()));
+    Metadata outgoing = ForwardedMetadata.request(headers, ClientAddressInterceptor.FORWARDED_FOR.get());
+    // The client's address as decided here, signed so that backends (auth's per-IP limit) believe
+    // only the gateway; bound to the request id just set.
+    clientAddress.attach(outgoing, ClientAddressInterceptor.CLIENT_IP.get());
+    backendCall.start(forwarded.backendListener(), outgoing);
     // One message in flight each way; ForwardedCall asks for more as the other side drains.
     backendCall.request(1);
     serverCall.request(1);

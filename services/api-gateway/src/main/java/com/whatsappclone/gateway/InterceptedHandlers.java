@@ -1,5 +1,6 @@
 package com.whatsappclone.gateway;
 
+import com.whatsappclone.common.net.ClientAddressSignature;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import java.util.List;
@@ -13,13 +14,15 @@ final class InterceptedHandlers {
 
   /** Outermost first. */
   private final List<ServerInterceptor> interceptors;
+  private final ClientAddressSignature clientAddress;
 
-  InterceptedHandlers(List<ServerInterceptor> interceptors) {
+  InterceptedHandlers(List<ServerInterceptor> interceptors, ClientAddressSignature clientAddress) {
     this.interceptors = List.copyOf(interceptors);
+    this.clientAddress = clientAddress;
   }
 
   ServerCallHandler<byte[], byte[]> forwardingTo(Backend backend, String serviceName) {
-    ServerCallHandler<byte[], byte[]> handler = new ForwardingHandler(backend, serviceName);
+    ServerCallHandler<byte[], byte[]> handler = new ForwardingHandler(backend, serviceName, clientAddress);
     for (int i = interceptors.size() - 1; i >= 0; i--) {
       handler = wrap(interceptors.get(i), handler);
     }

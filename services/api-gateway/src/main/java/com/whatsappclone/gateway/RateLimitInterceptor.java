@@ -1,6 +1,9 @@
 package com.whatsappclone.gateway;
 
 import com.whatsappclone.common.auth.AuthContext;
+import com.whatsappclone.common.grpc.RetryDelay;
+import com.whatsappclone.common.ratelimit.ClockTimeMeter;
+import com.whatsappclone.common.ratelimit.KeyedBuckets;
 import io.github.bucket4j.ConsumptionProbe;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -8,13 +11,14 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Limits how many calls a client may start: per user for authenticated calls (runs after the
  * {@code AuthInterceptor}, which put the user there), per client IP for the rest (sign-in and token
- * calls). A call over the limit is closed with {@code RESOURCE_EXHAUSTED} before it reaches a
- * backend. A stream counts as one call, however many messages it carries; the realtime service
+ * calls). A call over the limit is closed with {@code RESOURCE_EXHAUSTED} and a
+ * {@code google.rpc.RetryInfo} of when a token is back, before it reaches a backend. A stream counts as one call, however many messages it carries; the realtime service
  * judges what happens inside a stream.
  */
 final class RateLimitInterceptor implements ServerInterceptor {
@@ -40,8 +44,10 @@ final class RateLimitInterceptor implements ServerInterceptor {
     }
     long retryMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(probe.getNanosToWaitForRefill()));
     String who = user != null ? "this user" : "this address";
-    call.close(Status.RESOURCE_EXHAUSTED.withDescription(
-        "too many requests from " + who + "; retry in " + retryMillis + " ms"), new Metadata());
+    Status status = Status.RESOURCE_EXHAUSTED.withDescription(
+        "too many requests from " + who + "; retry in " + retryMillis + " ms");
+    Duration retryAfter = Duration.ofNanos(Math.max(probe.getNanosToWaitForRefill(), 1_000_000));
+    call.close(status, RetryDelay.trailers(status, retryAfter));
     return new ServerCall.Listener<>() {};
   }
 }

@@ -6,6 +6,7 @@ import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
 import com.google.protobuf.Descriptors.DescriptorValidationException;
 import com.google.protobuf.Descriptors.FileDescriptor;
 import com.whatsappclone.common.error.NotFoundException;
+import com.whatsappclone.common.error.ResourceExhaustedException;
 import com.whatsappclone.proto.auth.AuthServiceGrpc;
 import com.whatsappclone.proto.auth.SendOTPRequest;
 import com.whatsappclone.proto.auth.SendOTPResponse;
@@ -33,6 +34,7 @@ import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 
 /** Small stand-ins for the real backends: they answer in ways the tests can recognise. */
 final class FakeServices {
@@ -65,6 +67,9 @@ final class FakeServices {
           // Through the observer (not thrown), so that the call's own close adds the echo trailers.
           out.onError(io.grpc.Status.FAILED_PRECONDITION.withDescription("not now").asRuntimeException());
           return;
+        case "rate-limited":
+          // What chat answers a flooding sender: the status details must cross the gateway.
+          throw new ResourceExhaustedException("sending too fast", Duration.ofMillis(750));
         case "hang":
           return;
         default:

@@ -21,6 +21,8 @@ class ForwardedMetadataTest {
     incoming.put(ascii("grpc-accept-encoding"), "gzip");
     incoming.put(ascii("x-forwarded-for"), "6.6.6.6");
     incoming.put(ForwardedMetadata.X_REQUEST_ID, "r-1");
+    incoming.put(ascii("x-client-address"), "6.6.6.6");
+    incoming.put(ascii("x-client-address-signature"), "forged");
 
     Metadata out = ForwardedMetadata.request(incoming, "10.1.2.3");
 

@@ -2,7 +2,10 @@ package com.whatsappclone.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.whatsappclone.common.grpc.RetryDelay;
+import com.whatsappclone.common.net.ClientAddressSignature;
 import com.whatsappclone.proto.chat.ChatServiceGrpc;
 import com.whatsappclone.proto.chat.SendMessageRequest;
 import com.whatsappclone.proto.chat.SendMessageResponse;
@@ -15,6 +18,7 @@ import io.grpc.Context;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
@@ -112,6 +116,38 @@ class ForwardingTest {
     chat(headers).sendMessage(message("spoof"));
 
     assertThat(observed(testId).headers.getAll(ClientAddressInterceptor.X_FORWARDED_FOR)).containsExactly("127.0.0.1");
+  }
+
+  @Test
+  void backendGetsTheClientAddressSignedByTheGatewayAndNotTheOneAClientClaims() {
+    String testId = TestStack.newTestId();
+    Metadata headers = stack.userHeaders(testId);
+    headers.put(ClientAddressSignature.CLIENT_ADDRESS, "203.0.113.9");
+    headers.put(ClientAddressSignature.SIGNATURE, "made-up");
+    headers.put(ForwardedMetadata.X_REQUEST_ID, "request-7");
+
+    chat(headers).sendMessage(message("spoof"));
+
+    Metadata seen = observed(testId).headers;
+    assertThat(seen.getAll(ClientAddressSignature.CLIENT_ADDRESS)).containsExactly("127.0.0.1");
+    assertThat(seen.getAll(ClientAddressSignature.SIGNATURE)).hasSize(1);
+    assertThat(ClientAddressSignature.fromJwtSecret(TestStack.JWT_SECRET).verifiedAddress(seen))
+        .contains("127.0.0.1");
+    assertThat(ClientAddressSignature.fromJwtSecret(TestStack.JWT_SECRET)
+        .verifies("127.0.0.1", "request-7", seen.get(ClientAddressSignature.SIGNATURE)))
+        .as("bound to the request id the backend sees").isTrue();
+  }
+
+  @Test
+  void retryInfoOfABackendsResourceExhaustedReachesTheClient() {
+    StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+        () -> chat(stack.userHeaders(TestStack.newTestId())).sendMessage(message("rate-limited")));
+
+    assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(refused.getStatus().getDescription()).isEqualTo("sending too fast");
+    com.google.rpc.Status details = StatusProto.fromThrowable(refused);
+    assertThat(details.getMessage()).isEqualTo("sending too fast");
+    assertThat(RetryDelay.of(refused)).contains(Duration.ofMillis(750));
   }
 
   @Test

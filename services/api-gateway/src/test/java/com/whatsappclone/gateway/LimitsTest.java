@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.whatsappclone.common.auth.TokenManager;
+import com.whatsappclone.common.grpc.RetryDelay;
+import com.whatsappclone.common.net.ClientAddressSignature;
 import com.whatsappclone.proto.auth.AuthServiceGrpc;
 import com.whatsappclone.proto.auth.SendOTPRequest;
 import com.whatsappclone.proto.chat.ChatServiceGrpc;
@@ -110,7 +112,9 @@ class LimitsTest {
     assertThatThrownBy(() -> chat(channel, user, testId).sendMessage(SendMessageRequest.newBuilder().setContent("x").build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-          assertThat(e.getStatus().getDescription()).startsWith("too many requests from this user; retry in");
+          assertThat(e.getStatus().getDescription()).isEqualTo("too many requests from this user; retry in 500 ms");
+          assertThat(RetryDelay.of(e)).as("RetryInfo: 2 a second, the next token in 500 ms")
+              .contains(Duration.ofMillis(500));
         });
     assertThat(stack.observations.get(testId)).isEmpty();
   }
@@ -141,8 +145,11 @@ class LimitsTest {
 
       String testId = TestStack.newTestId();
       assertThat(sendOtp(proxied, forwardedFor("198.51.100.2", testId))).isEqualTo(Status.Code.OK);
-      assertThat(stack.observations.get(testId).orElseThrow().headers.getAll(ClientAddressInterceptor.X_FORWARDED_FOR))
-          .containsExactly("198.51.100.2, 127.0.0.1");
+      Metadata seen = stack.observations.get(testId).orElseThrow().headers;
+      assertThat(seen.getAll(ClientAddressInterceptor.X_FORWARDED_FOR)).containsExactly("198.51.100.2, 127.0.0.1");
+      // What auth keys its per-IP SendOTP limit on: the forwarded client, signed by the gateway.
+      assertThat(ClientAddressSignature.fromJwtSecret(TestStack.JWT_SECRET).verifiedAddress(seen))
+          .contains("198.51.100.2");
     } finally {
       TestStack.close(proxied);
       behindProxy.stop();

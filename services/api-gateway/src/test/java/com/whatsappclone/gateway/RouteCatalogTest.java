@@ -6,6 +6,7 @@ import com.google.protobuf.DescriptorProtos.DescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.MethodDescriptorProto;
 import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
+import com.whatsappclone.common.net.ClientAddressSignature;
 import com.whatsappclone.proto.auth.AuthProto;
 import com.whatsappclone.proto.chat.ChatProto;
 import io.grpc.MethodDescriptor.MethodType;
@@ -25,7 +26,7 @@ class RouteCatalogTest {
   private final Backend second = new Backend(
       new BackendConfig("second", "127.0.0.1:2", "chat.ChatService", ChatProto.getDescriptor()), Duration.ofSeconds(1));
   private final RouteCatalog catalog = new RouteCatalog(List.of(first, second),
-      new InterceptedHandlers(List.of()));
+      new InterceptedHandlers(List.of(), ClientAddressSignature.fromJwtSecret(TestStack.JWT_SECRET)));
 
   @AfterEach
   void closeChannels() {

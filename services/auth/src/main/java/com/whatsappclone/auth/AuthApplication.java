@@ -9,6 +9,7 @@ import com.whatsappclone.common.config.Settings;
 import com.whatsappclone.common.db.Database;
 import com.whatsappclone.common.db.DatabaseConfig;
 import com.whatsappclone.common.grpc.GrpcServer;
+import com.whatsappclone.common.net.ClientAddressSignature;
 import com.whatsappclone.common.net.TlsSettings;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,6 +47,10 @@ public final class AuthApplication {
     AuthSettings auth = AuthSettings.from(settings);
     settings.check();
 
+    if (settings.optional(AuthSettings.RETIRED_TRUSTED_PROXIES).isPresent()) {
+      log.warn("{} is no longer read: auth believes only client addresses the gateway signed",
+          AuthSettings.RETIRED_TRUSTED_PROXIES);
+    }
     OtpVerifier otp = auth.twilio().<OtpVerifier>map(TwilioOtpVerifier::create).orElseGet(DevModeOtpVerifier::new);
     if (auth.devMode()) {
       log.warn("{} is on: no SMS is sent and the only accepted code is {}; never use this in production",
@@ -75,7 +80,7 @@ public final class AuthApplication {
           // Order matters: the outcome logger first, so that it also sees calls the token check
           // refuses; the caller's token id after the check that validated it.
           .intercept(new RpcOutcomeLogger())
-          .intercept(new ClientAddressInterceptor(auth.trustedProxies()))
+          .intercept(new ClientAddressInterceptor(ClientAddressSignature.fromJwtSecret(jwt.secret())))
           .intercept(new AuthInterceptor(tokens))
           .intercept(new CallerTokenInterceptor(tokens))
           .addService(new AuthGrpcService(service))

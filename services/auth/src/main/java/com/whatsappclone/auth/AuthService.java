@@ -9,6 +9,7 @@ import com.whatsappclone.common.error.InvalidArgumentException;
 import com.whatsappclone.common.error.NotFoundException;
 import com.whatsappclone.common.error.ResourceExhaustedException;
 import com.whatsappclone.common.error.UnauthenticatedException;
+import com.whatsappclone.common.text.TextInput;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -112,10 +113,14 @@ final class AuthService {
     return new Login(user, found.created(), sessionId, pair);
   }
 
-  /** ValidateToken: the user id of a valid, unexpired access token; empty for anything else. */
+  /**
+   * ValidateToken: the user id of a valid, unexpired access token; empty for anything else,
+   * including a well-signed token whose subject is not a user id (e.g. {@code "admin"}), which every
+   * other RPC refuses too.
+   */
   Optional<String> validateAccessToken(String token) {
     try {
-      return Optional.of(tokens.validateAccessToken(token).userId());
+      return parseUuid(tokens.validateAccessToken(token).userId()).map(UUID::toString);
     } catch (InvalidTokenException e) {
       return Optional.empty();
     }
@@ -227,8 +232,13 @@ final class AuthService {
     Instant now = clock.instant();
     RateLimitStore.Decision decision = DatabaseException.wrap(() -> limits.tryConsume(limit, limitKey(key), now));
     if (!decision.allowed()) {
-      long seconds = Math.max(1, (Duration.between(now, decision.resetsAt()).toMillis() + 999) / 1000);
-      throw new ResourceExhaustedException(message + "; try again in " + seconds + " s");
+      Duration untilReset = Duration.between(now, decision.resetsAt());
+      if (untilReset.compareTo(Duration.ofMillis(1)) < 0) {
+        untilReset = Duration.ofMillis(1);
+      }
+      long seconds = Math.max(1, (untilReset.toMillis() + 999) / 1000);
+      // The window's end is when the call can succeed again: clients get it as RetryInfo too.
+      throw new ResourceExhaustedException(message + "; try again in " + seconds + " s", untilReset);
     }
   }
 

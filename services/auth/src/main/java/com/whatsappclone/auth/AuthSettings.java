@@ -1,7 +1,6 @@
 package com.whatsappclone.auth;
 
 import com.whatsappclone.common.config.Settings;
-import com.whatsappclone.common.net.TrustedProxies;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -21,7 +20,6 @@ record AuthSettings(
     RateLimit sendOtpPerIp,
     RateLimit failedVerifyPerPhone,
     int maxSessionsPerUser,
-    TrustedProxies trustedProxies,
     Duration rateLimitCleanupInterval) {
 
   static final String DEV_MODE = "AUTH_DEV_MODE";
@@ -31,12 +29,11 @@ record AuthSettings(
   static final String TWILIO_API_BASE_URL = "TWILIO_API_BASE_URL";
   static final String TWILIO_TIMEOUT = "TWILIO_TIMEOUT";
   static final String MAX_SESSIONS = "AUTH_MAX_SESSIONS_PER_USER";
-  static final String TRUSTED_PROXIES = "AUTH_TRUSTED_PROXIES";
   /**
-   * AUTH_TRUSTED_PROXIES by default: the loopback addresses, where the gateway runs in the local
-   * stack; in a container network set the gateway's addresses.
+   * No longer read: auth believes a client address only when the gateway signed it (see
+   * {@link ClientAddressInterceptor}); a peer's address no longer makes it trusted.
    */
-  static final String DEFAULT_TRUSTED_PROXIES = "127.0.0.0/8,::1";
+  static final String RETIRED_TRUSTED_PROXIES = "AUTH_TRUSTED_PROXIES";
 
   /** Reads every auth setting; problems are recorded in {@code settings} for its check(). */
   static AuthSettings from(Settings settings) {
@@ -47,16 +44,8 @@ record AuthSettings(
     RateLimit failedVerify = limit(settings, "verify_otp_failures", "AUTH_VERIFY_OTP_FAILURES", 5,
         Duration.ofMinutes(10));
     int maxSessions = settings.integer(MAX_SESSIONS, 10, 1, 1000);
-    TrustedProxies proxies;
-    try {
-      proxies = TrustedProxies.parse(settings.string(TRUSTED_PROXIES, DEFAULT_TRUSTED_PROXIES));
-    } catch (IllegalArgumentException e) {
-      settings.reportProblem(TRUSTED_PROXIES + ": " + e.getMessage()
-          + " (comma-separated IP addresses or CIDR ranges, or 'none')");
-      proxies = TrustedProxies.parse(DEFAULT_TRUSTED_PROXIES);
-    }
     Duration cleanup = positive(settings, "AUTH_RATE_LIMIT_CLEANUP_INTERVAL", Duration.ofMinutes(15));
-    return new AuthSettings(devMode, twilio, perPhone, perIp, failedVerify, maxSessions, proxies, cleanup);
+    return new AuthSettings(devMode, twilio, perPhone, perIp, failedVerify, maxSessions, cleanup);
   }
 
   private static TwilioSettings twilio(Settings settings) {

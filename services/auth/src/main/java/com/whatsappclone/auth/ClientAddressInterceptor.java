@@ -1,6 +1,6 @@
 package com.whatsappclone.auth;
 
-import com.whatsappclone.common.net.TrustedProxies;
+import com.whatsappclone.common.net.ClientAddressSignature;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
@@ -8,35 +8,31 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 /**
  * Works out the client's IP address, the key of the per-IP SendOTP limit.
  *
- * <p>The direct peer is the client unless it is a trusted proxy (the gateway). Only then is
- * {@code x-forwarded-for} believed, and the client is its right-most address that is not itself a
- * trusted proxy ({@link TrustedProxies#forwardedClient}: the gateway appends the address it saw to
- * whatever chain it was given, so addresses further left may be made up by the client).
+ * <p>Only the gateway can speak for a client: the address in {@code x-client-address} counts when
+ * {@code x-client-address-signature} proves the gateway sent it ({@link ClientAddressSignature}, a
+ * key derived from JWT_SECRET). Otherwise the client is the TCP peer, whatever the peer is:
+ * {@code x-forwarded-for} and unsigned or badly signed addresses are ignored, so a caller that
+ * reaches auth directly (every service listens on all interfaces by default) is limited by its own
+ * address, however many addresses it claims.
  */
 final class ClientAddressInterceptor implements ServerInterceptor {
-
-  static final Metadata.Key<String> X_FORWARDED_FOR =
-      Metadata.Key.of("x-forwarded-for", Metadata.ASCII_STRING_MARSHALLER);
 
   static final Context.Key<String> CLIENT_IP = Context.key("auth.client-ip");
 
   /** The key used when the transport has no IP address (in-process calls). */
   static final String UNKNOWN = "unknown";
 
-  private final TrustedProxies trusted;
+  private final ClientAddressSignature signature;
 
-  ClientAddressInterceptor(TrustedProxies trusted) {
-    this.trusted = trusted;
+  ClientAddressInterceptor(ClientAddressSignature signature) {
+    this.signature = signature;
   }
 
   /** The current call's client IP, or {@link #UNKNOWN}. */
@@ -48,34 +44,15 @@ final class ClientAddressInterceptor implements ServerInterceptor {
   @Override
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
-    Optional<InetAddress> peer = peerAddress(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
-    String clientIp = peer.map(InetAddress::getHostAddress).orElse(UNKNOWN);
-    if (peer.isPresent() && trusted.trusts(peer.get())) {
-      clientIp = forwardedClient(headers).orElse(clientIp);
-    }
+    String clientIp = signature.verifiedAddress(headers)
+        .orElseGet(() -> peerIp(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)).orElse(UNKNOWN));
     Context context = Context.current().withValue(CLIENT_IP, clientIp);
     return Contexts.interceptCall(context, call, headers, next);
   }
 
-  private Optional<String> forwardedClient(Metadata headers) {
-    List<String> chain = new ArrayList<>();
-    Iterable<String> values = headers.getAll(X_FORWARDED_FOR);
-    if (values == null) {
-      return Optional.empty();
-    }
-    for (String value : values) {
-      for (String part : value.split(",")) {
-        if (!part.isBlank()) {
-          chain.add(part.strip());
-        }
-      }
-    }
-    return trusted.forwardedClient(chain);
-  }
-
-  private static Optional<InetAddress> peerAddress(SocketAddress address) {
+  private static Optional<String> peerIp(SocketAddress address) {
     if (address instanceof InetSocketAddress && ((InetSocketAddress) address).getAddress() != null) {
-      return Optional.of(((InetSocketAddress) address).getAddress());
+      return Optional.of(((InetSocketAddress) address).getAddress().getHostAddress());
     }
     return Optional.empty();
   }

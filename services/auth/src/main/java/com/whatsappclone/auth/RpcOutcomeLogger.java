@@ -69,6 +69,7 @@ final class RpcOutcomeLogger implements ServerInterceptor {
       if (!status.isOk() && status.getCause() != null
           && (status.getCode() == Status.Code.UNKNOWN || status.getDescription() == null)) {
         outcome = StatusMapper.toStatus(status.getCause());
+        trailers.merge(StatusMapper.toTrailers(status.getCause(), outcome));
       }
       write(outcome);
       super.close(outcome, trailers);

@@ -64,16 +64,14 @@ class AuthSettingsTest {
         "AUTH_DEV_MODE", "true",
         "AUTH_SEND_OTP_PHONE_LIMIT", "0",
         "AUTH_VERIFY_OTP_FAILURES_PERIOD", "0s",
-        "AUTH_MAX_SESSIONS_PER_USER", "lots",
-        "AUTH_TRUSTED_PROXIES", "gateway.internal"));
+        "AUTH_MAX_SESSIONS_PER_USER", "lots"));
 
     AuthSettings.from(settings);
 
     assertThat(String.join("\n", settings.problems()))
         .contains("AUTH_SEND_OTP_PHONE_LIMIT")
         .contains("AUTH_VERIFY_OTP_FAILURES_PERIOD")
-        .contains("AUTH_MAX_SESSIONS_PER_USER")
-        .contains("AUTH_TRUSTED_PROXIES");
+        .contains("AUTH_MAX_SESSIONS_PER_USER");
   }
 
   @Test

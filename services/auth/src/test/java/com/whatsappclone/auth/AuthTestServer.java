@@ -3,6 +3,7 @@ package com.whatsappclone.auth;
 import com.whatsappclone.common.auth.AuthInterceptor;
 import com.whatsappclone.common.config.Settings;
 import com.whatsappclone.common.grpc.GrpcServer;
+import com.whatsappclone.common.net.ClientAddressSignature;
 import com.whatsappclone.proto.auth.AuthServiceGrpc;
 import com.whatsappclone.proto.auth.AuthServiceGrpc.AuthServiceBlockingStub;
 import com.whatsappclone.proto.auth.SendOTPRequest;
@@ -21,6 +22,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,6 +33,8 @@ import java.util.concurrent.TimeUnit;
 final class AuthTestServer implements AutoCloseable {
 
   static final String JWT_SECRET = "auth-test-secret-0123456789-0123456789";
+  static final Metadata.Key<String> X_FORWARDED_FOR =
+      Metadata.Key.of("x-forwarded-for", Metadata.ASCII_STRING_MARSHALLER);
 
   final TestDatabase db;
   final GrpcServer server;
@@ -82,15 +86,28 @@ final class AuthTestServer implements AutoCloseable {
     return withHeader(AuthInterceptor.AUTHORIZATION, "Bearer " + accessToken);
   }
 
-  /** A stub sending {@code x-forwarded-for}, as the gateway does. */
+  /** A stub calling as the gateway does for a client at {@code clientIp}: a signed address. */
+  AuthServiceBlockingStub throughGateway(String clientIp) {
+    Metadata headers = new Metadata();
+    headers.put(ClientAddressSignature.REQUEST_ID, UUID.randomUUID().toString());
+    ClientAddressSignature.fromJwtSecret(JWT_SECRET).attach(headers, clientIp);
+    return with(headers);
+  }
+
+  /** A stub sending {@code x-forwarded-for}, as a client calling auth directly could. */
   AuthServiceBlockingStub forwardedFor(String chain) {
-    return withHeader(ClientAddressInterceptor.X_FORWARDED_FOR, chain);
+    return withHeader(X_FORWARDED_FOR, chain);
+  }
+
+  /** A stub sending exactly {@code headers}. */
+  AuthServiceBlockingStub with(Metadata headers) {
+    return stub().withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 
   private AuthServiceBlockingStub withHeader(Metadata.Key<String> key, String value) {
     Metadata headers = new Metadata();
     headers.put(key, value);
-    return stub().withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    return with(headers);
   }
 
   /** SendOTP then VerifyOTP with the dev-mode code. */

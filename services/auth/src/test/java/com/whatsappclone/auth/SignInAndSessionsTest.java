@@ -4,6 +4,7 @@ import static com.whatsappclone.auth.GrpcAssertions.assertFailsWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.whatsappclone.common.auth.TokenManager;
+import com.whatsappclone.proto.auth.GetMeRequest;
 import com.whatsappclone.proto.auth.ListDevicesRequest;
 import com.whatsappclone.proto.auth.LogoutAllDevicesRequest;
 import com.whatsappclone.proto.auth.RefreshTokenRequest;
@@ -11,6 +12,7 @@ import com.whatsappclone.proto.auth.RefreshTokenResponse;
 import com.whatsappclone.proto.auth.RevokeCurrentDeviceRequest;
 import com.whatsappclone.proto.auth.SendOTPRequest;
 import com.whatsappclone.proto.auth.ValidateTokenRequest;
+import com.whatsappclone.proto.auth.ValidateTokenResponse;
 import com.whatsappclone.proto.auth.VerifyOTPRequest;
 import com.whatsappclone.proto.auth.VerifyOTPResponse;
 import com.whatsappclone.testing.MutableClock;
@@ -180,6 +182,26 @@ class SignInAndSessionsTest {
 
     clock.advance(Duration.ofMinutes(15));
     assertThat(validate(login.getAccessToken())).as("expired").isFalse();
+  }
+
+  @Test
+  void validateTokenIsFalseForAWellSignedTokenWhoseSubjectIsNotAUserId() {
+    TokenManager sameSecret = new TokenManager(AuthTestServer.JWT_SECRET, Duration.ofMinutes(15),
+        Duration.ofDays(7), clock);
+
+    for (String subject : List.of("admin", "root", "0", "7f0c2a4e-3b1d-4c5e-9a8b-1234567890zz",
+        "7f0c2a4e3b1d4c5e9a8b1234567890ab")) {
+      String token = sameSecret.issueAccessToken(subject).token();
+      ValidateTokenResponse response = auth.stub()
+          .validateToken(ValidateTokenRequest.newBuilder().setAccessToken(token).build());
+
+      assertThat(response.getIsValid()).as("sub %s", subject).isFalse();
+      assertThat(response.getUserId()).as("sub %s", subject).isEmpty();
+      assertFailsWith(Status.Code.UNAUTHENTICATED,
+          () -> auth.as(token).getMe(GetMeRequest.getDefaultInstance()));
+    }
+    String user = UUID.randomUUID().toString();
+    assertThat(validate(sameSecret.issueAccessToken(user).token())).as("a user id subject").isTrue();
   }
 
   // --- RefreshToken ---

@@ -42,6 +42,7 @@ public final class ChatApplication {
     }
     int partitions = settings.integer("KAFKA_TOPIC_PARTITIONS", 6, 1, 10_000);
     int replicationFactor = settings.integer("KAFKA_TOPIC_REPLICATION_FACTOR", 1, 1, 32);
+    SendLimitSettings sendLimit = SendLimitSettings.from(settings);
     settings.check();
 
     MessagingTopics topics = MessagingTopics.withPrefix(topicPrefix);
@@ -66,7 +67,7 @@ public final class ChatApplication {
       ConversationService conversations = new ConversationService(conversationStore, events, clock);
       MessageService messages = new MessageService(conversationStore,
           new MessageStore(database.dataSource()), new PendingMessageStore(database.dataSource()),
-          events, clock);
+          events, new SendRateLimiter(sendLimit, clock), clock);
 
       GrpcServer.Builder builder = GrpcServer.builder("chat", port)
           .addService(new ChatGrpcService(conversations, messages))

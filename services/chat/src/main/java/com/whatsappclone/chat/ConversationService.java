@@ -7,6 +7,7 @@ import com.whatsappclone.common.error.InvalidArgumentException;
 import com.whatsappclone.common.error.NotFoundException;
 import com.whatsappclone.common.error.PermissionDeniedException;
 import com.whatsappclone.common.error.UnavailableException;
+import com.whatsappclone.common.text.TextInput;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -206,14 +207,8 @@ final class ConversationService {
     if (name.isEmpty()) {
       throw new InvalidArgumentException("group_name", "is required for a group");
     }
-    if (name.codePointCount(0, name.length()) > MAX_GROUP_NAME_CHARS) {
-      throw new InvalidArgumentException("group_name", "must be at most " + MAX_GROUP_NAME_CHARS
-          + " characters");
-    }
-    if (name.indexOf('\0') >= 0) {
-      throw new InvalidArgumentException("group_name", "must not contain the NUL character");
-    }
-    return name;
+    // One line without control characters, as auth's display_name: members see it in lists.
+    return TextInput.singleLine("group_name", name, MAX_GROUP_NAME_CHARS);
   }
 
   private Instant now() {

@@ -5,6 +5,7 @@ import com.whatsappclone.common.error.AlreadyExistsException;
 import com.whatsappclone.common.error.InvalidArgumentException;
 import com.whatsappclone.common.error.NotFoundException;
 import com.whatsappclone.common.error.UnavailableException;
+import com.whatsappclone.common.text.TextInput;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -38,14 +39,16 @@ final class MessageService {
   private final MessageStore messages;
   private final PendingMessageStore pending;
   private final MessageEvents events;
+  private final SendRateLimiter sendLimit;
   private final Clock clock;
 
   MessageService(ConversationStore conversations, MessageStore messages, PendingMessageStore pending,
-      MessageEvents events, Clock clock) {
+      MessageEvents events, SendRateLimiter sendLimit, Clock clock) {
     this.conversations = conversations;
     this.messages = messages;
     this.pending = pending;
     this.events = events;
+    this.sendLimit = sendLimit;
     this.clock = clock;
   }
 
@@ -53,6 +56,9 @@ final class MessageService {
    * Accepts a message and answers once Kafka has it (seq 0: not stored yet). With a
    * client_message_id, a resend returns the first send's message (same id and created_at, its
    * seq once stored) and is stored and delivered once.
+   *
+   * <p>Each sender has a rate ({@link SendRateLimiter}); a well-formed send beyond it is refused
+   * with RESOURCE_EXHAUSTED and a RetryInfo before it costs a database or Kafka round trip.
    *
    * @param budget time left before the caller's deadline, or null when it set none
    */
@@ -62,6 +68,7 @@ final class MessageService {
     String mediaType = emptyToNull(draft.mediaType());
     String clientMessageId = emptyToNull(draft.clientMessageId());
     validate(draft.content(), mediaUrl, mediaType, clientMessageId);
+    sendLimit.acquire(caller);
 
     Conversation conversation = conversations.find(conversationId)
         .orElseThrow(ConversationService::notFound);
@@ -157,13 +164,14 @@ final class MessageService {
       throw new InvalidArgumentException("content", "must be at most " + MAX_CONTENT_BYTES
           + " bytes of UTF-8 (got " + contentBytes + ")");
     }
-    noNul("content", content);
+    // Multi-line text: line breaks and tabs, but no other control characters (no NUL, no ESC).
+    TextInput.multiLineCharacters("content", content);
     if (mediaUrl != null) {
       if (mediaUrl.length() > MAX_MEDIA_URL_CHARS) {
         throw new InvalidArgumentException("media_url", "must be at most " + MAX_MEDIA_URL_CHARS
             + " characters");
       }
-      noNul("media_url", mediaUrl);
+      TextInput.singleLineCharacters("media_url", mediaUrl);
       if (mediaType == null) {
         throw new InvalidArgumentException("media_type", "is required with media_url (one of "
             + String.join(", ", List.of("image", "video", "audio", "document")) + ")");
@@ -183,13 +191,7 @@ final class MessageService {
         throw new InvalidArgumentException("client_message_id", "must be at most "
             + MAX_CLIENT_MESSAGE_ID_CHARS + " characters");
       }
-      noNul("client_message_id", clientMessageId);
-    }
-  }
-
-  private static void noNul(String field, String value) {
-    if (value.indexOf('\0') >= 0) {
-      throw new InvalidArgumentException(field, "must not contain the NUL character");
+      TextInput.singleLineCharacters("client_message_id", clientMessageId);
     }
   }
 

@@ -87,6 +87,13 @@ final class ChatTestKit implements AutoCloseable {
     Map<String, String> chatSettings = settings();
     chatSettings.put("CHAT_SERVICE_GRPC_PORT", "0");
     chatSettings.put("JWT_SECRET", JWT_SECRET);
+    // The same lifetimes as the kit's own TokenManager: chat refuses tokens living longer than that.
+    chatSettings.put("JWT_ACCESS_TTL", "1h");
+    chatSettings.put("JWT_REFRESH_TTL", "1d");
+    // The kit's clock stands still while tests send thousands of messages: no send limit unless a
+    // test sets one (SendRateLimitTest).
+    chatSettings.put("CHAT_SEND_RATE_PER_SECOND", "1000000");
+    chatSettings.put("CHAT_SEND_BURST", "10000000");
     chatSettings.putAll(chatOverrides);
     chat = ChatApplication.start(Settings.of(chatSettings), clock);
     toClose.add(chat::stop);

@@ -153,6 +153,22 @@ class ConversationsTest {
   }
 
   @Test
+  void groupNameIsOneTrimmedLineWithoutControlCharacters() throws Exception {
+    UUID alice = kit.createUser();
+    UUID bob = kit.createUser();
+
+    for (String bad : List.of("evil\u001b[2Jname", "two\nlines", "a\r\nb", "tab\tname", "nul\u0000",
+        "c1\u0085", "del\u007f")) {
+      assertInvalid(CreateConversationRequest.newBuilder().setIsGroup(true).setGroupName(bad)
+          .addParticipantIds(bob.toString()), alice, "group_name: must not contain control characters");
+    }
+    assertThat(kit.group(alice, "  Aile \uD83D\uDC68\u200D\uD83D\uDC69  ", bob).getGroupName())
+        .isEqualTo("Aile \uD83D\uDC68\u200D\uD83D\uDC69");
+    assertThat(kit.group(alice, "\n  friends \t", bob).getGroupName())
+        .as("surrounding line breaks are trimmed, not refused").isEqualTo("friends");
+  }
+
+  @Test
   void aGroupHasTwoTo256Members() throws Exception {
     UUID alice = kit.createUser();
     List<UUID> others = kit.createUsers(256);

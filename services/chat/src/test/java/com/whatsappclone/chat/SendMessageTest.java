@@ -122,6 +122,29 @@ class SendMessageTest {
   }
 
   @Test
+  void contentMaySpanLinesButCarriesNoOtherControlCharacters() throws Exception {
+    UUID alice = kit.createUser();
+    UUID bob = kit.createUser();
+    Conversation conversation = kit.direct(alice, bob);
+    String multiLine = "first line\nsecond line\r\n\tindented";
+
+    assertThat(kit.send(alice, conversation.getId(), multiLine).getContent()).isEqualTo(multiLine);
+    for (String bad : List.of("red \u001b[31malert", "bell\u0007", "c1 \u009b2J", "del\u007f")) {
+      assertStatus(SendMessageRequest.newBuilder().setConversationId(conversation.getId()).setContent(bad),
+          alice, Status.Code.INVALID_ARGUMENT, "content: must not contain control characters");
+    }
+    SendMessageRequest.Builder media = SendMessageRequest.newBuilder().setConversationId(conversation.getId())
+        .setMediaType("image");
+    assertStatus(media.clone().setMediaUrl("https://cdn.example/a.jpg\r\nX-Injected: 1"),
+        alice, Status.Code.INVALID_ARGUMENT, "media_url: must not contain control characters");
+    assertStatus(SendMessageRequest.newBuilder().setConversationId(conversation.getId()).setContent("hi")
+            .setClientMessageId("id\n2"),
+        alice, Status.Code.INVALID_ARGUMENT, "client_message_id: must not contain control characters");
+    assertThat(kit.awaitStored(bob, conversation.getId(), 1)).extracting(Message::getContent)
+        .containsExactly(multiLine);
+  }
+
+  @Test
   void mediaNeedsNoContentButATypeFromTheFixedList() throws Exception {
     UUID alice = kit.createUser();
     UUID bob = kit.createUser();

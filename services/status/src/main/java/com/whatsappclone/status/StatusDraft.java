@@ -1,6 +1,7 @@
 package com.whatsappclone.status;
 
 import com.whatsappclone.common.error.InvalidArgumentException;
+import com.whatsappclone.common.text.TextInput;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -41,10 +42,9 @@ public record StatusDraft(ContentType contentType, String content, String mediaU
       throw new InvalidArgumentException("content", "at most " + MAX_CONTENT_CODE_POINTS
           + " characters (got " + length + ")");
     }
-    // PostgreSQL text cannot hold U+0000; without this check the insert would fail as INTERNAL.
-    if (content.indexOf('\u0000') >= 0) {
-      throw new InvalidArgumentException("content", "must not contain NUL characters");
-    }
+    // Text and captions may span lines, but carry no other control characters: no NUL (PostgreSQL
+    // text cannot hold it; the insert would fail as INTERNAL), no ESC.
+    TextInput.multiLineCharacters("content", content);
   }
 
   private static void checkMediaUrl(String mediaUrl) {

@@ -11,6 +11,7 @@ import com.whatsappclone.testing.WithPostgres;
 import io.grpc.Status.Code;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -116,6 +117,31 @@ class CreateStatusTest {
       assertThat(failure.getDescription()).startsWith("content:");
     }
     assertThat(service.fixtures.count("SELECT count(*) FROM status_updates WHERE user_id = ?", alice)).isZero();
+  }
+
+  @Test
+  void textAndCaptionMaySpanLinesButCarryNoOtherControlCharacters() {
+    UUID alice = service.fixtures.newUser();
+
+    Status text = service.as(alice).createStatus(
+        CreateStatusRequest.newBuilder().setContent("good\nmorning\t!").build()).getStatus();
+    assertThat(text.getContent()).isEqualTo("good\nmorning\t!");
+    for (String bad : new String[] {"red \u001b[31malert", "bell\u0007", "c1 \u0085", "del\u007f"}) {
+      io.grpc.Status asText = failureOf(() -> service.as(alice).createStatus(
+          CreateStatusRequest.newBuilder().setContent(bad).build()));
+      io.grpc.Status asCaption = failureOf(() -> service.as(alice).createStatus(CreateStatusRequest.newBuilder()
+          .setContentType("image").setMediaUrl("https://cdn.example.com/a.jpg").setContent(bad).build()));
+      for (io.grpc.Status failure : List.of(asText, asCaption)) {
+        assertThat(failure.getCode()).as("content %s", bad).isEqualTo(Code.INVALID_ARGUMENT);
+        assertThat(failure.getDescription())
+            .startsWith("content: must not contain control characters");
+      }
+    }
+    io.grpc.Status controlInUrl = failureOf(() -> service.as(alice).createStatus(CreateStatusRequest.newBuilder()
+        .setContentType("image").setMediaUrl("https://cdn.example.com/a\u001b.jpg").build()));
+    assertThat(controlInUrl.getDescription()).startsWith("media_url:");
+    assertThat(service.fixtures.count("SELECT count(*) FROM status_updates WHERE user_id = ?", alice))
+        .isEqualTo(1L);
   }
 
   @Test

@@ -1,4 +1,4 @@
-package com.whatsappclone.gateway;
+package com.whatsappclone.common.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

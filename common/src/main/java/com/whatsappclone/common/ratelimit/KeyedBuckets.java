@@ -1,4 +1,4 @@
-package com.whatsappclone.gateway;
+package com.whatsappclone.common.ratelimit;
 
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * answer. A sweep every such period drops those; the map holds only the keys active in about the
  * last two periods (5 to 10 seconds with the defaults).
  */
-final class KeyedBuckets {
+public final class KeyedBuckets {
 
   private final long ratePerSecond;
   private final long burst;
@@ -27,7 +27,7 @@ final class KeyedBuckets {
   private final Map<String, Entry> buckets = new ConcurrentHashMap<>();
   private final AtomicLong lastSweepNanos;
 
-  KeyedBuckets(long ratePerSecond, long burst, TimeMeter time) {
+  public KeyedBuckets(long ratePerSecond, long burst, TimeMeter time) {
     this.ratePerSecond = ratePerSecond;
     this.burst = burst;
     this.time = time;
@@ -37,7 +37,7 @@ final class KeyedBuckets {
   }
 
   /** Takes one token from the key's bucket if it has one. */
-  ConsumptionProbe tryConsume(String key) {
+  public ConsumptionProbe tryConsume(String key) {
     long now = time.currentTimeNanos();
     sweepIfDue(now);
     Entry entry = buckets.computeIfAbsent(key, k -> new Entry(newBucket()));

@@ -1,4 +1,4 @@
-package com.whatsappclone.gateway;
+package com.whatsappclone.common.ratelimit;
 
 import io.github.bucket4j.TimeMeter;
 import java.time.Clock;
@@ -6,11 +6,11 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 /** Bucket4j's time from the injected {@link Clock}, so tests refill buckets by moving a clock. */
-final class ClockTimeMeter implements TimeMeter {
+public final class ClockTimeMeter implements TimeMeter {
 
   private final Clock clock;
 
-  ClockTimeMeter(Clock clock) {
+  public ClockTimeMeter(Clock clock) {
     this.clock = clock;
   }
 
