@@ -90,6 +90,8 @@ final class BenchStack implements AutoCloseable {
     settings.put("GATEWAY_IP_BURST", "1000000");
     // Likewise the WebSocket connections: tens of thousands from one address.
     settings.put("MAX_CONNECTIONS_PER_ADDRESS", "1000000");
+    settings.put("HANDSHAKES_PER_ADDRESS_PER_SECOND", "1000000");
+    settings.put("HANDSHAKE_BURST_PER_ADDRESS", "1000000");
 
     LocalStackMain stack = new LocalStackMain();
     try {
@@ -103,6 +105,8 @@ final class BenchStack implements AutoCloseable {
     described.put("GATEWAY_IP_RATE_PER_SECOND", "1000000");
     described.put("GATEWAY_IP_BURST", "1000000");
     described.put("MAX_CONNECTIONS_PER_ADDRESS", "1000000");
+    described.put("HANDSHAKES_PER_ADDRESS_PER_SECOND", "1000000");
+    described.put("HANDSHAKE_BURST_PER_ADDRESS", "1000000");
     described.put("AUTH_DEV_MODE", "true");
     described.put("GRPC_BIND_HOST", host);
     described.put("REALTIME_WS_BIND_HOST", host);

@@ -48,11 +48,18 @@ final class HandshakeDraft extends Draft_6455 {
     private final int status;
     private final String reason;
     private final String body;
+    private final long retryAfterSeconds;
 
     Refusal(int status, String reason, String body) {
+      this(status, reason, body, 0);
+    }
+
+    /** With a Retry-After header when {@code retryAfterSeconds} is positive. */
+    Refusal(int status, String reason, String body, long retryAfterSeconds) {
       this.status = status;
       this.reason = reason;
       this.body = body;
+      this.retryAfterSeconds = retryAfterSeconds;
     }
   }
 
@@ -151,6 +158,7 @@ final class HandshakeDraft extends Draft_6455 {
     byte[] body = (refusal.body + "\n").getBytes(StandardCharsets.UTF_8);
     String head = "HTTP/1.1 " + refusal.status + " " + refusal.reason + "\r\n"
         + (refusal.status == 401 ? "WWW-Authenticate: Bearer\r\n" : "")
+        + (refusal.retryAfterSeconds > 0 ? "Retry-After: " + refusal.retryAfterSeconds + "\r\n" : "")
         + "Content-Type: text/plain; charset=utf-8\r\n"
         + "Content-Length: " + body.length + "\r\n"
         + "Connection: close\r\n\r\n";

@@ -11,6 +11,8 @@ import com.whatsappclone.common.db.DatabaseConfig;
 import com.whatsappclone.common.grpc.GrpcServer;
 import com.whatsappclone.common.kafka.KafkaFactories;
 import com.whatsappclone.common.kafka.Topics;
+import com.whatsappclone.common.ratelimit.ClockTimeMeter;
+import com.whatsappclone.common.ratelimit.KeyedBuckets;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -112,8 +114,11 @@ public final class RealtimeApplication {
           .map(host -> new InetSocketAddress(host, config.webSocketPort()))
           .orElseGet(() -> new InetSocketAddress(config.webSocketPort()));
       ConnectionCaps caps = new ConnectionCaps(config.connectionLimits());
+      // Shared by every server the endpoint starts, so a restart does not reset anyone's budget.
+      KeyedBuckets handshakeRate = new KeyedBuckets(config.connectionLimits().handshakesPerAddressPerSecond(),
+          config.connectionLimits().handshakeBurstPerAddress(), new ClockTimeMeter(clock));
       WebSocketEndpoint<RealtimeWebSocketServer> webSocket = new WebSocketEndpoint<>(
-          address -> new RealtimeWebSocketServer(address, tokens, service, caps, config));
+          address -> new RealtimeWebSocketServer(address, tokens, service, caps, handshakeRate, config));
       AutoCloseable stopWebSocket = () -> {
         service.closeAll("server shutting down, reconnect");
         webSocket.close();

@@ -4,12 +4,15 @@ import com.whatsappclone.common.auth.InvalidTokenException;
 import com.whatsappclone.common.auth.TokenClaims;
 import com.whatsappclone.common.auth.TokenManager;
 import com.whatsappclone.common.net.TrustedProxies;
+import com.whatsappclone.common.ratelimit.KeyedBuckets;
+import io.github.bucket4j.ConsumptionProbe;
 import com.whatsappclone.proto.realtime.ClientEvent;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.java_websocket.WebSocket;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.drafts.Draft;
@@ -48,15 +51,17 @@ final class RealtimeWebSocketServer extends SupervisedWebSocketServer {
   private final TokenManager tokens;
   private final RealtimeService service;
   private final ConnectionCaps caps;
+  private final KeyedBuckets handshakeRate;
   private final TrustedProxies proxies;
 
   RealtimeWebSocketServer(InetSocketAddress address, TokenManager tokens, RealtimeService service,
-      ConnectionCaps caps, RealtimeSettings settings) {
+      ConnectionCaps caps, KeyedBuckets handshakeRate, RealtimeSettings settings) {
     super(address, Math.max(2, Runtime.getRuntime().availableProcessors()),
         List.<Draft>of(new HandshakeDraft(RealtimeSettings.MAX_FRAME_BYTES)));
     this.tokens = tokens;
     this.service = service;
     this.caps = caps;
+    this.handshakeRate = handshakeRate;
     this.proxies = settings.webSocketProxies();
     setWebSocketFactory(FlushNotifyingSocketFactory.from(settings, handshakes));
     setConnectionLostTimeout((int) Math.max(1, settings.pingInterval().toSeconds()));
@@ -82,13 +87,24 @@ final class RealtimeWebSocketServer extends SupervisedWebSocketServer {
       return new HandshakeDraft.Refusal(404, "Not Found", "no WebSocket endpoint at this path; use "
           + WebSocketHandshake.PATH);
     }
+    String address = clientAddress(conn, request);
+    if (address != null) {
+      // Before the token is checked: refusing a flood must cost less than serving it.
+      ConsumptionProbe handshake = handshakeRate.tryConsume(address);
+      if (!handshake.isConsumed()) {
+        conn.setAttachment(REFUSED);
+        long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(handshake.getNanosToWaitForRefill() + 999_999_999));
+        return new HandshakeDraft.Refusal(429, "Too Many Requests",
+            "too many WebSocket handshakes from this network address; retry in " + seconds + " s", seconds);
+      }
+    }
     WebSocketHandshake.Credentials credentials = WebSocketHandshake.credentials(request);
     String problem = credentials.problem();
     if (credentials.token().isPresent()) {
       try {
         TokenClaims claims = tokens.validateAccessToken(credentials.token().get());
         if (Ids.parseOrNull(claims.userId()) != null) {
-          ConnectionCaps.Admission admission = caps.admit(claims.userId(), clientAddress(conn, request));
+          ConnectionCaps.Admission admission = caps.admit(claims.userId(), address);
           if (!admission.admitted()) {
             conn.setAttachment(REFUSED);
             return new HandshakeDraft.Refusal(429, "Too Many Requests", admission.refusal());

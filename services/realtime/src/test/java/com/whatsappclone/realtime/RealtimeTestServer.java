@@ -78,7 +78,17 @@ final class RealtimeTestServer implements AutoCloseable {
     return db;
   }
 
+  /** On a fresh database, with the service reading time from {@code clock}. */
+  static RealtimeTestServer start(Map<String, String> extraSettings, Clock clock) {
+    return start(newDatabase(), extraSettings, CatchUpProbe.NONE, clock);
+  }
+
   static RealtimeTestServer start(TestDatabase db, Map<String, String> extraSettings, CatchUpProbe probe) {
+    return start(db, extraSettings, probe, Clock.systemUTC());
+  }
+
+  static RealtimeTestServer start(TestDatabase db, Map<String, String> extraSettings, CatchUpProbe probe,
+      Clock clock) {
     Map<String, String> settings = new HashMap<>(Map.of(
         "DATABASE_URL", jdbcUrlWithCredentials(db),
         "KAFKA_BROKERS", KafkaExtension.bootstrapServers(),
@@ -94,7 +104,7 @@ final class RealtimeTestServer implements AutoCloseable {
     settings.put("KAFKA_TOPIC_PREFIX", UniqueNames.of("rt") + ".");
     settings.putAll(extraSettings);
     return new RealtimeTestServer(db,
-        RealtimeApplication.startServers(Settings.of(settings), Clock.systemUTC(), probe),
+        RealtimeApplication.startServers(Settings.of(settings), clock, probe),
         settings.get("KAFKA_TOPIC_PREFIX"));
   }
 
