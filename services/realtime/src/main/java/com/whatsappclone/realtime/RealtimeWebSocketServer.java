@@ -2,6 +2,7 @@ package com.whatsappclone.realtime;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.whatsappclone.common.auth.InvalidTokenException;
+import com.whatsappclone.common.auth.SessionRevocations;
 import com.whatsappclone.common.auth.TokenClaims;
 import com.whatsappclone.common.auth.TokenManager;
 import com.whatsappclone.proto.realtime.ClientEvent;
@@ -26,8 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The WebSocket door ({@code ws://HOST:REALTIME_SERVICE_WS_PORT/ws}), a Java-WebSocket server.
  *
- * <p>The handshake checks the path (else 404) and the access token (else 401, see
- * {@link HandshakeDraft}). Frames are decoded here and handed to {@link RealtimeService}, which
+ * <p>The handshake checks the path (else 404) and the access token, which must be valid and not
+ * of a revoked session (else 401, see {@link HandshakeDraft}). Frames are decoded here and handed to {@link RealtimeService}, which
  * queues any database or Kafka work on its worker pool: nothing blocking runs on the library's
  * selector or decoder threads. Idle connections are pinged every {@code pingInterval} and closed
  * when no pong came for 1.5 times that (Java-WebSocket's connection-lost detection).
@@ -41,19 +42,21 @@ final class RealtimeWebSocketServer extends WebSocketServer implements AutoClose
   private static final int STOP_TIMEOUT_MS = 5_000;
 
   /** Attached to a connection whose handshake passed, until it opens. */
-  private record Authenticated(String userId, boolean binary) {}
+  private record Authenticated(TokenClaims claims, boolean binary) {}
 
   private static final Object REFUSED = new Object();
 
   private final TokenManager tokens;
+  private final SessionRevocations revocations;
   private final RealtimeService service;
   private final CompletableFuture<Void> started = new CompletableFuture<>();
 
-  RealtimeWebSocketServer(InetSocketAddress address, TokenManager tokens, RealtimeService service,
-      RealtimeSettings settings) {
+  RealtimeWebSocketServer(InetSocketAddress address, TokenManager tokens, SessionRevocations revocations,
+      RealtimeService service, RealtimeSettings settings) {
     super(address, Math.max(2, Runtime.getRuntime().availableProcessors()),
         List.<Draft>of(new HandshakeDraft(RealtimeSettings.MAX_FRAME_BYTES)));
     this.tokens = tokens;
+    this.revocations = revocations;
     this.service = service;
     setWebSocketFactory(new FlushNotifyingSocketFactory(settings.webSocketSendBuffer()));
     setConnectionLostTimeout((int) Math.max(1, settings.pingInterval().toSeconds()));
@@ -96,11 +99,14 @@ final class RealtimeWebSocketServer extends WebSocketServer implements AutoClose
     if (credentials.token().isPresent()) {
       try {
         TokenClaims claims = tokens.validateAccessToken(credentials.token().get());
-        if (Ids.parseOrNull(claims.userId()) != null) {
-          conn.setAttachment(new Authenticated(claims.userId(), WebSocketHandshake.wantsBinary(request)));
+        if (Ids.parseOrNull(claims.userId()) == null) {
+          problem = "token subject is not a user id";
+        } else if (revocations.isRevoked(claims)) {
+          problem = SessionRevocations.REVOKED_MESSAGE;
+        } else {
+          conn.setAttachment(new Authenticated(claims, WebSocketHandshake.wantsBinary(request)));
           return super.onWebsocketHandshakeReceivedAsServer(conn, draft, request);
         }
-        problem = "token subject is not a user id";
       } catch (InvalidTokenException e) {
         problem = e.getMessage();
       }
@@ -124,7 +130,7 @@ final class RealtimeWebSocketServer extends WebSocketServer implements AutoClose
   public void onOpen(WebSocket conn, ClientHandshake handshake) {
     Authenticated user = conn.getAttachment();
     WebSocketTransport transport = new WebSocketTransport(conn, user.binary());
-    Session session = service.open(user.userId(), transport);
+    Session session = service.open(user.claims(), transport);
     transport.attach(session);
     conn.setAttachment(transport);
     service.connect(session);
