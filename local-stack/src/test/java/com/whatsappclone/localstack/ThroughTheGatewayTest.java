@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.whatsappclone.proto.auth.AuthServiceGrpc;
+import com.whatsappclone.proto.auth.GetMeRequest;
+import com.whatsappclone.proto.auth.GetMeResponse;
 import com.whatsappclone.proto.auth.LogoutAllDevicesRequest;
 import com.whatsappclone.proto.auth.RefreshTokenRequest;
 import com.whatsappclone.proto.auth.RefreshTokenResponse;
@@ -15,6 +17,7 @@ import com.whatsappclone.proto.auth.VerifyOTPResponse;
 import com.whatsappclone.proto.chat.ChatServiceGrpc;
 import com.whatsappclone.proto.chat.Conversation;
 import com.whatsappclone.proto.chat.CreateConversationRequest;
+import com.whatsappclone.proto.chat.GetConversationsRequest;
 import com.whatsappclone.proto.chat.ListMessagesRequest;
 import com.whatsappclone.proto.chat.Message;
 import com.whatsappclone.proto.chat.SendMessageRequest;
@@ -28,6 +31,7 @@ import com.whatsappclone.proto.realtime.ServerEvent;
 import com.whatsappclone.proto.status.CreateStatusRequest;
 import com.whatsappclone.proto.status.GetStatusesRequest;
 import com.whatsappclone.proto.status.StatusServiceGrpc;
+import com.whatsappclone.testing.Eventually;
 import com.whatsappclone.testing.TestDatabase;
 import com.whatsappclone.testing.TestKafka;
 import com.whatsappclone.testing.WithKafka;
@@ -44,6 +48,8 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -115,14 +121,15 @@ class ThroughTheGatewayTest {
   /** A Connect stream through the gateway whose server events land in a queue. */
   private static final class Stream implements AutoCloseable {
     final BlockingQueue<ServerEvent> received = new LinkedBlockingQueue<>();
+    final CompletableFuture<Status> ended = new CompletableFuture<>();
     final StreamObserver<ClientEvent> send;
 
     Stream(String accessToken) {
       send = RealtimeServiceGrpc.newStub(gateway).withCallCredentials(bearer(accessToken))
           .connect(new StreamObserver<>() {
             @Override public void onNext(ServerEvent event) { received.add(event); }
-            @Override public void onError(Throwable t) { }
-            @Override public void onCompleted() { }
+            @Override public void onError(Throwable t) { ended.complete(Status.fromThrowable(t)); }
+            @Override public void onCompleted() { ended.complete(Status.OK); }
           });
     }
 
@@ -172,6 +179,90 @@ class ThroughTheGatewayTest {
     assertThatThrownBy(() -> auth().refreshToken(
         RefreshTokenRequest.newBuilder().setRefreshToken(second.getRefreshToken()).build()))
         .isInstanceOf(StatusRuntimeException.class);
+  }
+
+  @Test
+  void logoutAllDevicesRefusesTheAccessTokenThroughTheGatewayWithinSeconds() throws Exception {
+    VerifyOTPResponse login = signIn(newPhoneNumber(), "phone");
+    String token = login.getAccessToken();
+    assertThat(getMe(token).getUser().getId()).isEqualTo(login.getUser().getId());
+    assertThat(chat(token).getConversations(GetConversationsRequest.getDefaultInstance()).getConversationsList())
+        .isEmpty();
+
+    auth().logoutAllDevices(LogoutAllDevicesRequest.newBuilder().setAccessToken(token).build());
+
+    // auth refuses at once; chat and status once their poll (every second) saw the revocation.
+    assertRefusedWithinSeconds("GetMe", () -> getMe(token));
+    assertRefusedWithinSeconds("GetConversations",
+        () -> chat(token).getConversations(GetConversationsRequest.getDefaultInstance()));
+    assertRefusedWithinSeconds("GetStatuses", () -> StatusServiceGrpc.newBlockingStub(gateway)
+        .withCallCredentials(bearer(token)).withDeadlineAfter(10, TimeUnit.SECONDS)
+        .getStatuses(GetStatusesRequest.newBuilder().setUserId(login.getUser().getId()).build()));
+  }
+
+  @Test
+  void refreshTokenReuseRevokesAccessEverywhere() throws Exception {
+    VerifyOTPResponse login = signIn(newPhoneNumber(), "phone");
+    RefreshTokenResponse rotated = auth().refreshToken(
+        RefreshTokenRequest.newBuilder().setRefreshToken(login.getRefreshToken()).build());
+    String token = rotated.getAccessToken();
+    BlockingQueue<Integer> closeCodes = new LinkedBlockingQueue<>();
+    WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
+        .header("Authorization", "Bearer " + token)
+        .buildAsync(URI.create("ws://127.0.0.1:" + system.webSocketPort() + "/ws"), new WebSocket.Listener() {
+          @Override
+          public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closeCodes.add(statusCode);
+            return null;
+          }
+        })
+        .get(10, TimeUnit.SECONDS);
+    try (Stream stream = new Stream(token)) {
+      stream.send.onNext(ClientEvent.newBuilder().setPing(Ping.newBuilder().setTimestamp(1)).build());
+      stream.await(ServerEvent::hasPong);
+      assertThat(getMe(token).getUser().getId()).isEqualTo(login.getUser().getId());
+
+      // The rotated-away refresh token comes back: auth revokes the whole session.
+      assertThatThrownBy(() -> auth().refreshToken(
+          RefreshTokenRequest.newBuilder().setRefreshToken(login.getRefreshToken()).build()))
+          .isInstanceOfSatisfying(StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+
+      assertRefusedWithinSeconds("GetMe", () -> getMe(token));
+      assertRefusedWithinSeconds("GetConversations",
+          () -> chat(token).getConversations(GetConversationsRequest.getDefaultInstance()));
+      assertThat(auth().validateToken(ValidateTokenRequest.newBuilder().setAccessToken(token).build()).getIsValid())
+          .isFalse();
+      assertThat(stream.ended.get(20, TimeUnit.SECONDS).getCode()).as("the open Connect stream")
+          .isEqualTo(Status.Code.UNAUTHENTICATED);
+      assertThat(closeCodes.poll(20, TimeUnit.SECONDS)).as("the open WebSocket").isEqualTo(4001);
+      Status again = new Stream(token).ended.get(20, TimeUnit.SECONDS);
+      assertThat(again.getCode()).as("a new Connect stream").isEqualTo(Status.Code.UNAUTHENTICATED);
+      assertThat(again.getDescription()).isEqualTo("session has been revoked");
+    } finally {
+      socket.abort();
+    }
+  }
+
+  private static GetMeResponse getMe(String accessToken) {
+    return AuthServiceGrpc.newBlockingStub(gateway).withCallCredentials(bearer(accessToken))
+        .withDeadlineAfter(10, TimeUnit.SECONDS).getMe(GetMeRequest.getDefaultInstance());
+  }
+
+  /** The call fails with UNAUTHENTICATED "session has been revoked" within a few seconds. */
+  private static void assertRefusedWithinSeconds(String what, Callable<?> call) throws Exception {
+    long start = System.nanoTime();
+    Status status = Eventually.await(what + " to be refused", () -> {
+      try {
+        call.call();
+        return Status.OK;
+      } catch (StatusRuntimeException e) {
+        return e.getStatus();
+      }
+    }, s -> !s.isOk());
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as(what + " refused after").isLessThan(Duration.ofSeconds(5));
+    assertThat(status.getCode()).as(what + ": " + status).isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(status.getDescription()).as(what).isEqualTo("session has been revoked");
   }
 
   @Test

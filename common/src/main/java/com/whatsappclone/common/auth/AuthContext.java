@@ -15,11 +15,19 @@ public final class AuthContext {
   /** The user id ({@code sub} of the access token) of the current call. */
   public static final Context.Key<String> USER_ID = Context.key("whatsapp.auth.user-id");
 
+  /** Every claim of the current call's access token (its session, expiry...). */
+  public static final Context.Key<TokenClaims> CLAIMS = Context.key("whatsapp.auth.claims");
+
   private AuthContext() {}
 
   /** The caller's user id, or empty on a public method or outside an authenticated call. */
   public static Optional<String> userId() {
     return Optional.ofNullable(USER_ID.get());
+  }
+
+  /** The claims of the caller's access token, or empty on a public method or outside a call. */
+  public static Optional<TokenClaims> claims() {
+    return Optional.ofNullable(CLAIMS.get());
   }
 
   /**

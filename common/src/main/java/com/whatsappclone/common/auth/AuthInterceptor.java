@@ -19,6 +19,10 @@ import org.slf4j.LoggerFactory;
  * <p>It works in {@code interceptCall}, before any message is read, so one interceptor covers
  * unary and streaming calls alike (the Go original only had a unary interceptor, leaving streams
  * open). Rejected calls are closed with {@code UNAUTHENTICATED}; the handler never runs.
+ *
+ * <p>Given a {@link SessionRevocations}, it also refuses the tokens of revoked sessions
+ * ({@value SessionRevocations#REVOKED_MESSAGE}); without one (the gateway, which has no database)
+ * only the token itself is checked and the backends refuse revoked sessions.
  */
 public final class AuthInterceptor implements ServerInterceptor {
 
@@ -29,15 +33,29 @@ public final class AuthInterceptor implements ServerInterceptor {
 
   private final TokenManager tokens;
   private final PublicMethods publicMethods;
+  /** null: no revocation check */
+  private final SessionRevocations revocations;
 
-  /** AuthService, health and reflection are public. */
+  /** AuthService, health and reflection are public; revoked sessions are not checked. */
   public AuthInterceptor(TokenManager tokens) {
     this(tokens, PublicMethods.defaults());
   }
 
+  /** Revoked sessions are not checked. */
   public AuthInterceptor(TokenManager tokens, PublicMethods publicMethods) {
+    this(tokens, publicMethods, null);
+  }
+
+  /** AuthService, health and reflection are public; tokens of revoked sessions are refused. */
+  public AuthInterceptor(TokenManager tokens, SessionRevocations revocations) {
+    this(tokens, PublicMethods.defaults(), Objects.requireNonNull(revocations, "revocations"));
+  }
+
+  /** @param revocations null to leave revoked sessions to the services behind (the gateway) */
+  public AuthInterceptor(TokenManager tokens, PublicMethods publicMethods, SessionRevocations revocations) {
     this.tokens = Objects.requireNonNull(tokens, "tokens");
     this.publicMethods = Objects.requireNonNull(publicMethods, "publicMethods");
+    this.revocations = revocations;
   }
 
   @Override
@@ -70,7 +88,11 @@ public final class AuthInterceptor implements ServerInterceptor {
       // The message is made from the reason only; the cause may quote claims, so it stays out.
       return reject(call, method, e.getMessage());
     }
-    Context context = Context.current().withValue(AuthContext.USER_ID, claims.userId());
+    if (revocations != null && revocations.isRevoked(claims)) {
+      return reject(call, method, SessionRevocations.REVOKED_MESSAGE);
+    }
+    Context context = Context.current()
+        .withValues(AuthContext.USER_ID, claims.userId(), AuthContext.CLAIMS, claims);
     return Contexts.interceptCall(context, call, headers, next);
   }
 

@@ -3,6 +3,7 @@ package com.whatsappclone.common.auth;
 import io.jsonwebtoken.Claims;
 import io.jsonwebtoken.ExpiredJwtException;
 import io.jsonwebtoken.JwsHeader;
+import io.jsonwebtoken.JwtBuilder;
 import io.jsonwebtoken.JwtException;
 import io.jsonwebtoken.JwtParser;
 import io.jsonwebtoken.Jwts;
@@ -16,6 +17,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import javax.crypto.SecretKey;
@@ -40,6 +42,11 @@ import javax.crypto.spec.SecretKeySpec;
  * but not by auth (a leaked secret, a test script, a misconfigured issuer), and a 100-year token is
  * exactly what such a forger would want.
  *
+ * <p>Sessions: tokens auth issues for a device session carry its id (the user_devices row id) in
+ * the claim {@code sid}, so that services can refuse the tokens of a revoked session
+ * ({@link SessionRevocations}). The claim is optional on validation: tokens without it (the Go
+ * original's, made with the same secret) stay valid and are checked per user instead.
+ *
  * <p>Only HS256 is accepted. A token with {@code alg: none}, or signed with HS384/HS512 using the
  * same secret, is refused before its signature is even considered: accepting any algorithm the
  * header names is the classic JWT algorithm-confusion hole.
@@ -62,6 +69,8 @@ public final class TokenManager {
   public static final Duration ISSUE_CLOCK_SKEW = Duration.ofSeconds(30);
 
   static final String TYPE_CLAIM = "type";
+  /** The session id claim (a user_devices row id); absent from the Go original's tokens. */
+  public static final String SESSION_CLAIM = "sid";
   private static final String HS256 = "HS256";
 
   private final SecretKey key;
@@ -121,29 +130,56 @@ public final class TokenManager {
     return refreshTtl;
   }
 
+  /**
+   * An access token WITHOUT {@code sid}, shaped like the Go original's (tests and tools; auth
+   * issues {@link #issueAccessToken(String, String)}). Services check such a token against every
+   * session of its user: it is refused once any of them was revoked at or after its {@code iat}.
+   */
   public IssuedToken issueAccessToken(String userId) {
     return issue(userId, TokenType.ACCESS);
   }
 
+  /** An access token of the session {@code sessionId} (claim {@code sid}). */
+  public IssuedToken issueAccessToken(String userId, String sessionId) {
+    return issue(userId, TokenType.ACCESS, requireSessionId(sessionId));
+  }
+
+  /** A refresh token without {@code sid}. */
   public IssuedToken issueRefreshToken(String userId) {
     return issue(userId, TokenType.REFRESH);
   }
 
+  /** A pair WITHOUT {@code sid} (see {@link #issueAccessToken(String)}). */
   public TokenPair issuePair(String userId) {
     return new TokenPair(issueAccessToken(userId), issueRefreshToken(userId));
   }
 
+  /** A pair for the session {@code sessionId}: both tokens carry it as {@code sid}. */
+  public TokenPair issuePair(String userId, String sessionId) {
+    requireSessionId(sessionId);
+    return new TokenPair(issue(userId, TokenType.ACCESS, sessionId), issue(userId, TokenType.REFRESH, sessionId));
+  }
+
+  /** A token without {@code sid}. */
   public IssuedToken issue(String userId, TokenType type) {
+    return issue(userId, type, null);
+  }
+
+  /** @param sessionId the {@code sid} claim, or null for a token without one */
+  public IssuedToken issue(String userId, TokenType type, String sessionId) {
     if (userId == null || userId.isBlank()) {
       throw new IllegalArgumentException("userId must not be blank");
     }
     Objects.requireNonNull(type, "type");
+    if (sessionId != null) {
+      requireSessionId(sessionId);
+    }
     // JWT NumericDate has whole seconds; truncating here makes expiresAt equal what the token says.
     Instant issuedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     Instant expiresAt = issuedAt.plus(type == TokenType.ACCESS ? accessTtl : refreshTtl)
         .truncatedTo(ChronoUnit.SECONDS);
     String jti = UUID.randomUUID().toString();
-    String token = Jwts.builder()
+    JwtBuilder builder = Jwts.builder()
         .header().type("JWT").and()
         .claim(TYPE_CLAIM, type.claimValue())
         .subject(userId)
@@ -151,9 +187,11 @@ public final class TokenManager {
         .issuer(ISSUER)
         .audience().add(type.audience()).and()
         .issuedAt(Date.from(issuedAt))
-        .expiration(Date.from(expiresAt))
-        .signWith(key, Jwts.SIG.HS256)
-        .compact();
+        .expiration(Date.from(expiresAt));
+    if (sessionId != null) {
+      builder.claim(SESSION_CLAIM, sessionId);
+    }
+    String token = builder.signWith(key, Jwts.SIG.HS256).compact();
     return new IssuedToken(token, jti, expiresAt);
   }
 
@@ -223,7 +261,8 @@ public final class TokenManager {
     if (lifetime.compareTo(ttlOf(expected).plus(ISSUE_CLOCK_SKEW)) > 0) {
       throw new InvalidTokenException(expected, InvalidTokenException.Reason.LIFETIME_TOO_LONG);
     }
-    return new TokenClaims(subject, expected, jti, issuedAt.toInstant(), expiration.toInstant());
+    return new TokenClaims(subject, expected, jti, issuedAt.toInstant(), expiration.toInstant(),
+        sessionClaim(claims, expected));
   }
 
   private Duration ttlOf(TokenType type) {
@@ -239,6 +278,25 @@ public final class TokenManager {
       throw new InvalidTokenException(expected, InvalidTokenException.Reason.MALFORMED);
     }
     return (String) value;
+  }
+
+  /** {@code sid} is optional; when present it must be a non-blank string. */
+  private static Optional<String> sessionClaim(Claims claims, TokenType expected) {
+    Object value = claims.get(SESSION_CLAIM);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!(value instanceof String sid) || sid.isBlank()) {
+      throw new InvalidTokenException(expected, InvalidTokenException.Reason.MALFORMED);
+    }
+    return Optional.of(sid);
+  }
+
+  private static String requireSessionId(String sessionId) {
+    if (sessionId == null || sessionId.isBlank()) {
+      throw new IllegalArgumentException("sessionId must not be blank");
+    }
+    return sessionId;
   }
 
   private static boolean isBlank(String s) {

@@ -61,6 +61,7 @@ class AuthInterceptorTest {
   final TokenManager tokens = new TokenManager(
       TokenManagerTest.SECRET, TokenManager.DEFAULT_ACCESS_TTL, TokenManager.DEFAULT_REFRESH_TTL,
       clock);
+  final SessionRevocations revocations = SessionRevocations.forTokens(tokens, clock);
 
   /** What each handler saw as the caller; Optional.empty() when it ran unauthenticated. */
   final BlockingQueue<Optional<String>> seenByHandlers = new LinkedBlockingQueue<>();
@@ -123,7 +124,7 @@ class AuthInterceptorTest {
         .addService(new EchoRealtimeService())
         .addService(new HealthStatusManager().getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
-        .intercept(new AuthInterceptor(tokens))
+        .intercept(new AuthInterceptor(tokens, revocations))
         .build()
         .start();
     channel = NettyChannelBuilder.forAddress(new InetSocketAddress(loopback, server.getPort()))
@@ -161,6 +162,61 @@ class AuthInterceptorTest {
   }
 
   // ---- unary ----
+
+  @Test
+  void tokenOfARevokedSessionIsUnauthenticatedAndTheHandlerNeverRuns() {
+    String session = "018f6b1e-4c2a-7d3e-9f10-aabbccddeeff";
+    String token = tokens.issueAccessToken(USER, session).token();
+    withAuthorization(chat(), "Bearer " + token).getConversations(GetConversationsRequest.getDefaultInstance());
+    assertThat(seenByHandlers.poll()).contains(USER);
+
+    revocations.add(session, USER, clock.instant());
+    Status status = getConversationsFailure(withAuthorization(chat(), "Bearer " + token));
+
+    assertThat(status.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(status.getDescription()).isEqualTo("session has been revoked");
+    assertThat(seenByHandlers).isEmpty();
+    // Another session of the same user is not affected.
+    withAuthorization(chat(), "Bearer " + tokens.issueAccessToken(USER, "another-session").token())
+        .getConversations(GetConversationsRequest.getDefaultInstance());
+    assertThat(seenByHandlers).containsExactly(Optional.of(USER));
+  }
+
+  @Test
+  void legacyTokenWithoutSidIsRefusedOnceASessionOfItsUserWasRevokedAfterItsIssue() {
+    String legacy = access();
+    clock.advance(Duration.ofSeconds(5));
+    revocations.add("some-session", USER, clock.instant());
+
+    assertThat(getConversationsFailure(withAuthorization(chat(), "Bearer " + legacy)).getDescription())
+        .isEqualTo("session has been revoked");
+    clock.advance(Duration.ofSeconds(1));
+    withAuthorization(chat(), "Bearer " + access()).getConversations(GetConversationsRequest.getDefaultInstance());
+    assertThat(seenByHandlers).as("a legacy token issued after the revocation").containsExactly(Optional.of(USER));
+  }
+
+  @Test
+  void withoutARevocationListRevokedSessionsAreLeftToTheServicesBehind() throws IOException, InterruptedException {
+    String session = "018f6b1e-4c2a-7d3e-9f10-aabbccddee00";
+    revocations.add(session, USER, clock.instant());
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    Server gatewayLike = NettyServerBuilder.forAddress(new InetSocketAddress(loopback, 0))
+        .addService(new RecordingChatService())
+        .intercept(new AuthInterceptor(tokens, PublicMethods.defaults()))
+        .build()
+        .start();
+    ManagedChannel toIt = NettyChannelBuilder.forAddress(new InetSocketAddress(loopback, gatewayLike.getPort()))
+        .usePlaintext().build();
+    try {
+      withAuthorization(ChatServiceGrpc.newBlockingStub(toIt), "Bearer " + tokens.issueAccessToken(USER, session).token())
+          .withDeadlineAfter(WAIT_SECONDS, TimeUnit.SECONDS)
+          .getConversations(GetConversationsRequest.getDefaultInstance());
+      assertThat(seenByHandlers).containsExactly(Optional.of(USER));
+    } finally {
+      toIt.shutdownNow().awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS);
+      gatewayLike.shutdownNow().awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+  }
 
   @Test
   void missingAuthorizationIsUnauthenticatedAndTheHandlerNeverRuns() {

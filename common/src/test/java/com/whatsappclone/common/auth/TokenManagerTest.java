@@ -99,6 +99,47 @@ class TokenManagerTest {
         new TokenClaims(USER, TokenType.ACCESS, issued.jti(), START, issued.expiresAt()));
   }
 
+  // ---- sid ----
+
+  @Test
+  void sessionTokensNameTheirSessionInSid() {
+    String session = "018f6b1e-4c2a-7d3e-9f10-112233445566";
+    TokenPair pair = tokens.issuePair(USER, session);
+
+    assertThat(payloadOf(pair.access().token())).containsEntry("sid", session);
+    assertThat(payloadOf(pair.refresh().token())).containsEntry("sid", session);
+    assertThat(tokens.validateAccessToken(pair.access().token())).isEqualTo(new TokenClaims(USER,
+        TokenType.ACCESS, pair.access().jti(), START, pair.access().expiresAt(), java.util.Optional.of(session)));
+    assertThat(tokens.validateRefreshToken(pair.refresh().token()).sessionId()).contains(session);
+    assertThat(tokens.validateAccessToken(tokens.issueAccessToken(USER, session).token()).sessionId())
+        .contains(session);
+  }
+
+  @Test
+  void tokensWithoutSidStillValidateWithoutASession() {
+    IssuedToken legacy = tokens.issueAccessToken(USER);
+
+    assertThat(payloadOf(legacy.token())).doesNotContainKey("sid");
+    assertThat(tokens.validateAccessToken(legacy.token()).sessionId()).isEmpty();
+  }
+
+  @Test
+  void sidThatIsNotANonBlankStringIsMalformed() {
+    long iat = START.getEpochSecond();
+    String base = HandMadeJwt.goPayload("access", USER, "j1", "my-app-client", iat, iat + 900);
+    for (String sid : List.of("42", "\"\"", "\"  \"", "{\"id\":\"x\"}")) {
+      String payload = base.substring(0, base.length() - 1) + ",\"sid\":" + sid + "}";
+      String token = sign(HandMadeJwt.GO_HEADER, payload, SECRET_BYTES, "HmacSHA256");
+      assertThat(reasonOf(() -> tokens.validateAccessToken(token))).as(sid).isEqualTo(Reason.MALFORMED);
+    }
+  }
+
+  @Test
+  void blankSessionIdIsNotIssued() {
+    assertThatThrownBy(() -> tokens.issuePair(USER, " ")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> tokens.issueAccessToken(USER, null)).isInstanceOf(IllegalArgumentException.class);
+  }
+
   @Test
   void issuedTokenDoesNotPrintTheTokenItself() {
     IssuedToken issued = tokens.issueAccessToken(USER);

@@ -1,6 +1,8 @@
 package com.whatsappclone.auth;
 
 import com.whatsappclone.common.auth.AuthInterceptor;
+import com.whatsappclone.common.auth.SessionRevocationPoller;
+import com.whatsappclone.common.auth.SessionRevocations;
 import com.whatsappclone.common.auth.TokenManager;
 import com.whatsappclone.common.config.DatabaseSettings;
 import com.whatsappclone.common.config.JwtSettings;
@@ -45,6 +47,7 @@ public final class AuthApplication {
     Optional<DatabaseConfig> databaseConfig = DatabaseSettings.from(settings);
     Duration drainTimeout = settings.duration("GRPC_DRAIN_TIMEOUT", Duration.ofSeconds(20));
     AuthSettings auth = AuthSettings.from(settings);
+    Duration revocationPoll = SessionRevocationPoller.pollInterval(settings);
     settings.check();
 
     if (settings.optional(AuthSettings.RETIRED_TRUSTED_PROXIES).isPresent()) {
@@ -64,8 +67,13 @@ public final class AuthApplication {
       return thread;
     });
     AutoCloseable stopScheduler = () -> stopScheduler(scheduler);
+    SessionRevocationPoller poller = null;
     try {
       TokenManager tokens = jwt.tokenManager(clock);
+      // Revocations by other auth instances arrive through the poller; this instance's own are
+      // added by AuthService as it makes them.
+      SessionRevocations revocations = SessionRevocations.forTokens(tokens, clock);
+      poller = SessionRevocationPoller.start("auth", database.dataSource(), revocations, revocationPoll);
       RateLimitStore rateLimits = new RateLimitStore(database.dataSource());
       AuthService service = new AuthService(
           new UserStore(database.dataSource()),
@@ -74,6 +82,7 @@ public final class AuthApplication {
           SessionLimits.from(auth),
           otp,
           tokens,
+          revocations,
           clock);
 
       GrpcServer.Builder builder = GrpcServer.builder("auth", port)
@@ -81,12 +90,13 @@ public final class AuthApplication {
           // refuses; the caller's token id after the check that validated it.
           .intercept(new RpcOutcomeLogger())
           .intercept(new ClientAddressInterceptor(ClientAddressSignature.fromJwtSecret(jwt.secret())))
-          .intercept(new AuthInterceptor(tokens))
+          .intercept(new AuthInterceptor(tokens, revocations))
           .intercept(new CallerTokenInterceptor(tokens))
           .addService(new AuthGrpcService(service))
           .drainTimeout(drainTimeout)
           // closed in reverse order: the job stops before the pool it uses
           .closeOnStop(database)
+          .closeOnStop(poller)
           .closeOnStop(stopScheduler);
       host.ifPresent(builder::host);
       builder.tls(tls);
@@ -98,6 +108,9 @@ public final class AuthApplication {
       return server;
     } catch (RuntimeException e) {
       stopScheduler(scheduler);
+      if (poller != null) {
+        poller.close();
+      }
       database.close();
       throw e;
     }

@@ -1,6 +1,7 @@
 package com.whatsappclone.auth;
 
 import com.whatsappclone.common.auth.AuthContext;
+import com.whatsappclone.common.auth.TokenClaims;
 import com.whatsappclone.common.auth.TokenPair;
 import com.whatsappclone.proto.auth.AuthServiceGrpc;
 import com.whatsappclone.proto.auth.Device;
@@ -106,7 +107,7 @@ final class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
   public void listDevices(ListDevicesRequest request, StreamObserver<ListDevicesResponse> out) {
     ListDevicesResponse.Builder response = ListDevicesResponse.newBuilder();
     for (AuthService.DeviceView view : service.listDevices(AuthContext.currentUserId(),
-        CallerTokenInterceptor.current())) {
+        AuthContext.claims().flatMap(TokenClaims::sessionId), CallerTokenInterceptor.current())) {
       DeviceSession session = view.session();
       response.addDevices(Device.newBuilder()
           .setId(session.id().toString())

@@ -2,6 +2,7 @@ package com.whatsappclone.auth;
 
 import com.github.f4b6a3.uuid.UuidCreator;
 import com.whatsappclone.common.auth.InvalidTokenException;
+import com.whatsappclone.common.auth.SessionRevocations;
 import com.whatsappclone.common.auth.TokenClaims;
 import com.whatsappclone.common.auth.TokenManager;
 import com.whatsappclone.common.auth.TokenPair;
@@ -23,6 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Sign-in and sessions: one-time codes, tokens, rotation with reuse detection, revocation, the
  * abuse limits, and the caller's profile and devices.
+ *
+ * <p>Tokens name their session ({@code sid}, the user_devices row id). Whatever this service
+ * revokes goes into its {@link SessionRevocations} at once, so its own RPCs refuse the session's
+ * access tokens without waiting for the poller that tells the other services.
  */
 final class AuthService {
 
@@ -41,16 +46,18 @@ final class AuthService {
   private final SessionLimits config;
   private final OtpVerifier otp;
   private final TokenManager tokens;
+  private final SessionRevocations revocations;
   private final Clock clock;
 
   AuthService(UserStore users, DeviceSessionStore sessions, RateLimitStore limits, SessionLimits config,
-      OtpVerifier otp, TokenManager tokens, Clock clock) {
+      OtpVerifier otp, TokenManager tokens, SessionRevocations revocations, Clock clock) {
     this.users = users;
     this.sessions = sessions;
     this.limits = limits;
     this.config = config;
     this.otp = otp;
     this.tokens = tokens;
+    this.revocations = revocations;
     this.clock = clock;
   }
 
@@ -98,51 +105,60 @@ final class AuthService {
     UserStore.FoundUser found = DatabaseException.wrap(() -> users.findOrCreate(phone, now));
     User user = found.user();
     CallLog.user(user.id());
-    TokenPair pair = tokens.issuePair(user.id().toString());
     UUID sessionId = UuidCreator.getTimeOrderedEpoch();
+    TokenPair pair = tokens.issuePair(user.id().toString(), sessionId.toString());
     DeviceSessionStore.OpenedSession opened = DatabaseException.wrap(() -> sessions.open(sessionId, user.id(),
         deviceName, deviceType, TokenHashes.sha256Hex(pair.refresh().token()), UUID.fromString(pair.access().jti()),
         config.maxSessionsPerUser(), now));
     if (found.created()) {
       log.info("new user {} signed up", user.id());
     }
-    if (opened.revokedForLimit() > 0) {
+    if (!opened.revokedForLimit().isEmpty()) {
+      revoked(user.id(), opened.revokedForLimit(), now);
       log.info("user {}: {} least recently used session(s) revoked, more than {} active",
-          user.id(), opened.revokedForLimit(), config.maxSessionsPerUser());
+          user.id(), opened.revokedForLimit().size(), config.maxSessionsPerUser());
     }
     return new Login(user, found.created(), sessionId, pair);
   }
 
   /**
-   * ValidateToken: the user id of a valid, unexpired access token; empty for anything else,
-   * including a well-signed token whose subject is not a user id (e.g. {@code "admin"}), which every
-   * other RPC refuses too.
+   * ValidateToken: the user id of a valid, unexpired access token of a session that was not
+   * revoked; empty for anything else, including a well-signed token whose subject is not a user
+   * id (e.g. {@code "admin"}), which every other RPC refuses too.
    */
   Optional<String> validateAccessToken(String token) {
     try {
-      return parseUuid(tokens.validateAccessToken(token).userId()).map(UUID::toString);
+      TokenClaims claims = tokens.validateAccessToken(token);
+      return revocations.isRevoked(claims) ? Optional.empty()
+          : parseUuid(claims.userId()).map(UUID::toString);
     } catch (InvalidTokenException e) {
       return Optional.empty();
     }
   }
 
   /**
-   * RefreshToken: a new pair for the session of {@code refreshToken}, whose hash is replaced. A
-   * token that was rotated away already revokes its whole session: either the client or someone
-   * who stole the token is replaying it, and the server cannot tell which.
+   * RefreshToken: a new pair for the session of {@code refreshToken} (same session id), whose hash
+   * is replaced. A token that was rotated away already revokes its whole session: either the
+   * client or someone who stole the token is replaying it, and the server cannot tell which.
    */
   TokenPair refresh(String refreshToken) {
     UUID userId = refreshTokenUser(refreshToken);
     CallLog.user(userId);
-    TokenPair pair = tokens.issuePair(userId.toString());
+    String oldHash = TokenHashes.sha256Hex(refreshToken.strip());
     Instant now = clock.instant();
-    DeviceSessionStore.TokenResult result = DatabaseException.wrap(() -> sessions.rotate(userId,
-        TokenHashes.sha256Hex(refreshToken.strip()), TokenHashes.sha256Hex(pair.refresh().token()),
-        UUID.fromString(pair.access().jti()), now));
+    // The session first, so that the new pair names it; the rotation below still only applies
+    // if the token is current then (a concurrent rotation or revocation wins over this one).
+    Optional<UUID> session = DatabaseException.wrap(() -> sessions.currentSession(userId, oldHash));
+    TokenPair pair = session.map(id -> tokens.issuePair(userId.toString(), id.toString())).orElse(null);
+    DeviceSessionStore.TokenResult result = DatabaseException.wrap(() -> session.isPresent()
+        ? sessions.rotate(session.get(), userId, oldHash, TokenHashes.sha256Hex(pair.refresh().token()),
+            UUID.fromString(pair.access().jti()), now)
+        : sessions.notCurrent(userId, oldHash, now));
     switch (result.outcome()) {
       case APPLIED:
         return pair;
       case REUSE_DETECTED:
+        revoked(userId, List.of(result.sessionId()), now);
         log.warn("user {}: a rotated refresh token was presented again; session {} revoked", userId,
             result.sessionId());
         throw new UnauthenticatedException("refresh token was already used; its session has been revoked");
@@ -162,9 +178,12 @@ final class AuthService {
         sessions.revokeByToken(userId, TokenHashes.sha256Hex(refreshToken.strip()), now));
     switch (result.outcome()) {
       case APPLIED:
+        revoked(userId, List.of(result.sessionId()), now);
+        return;
       case ALREADY_REVOKED:
         return;
       case REUSE_DETECTED:
+        revoked(userId, List.of(result.sessionId()), now);
         log.warn("user {}: a rotated refresh token was presented again; session {} revoked", userId,
             result.sessionId());
         throw new UnauthenticatedException("refresh token was already used; its session has been revoked");
@@ -173,13 +192,23 @@ final class AuthService {
     }
   }
 
-  /** LogoutAllDevices: ends every session of the access token's user; returns how many. */
+  /**
+   * LogoutAllDevices: ends every session of the access token's user; returns how many. The token
+   * of a revoked session is refused like an invalid one: it must not end the sessions its user
+   * opened after the revocation.
+   */
   int logoutAllDevices(String accessToken) {
-    UUID userId = userIdOf(tokens.validateAccessToken(accessToken));
+    TokenClaims claims = tokens.validateAccessToken(accessToken);
+    if (revocations.isRevoked(claims)) {
+      throw new UnauthenticatedException(SessionRevocations.REVOKED_MESSAGE);
+    }
+    UUID userId = userIdOf(claims);
     CallLog.user(userId);
-    int revoked = DatabaseException.wrap(() -> sessions.revokeAll(userId, clock.instant()));
-    log.info("user {}: logged out of {} session(s)", userId, revoked);
-    return revoked;
+    Instant now = clock.instant();
+    List<UUID> ended = DatabaseException.wrap(() -> sessions.revokeAll(userId, now));
+    revoked(userId, ended, now);
+    log.info("user {}: logged out of {} session(s)", userId, ended.size());
+    return ended.size();
   }
 
   User getMe(String callerId) {
@@ -205,12 +234,20 @@ final class AuthService {
   /** A listed session and whether it is the caller's own. */
   record DeviceView(DeviceSession session, boolean current) {}
 
-  /** ListDevices: the caller's active sessions, most recently used first. */
-  List<DeviceView> listDevices(String callerId, Optional<String> callerAccessTokenJti) {
+  /**
+   * ListDevices: the caller's active sessions, most recently used first. The caller's own is the
+   * one its token names ({@code sid}); for a token without sid, the one whose newest access token
+   * it is.
+   */
+  List<DeviceView> listDevices(String callerId, Optional<String> callerSessionId,
+      Optional<String> callerAccessTokenJti) {
     UUID userId = callerUuid(callerId);
+    Optional<UUID> session = callerSessionId.flatMap(AuthService::parseUuid);
     Optional<UUID> jti = callerAccessTokenJti.flatMap(AuthService::parseUuid);
     return DatabaseException.wrap(() -> sessions.listActive(userId)).stream()
-        .map(s -> new DeviceView(s, jti.isPresent() && jti.get().equals(s.accessTokenJti())))
+        .map(s -> new DeviceView(s, session.isPresent()
+            ? session.get().equals(s.id())
+            : jti.isPresent() && jti.get().equals(s.accessTokenJti())))
         .toList();
   }
 
@@ -222,9 +259,18 @@ final class AuthService {
     }
     UUID sessionId = parseUuid(rawSessionId)
         .orElseThrow(() -> new InvalidArgumentException("id", "must be a UUID (a device id from ListDevices)"));
-    if (!DatabaseException.wrap(() -> sessions.revokeById(userId, sessionId, clock.instant()))) {
+    Instant now = clock.instant();
+    if (!DatabaseException.wrap(() -> sessions.revokeById(userId, sessionId, now))) {
       throw new NotFoundException("device not found among your active sessions");
     }
+    revoked(userId, List.of(sessionId), now);
+  }
+
+  /** Sessions this service just revoked (committed): refused here at once. */
+  private void revoked(UUID userId, List<UUID> sessionIds, Instant at) {
+    revocations.addAll(sessionIds.stream()
+        .map(id -> new SessionRevocations.Revocation(id.toString(), userId.toString(), at))
+        .toList());
   }
 
   /** Takes one use of {@code limit} for {@code key}, or refuses with RESOURCE_EXHAUSTED. */

@@ -49,8 +49,8 @@ final class DeviceSessionStore {
   /** The outcome and, when a session was found, its id. */
   record TokenResult(TokenOutcome outcome, UUID sessionId) {}
 
-  /** A new session and how many older ones the session limit revoked to make room. */
-  record OpenedSession(UUID sessionId, int revokedForLimit) {}
+  /** A new session and the older ones the session limit revoked to make room. */
+  record OpenedSession(UUID sessionId, List<UUID> revokedForLimit) {}
 
   private static final String COLUMNS =
       "id, user_id, device_name, device_type, last_login_at, last_used_at, access_token_jti";
@@ -96,15 +96,15 @@ final class DeviceSessionStore {
           Sql.setInstant(s, 9, now);
           s.executeUpdate();
         }
-        int revoked;
+        List<UUID> revoked;
         try (PreparedStatement s = c.prepareStatement("UPDATE user_devices SET revoked_at = ?, revoked_reason = ? "
             + "WHERE id IN (SELECT id FROM user_devices WHERE user_id = ? AND revoked_at IS NULL "
-            + "ORDER BY " + LAST_USED + " DESC, created_at DESC, id DESC OFFSET ?)")) {
+            + "ORDER BY " + LAST_USED + " DESC, created_at DESC, id DESC OFFSET ?) RETURNING id")) {
           Sql.setInstant(s, 1, now);
           s.setString(2, RevokeReason.SESSION_LIMIT.value);
           s.setObject(3, userId);
           s.setInt(4, maxActive);
-          revoked = s.executeUpdate();
+          revoked = ids(s);
         }
         c.commit();
         return new OpenedSession(sessionId, revoked);
@@ -115,21 +115,36 @@ final class DeviceSessionStore {
     }
   }
 
+  /** The active session whose current refresh token hash is {@code hash}, if any. */
+  Optional<UUID> currentSession(UUID userId, String hash) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement("SELECT id FROM user_devices "
+            + "WHERE user_id = ? AND refresh_token_hash = ? AND revoked_at IS NULL")) {
+      s.setObject(1, userId);
+      s.setString(2, hash);
+      try (ResultSet row = s.executeQuery()) {
+        return row.next() ? Optional.of(Sql.uuid(row, "id")) : Optional.empty();
+      }
+    }
+  }
+
   /**
-   * Replaces the session's current refresh token hash {@code oldHash} by {@code newHash}, keeping
-   * the old one as the previous hash. When {@code oldHash} is some session's previous hash
-   * instead, that token was rotated already: the session is revoked (reuse detection).
+   * Replaces the current refresh token hash {@code oldHash} of the session {@code sessionId}
+   * (found by {@link #currentSession}) by {@code newHash}, keeping the old one as the previous
+   * hash. When it is no longer current (a concurrent rotation won, or a revocation), this is
+   * {@link #notCurrent}'s answer: a token rotated already revokes its session (reuse detection).
    */
-  TokenResult rotate(UUID userId, String oldHash, String newHash, UUID accessTokenJti, Instant now)
+  TokenResult rotate(UUID sessionId, UUID userId, String oldHash, String newHash, UUID accessTokenJti, Instant now)
       throws SQLException {
     Optional<UUID> rotated = updateReturningId("UPDATE user_devices SET previous_refresh_token_hash = refresh_token_hash, "
         + "refresh_token_hash = ?, access_token_jti = ?, last_used_at = ? "
-        + "WHERE user_id = ? AND refresh_token_hash = ? AND revoked_at IS NULL RETURNING id", s -> {
+        + "WHERE id = ? AND user_id = ? AND refresh_token_hash = ? AND revoked_at IS NULL RETURNING id", s -> {
           s.setString(1, newHash);
           s.setObject(2, accessTokenJti);
           Sql.setInstant(s, 3, now);
-          s.setObject(4, userId);
-          s.setString(5, oldHash);
+          s.setObject(4, sessionId);
+          s.setObject(5, userId);
+          s.setString(6, oldHash);
         });
     if (rotated.isPresent()) {
       return new TokenResult(TokenOutcome.APPLIED, rotated.get());
@@ -153,7 +168,7 @@ final class DeviceSessionStore {
   }
 
   /** Why {@code hash} is not the current token of an active session; revokes on reuse. */
-  private TokenResult notCurrent(UUID userId, String hash, Instant now) throws SQLException {
+  TokenResult notCurrent(UUID userId, String hash, Instant now) throws SQLException {
     Optional<UUID> reused = updateReturningId("UPDATE user_devices SET revoked_at = ?, revoked_reason = ? "
         + "WHERE user_id = ? AND previous_refresh_token_hash = ? AND revoked_at IS NULL RETURNING id", s -> {
           Sql.setInstant(s, 1, now);
@@ -178,15 +193,15 @@ final class DeviceSessionStore {
     }
   }
 
-  /** Revokes every active session of the user; returns how many there were. */
-  int revokeAll(UUID userId, Instant now) throws SQLException {
+  /** Revokes every active session of the user; returns their ids. */
+  List<UUID> revokeAll(UUID userId, Instant now) throws SQLException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement("UPDATE user_devices SET revoked_at = ?, revoked_reason = ? "
-            + "WHERE user_id = ? AND revoked_at IS NULL")) {
+            + "WHERE user_id = ? AND revoked_at IS NULL RETURNING id")) {
       Sql.setInstant(s, 1, now);
       s.setString(2, RevokeReason.LOGOUT_ALL.value);
       s.setObject(3, userId);
-      return s.executeUpdate();
+      return ids(s);
     }
   }
 
@@ -231,6 +246,16 @@ final class DeviceSessionStore {
   @FunctionalInterface
   private interface Binder {
     void bind(PreparedStatement statement) throws SQLException;
+  }
+
+  private static List<UUID> ids(PreparedStatement statement) throws SQLException {
+    try (ResultSet row = statement.executeQuery()) {
+      List<UUID> ids = new ArrayList<>();
+      while (row.next()) {
+        ids.add(Sql.uuid(row, "id"));
+      }
+      return ids;
+    }
   }
 
   private Optional<UUID> updateReturningId(String sql, Binder binder) throws SQLException {

@@ -1,6 +1,9 @@
 package com.whatsappclone.chat;
 
 import com.whatsappclone.common.auth.AuthInterceptor;
+import com.whatsappclone.common.auth.SessionRevocationPoller;
+import com.whatsappclone.common.auth.SessionRevocations;
+import com.whatsappclone.common.auth.TokenManager;
 import com.whatsappclone.common.config.DatabaseSettings;
 import com.whatsappclone.common.config.JwtSettings;
 import com.whatsappclone.common.config.KafkaSettings;
@@ -43,6 +46,7 @@ public final class ChatApplication {
     int partitions = settings.integer("KAFKA_TOPIC_PARTITIONS", 6, 1, 10_000);
     int replicationFactor = settings.integer("KAFKA_TOPIC_REPLICATION_FACTOR", 1, 1, 32);
     SendLimitSettings sendLimit = SendLimitSettings.from(settings);
+    Duration revocationPoll = SessionRevocationPoller.pollInterval(settings);
     settings.check();
 
     MessagingTopics topics = MessagingTopics.withPrefix(topicPrefix);
@@ -52,6 +56,11 @@ public final class ChatApplication {
     try {
       Database database = Database.start(databaseConfig.orElseThrow(), "chat-db");
       opened.push(database);
+      TokenManager tokens = jwt.tokenManager(clock);
+      SessionRevocations revocations = SessionRevocations.forTokens(tokens, clock);
+      SessionRevocationPoller poller =
+          SessionRevocationPoller.start("chat", database.dataSource(), revocations, revocationPoll);
+      opened.push(poller);
       KafkaFactories kafka = new KafkaFactories(brokers, "chat");
       Producer<String, byte[]> producer = kafka.newProducer(timeouts);
       opened.push(producer);
@@ -71,12 +80,13 @@ public final class ChatApplication {
 
       GrpcServer.Builder builder = GrpcServer.builder("chat", port)
           .addService(new ChatGrpcService(conversations, messages))
-          .intercept(new AuthInterceptor(jwt.tokenManager(clock)))
+          .intercept(new AuthInterceptor(tokens, revocations))
           .drainTimeout(drainTimeout);
       bindHost.ifPresent(builder::host);
       builder.tls(tls);
       // Closed last-registered first, after in-flight calls drained.
-      builder.closeOnStop(database).closeOnStop(producer).closeOnStop(topicSetup).closeOnStop(sender);
+      builder.closeOnStop(database).closeOnStop(poller).closeOnStop(producer).closeOnStop(topicSetup)
+          .closeOnStop(sender);
       GrpcServer server = builder.start();
       topicSetup.start();
       return server;

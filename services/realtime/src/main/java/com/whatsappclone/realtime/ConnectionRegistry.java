@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The devices connected to THIS instance, by user. A user may have several devices online at
@@ -36,6 +37,11 @@ final class ConnectionRegistry {
   /** Every session on this instance (a snapshot), e.g. to close them at shutdown. */
   List<Session> all() {
     return byUser.values().stream().flatMap(Set::stream).toList();
+  }
+
+  /** Runs {@code action} on every session, without copying; it may unregister sessions meanwhile. */
+  void forEach(Consumer<Session> action) {
+    byUser.values().forEach(sessions -> sessions.forEach(action));
   }
 
   int userCount() {

@@ -42,6 +42,11 @@ final class GrpcStreamTransport implements Transport {
     finish(Status.UNAVAILABLE.withDescription(reason));
   }
 
+  @Override
+  public void closeUnauthenticated(String reason) {
+    finish(Status.UNAUTHENTICATED.withDescription(reason));
+  }
+
   /** The client half-closed: end our side too. */
   synchronized void complete() {
     if (!finished) {

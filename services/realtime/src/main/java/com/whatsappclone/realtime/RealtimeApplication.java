@@ -1,6 +1,8 @@
 package com.whatsappclone.realtime;
 
 import com.whatsappclone.common.auth.AuthInterceptor;
+import com.whatsappclone.common.auth.SessionRevocationPoller;
+import com.whatsappclone.common.auth.SessionRevocations;
 import com.whatsappclone.common.auth.TokenManager;
 import com.whatsappclone.common.config.DatabaseSettings;
 import com.whatsappclone.common.config.JwtSettings;
@@ -42,6 +44,8 @@ public final class RealtimeApplication {
 
   private static final Logger log = LoggerFactory.getLogger(RealtimeApplication.class);
   private static final Duration KAFKA_START_TIMEOUT = Duration.ofSeconds(30);
+  /** How often open connections are checked for an expired token or a revoked session. */
+  private static final Duration CREDENTIAL_CHECK_INTERVAL = Duration.ofSeconds(1);
 
   private RealtimeApplication() {}
 
@@ -64,6 +68,7 @@ public final class RealtimeApplication {
     JwtSettings jwt = JwtSettings.from(settings);
     Optional<DatabaseConfig> databaseConfig = DatabaseSettings.from(settings);
     String brokers = KafkaSettings.brokers(settings);
+    Duration revocationPoll = SessionRevocationPoller.pollInterval(settings);
     settings.check();
 
     // Everything opened so far, closed in reverse if start-up fails half way.
@@ -71,6 +76,9 @@ public final class RealtimeApplication {
     try {
       Database database = Database.start(databaseConfig.orElseThrow(), "realtime-db");
       opened.push(database);
+      TokenManager tokens = jwt.tokenManager(clock);
+      SessionRevocations revocations = SessionRevocations.forTokens(tokens, clock);
+      opened.push(SessionRevocationPoller.start("realtime", database.dataSource(), revocations, revocationPoll));
       KafkaFactories kafka = new KafkaFactories(brokers, "realtime");
       Topics.ensure(kafka, config.allTopics());
       Producer<String, byte[]> producer = kafka.newProducer();
@@ -92,7 +100,8 @@ public final class RealtimeApplication {
       ConnectionRegistry registry = new ConnectionRegistry();
       RealtimeService service = new RealtimeService(registry,
           new MessageStatusStore(database.dataSource(), hasSeq), participants, participantStore,
-          presence, bus, pool, config, clock, instanceId, probe);
+          presence, bus, pool, config, clock, instanceId, probe, tokens, revocations);
+      revocations.addListener(service::onRevoked);
       // At stop: let the disconnections queued by closing the devices finish, then drop whatever
       // presence rows are left (shutting the pool down twice is harmless).
       opened.push(() -> {
@@ -109,7 +118,6 @@ public final class RealtimeApplication {
       opened.push(eventsTail);
       eventsTail.start(KAFKA_START_TIMEOUT);
 
-      TokenManager tokens = jwt.tokenManager(clock);
       InetSocketAddress wsAddress = config.webSocketBindHost()
           .map(host -> new InetSocketAddress(host, config.webSocketPort()))
           .orElseGet(() -> new InetSocketAddress(config.webSocketPort()));
@@ -117,8 +125,8 @@ public final class RealtimeApplication {
       // Shared by every server the endpoint starts, so a restart does not reset anyone's budget.
       KeyedBuckets handshakeRate = new KeyedBuckets(config.connectionLimits().handshakesPerAddressPerSecond(),
           config.connectionLimits().handshakeBurstPerAddress(), new ClockTimeMeter(clock));
-      WebSocketEndpoint<RealtimeWebSocketServer> webSocket = new WebSocketEndpoint<>(
-          address -> new RealtimeWebSocketServer(address, tokens, service, caps, handshakeRate, config));
+      WebSocketEndpoint<RealtimeWebSocketServer> webSocket = new WebSocketEndpoint<>(address ->
+          new RealtimeWebSocketServer(address, tokens, revocations, service, caps, handshakeRate, config));
       AutoCloseable stopWebSocket = () -> {
         service.closeAll("server shutting down, reconnect");
         webSocket.close();
@@ -126,8 +134,8 @@ public final class RealtimeApplication {
       webSocket.start(wsAddress);
       opened.push(stopWebSocket);
 
-      ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
-          daemonThreads("realtime-heartbeat"));
+      // Two threads: a heartbeat waiting on the database does not hold up the credential checks.
+      ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemonThreads("realtime-timer"));
       AutoCloseable stopScheduler = () -> shutdown(scheduler, Duration.ofSeconds(5));
       opened.push(stopScheduler);
       long beat = config.presenceHeartbeat().toMillis();
@@ -138,9 +146,17 @@ public final class RealtimeApplication {
           log.warn("presence heartbeat failed: {}", e.toString());
         }
       }, beat, beat, TimeUnit.MILLISECONDS);
+      long check = CREDENTIAL_CHECK_INTERVAL.toMillis();
+      scheduler.scheduleWithFixedDelay(() -> {
+        try {
+          service.checkCredentials();
+        } catch (RuntimeException e) {
+          log.warn("checking the connections' credentials failed: {}", e.toString());
+        }
+      }, check, check, TimeUnit.MILLISECONDS);
 
       GrpcServer.Builder builder = GrpcServer.builder("realtime", config.grpcPort())
-          .intercept(new AuthInterceptor(tokens))
+          .intercept(new AuthInterceptor(tokens, revocations))
           .addService(new RealtimeGrpcService(service, caps))
           .drainTimeout(config.drainTimeout())
           .tls(config.tls());

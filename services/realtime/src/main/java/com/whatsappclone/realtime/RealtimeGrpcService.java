@@ -1,6 +1,7 @@
 package com.whatsappclone.realtime;
 
 import com.whatsappclone.common.auth.AuthContext;
+import com.whatsappclone.common.auth.TokenClaims;
 import com.whatsappclone.proto.realtime.ClientEvent;
 import com.whatsappclone.proto.realtime.RealtimeServiceGrpc;
 import com.whatsappclone.proto.realtime.ServerEvent;
@@ -26,22 +27,23 @@ final class RealtimeGrpcService extends RealtimeServiceGrpc.RealtimeServiceImplB
   public StreamObserver<ClientEvent> connect(StreamObserver<ServerEvent> responseObserver) {
     ServerCallStreamObserver<ServerEvent> observer =
         (ServerCallStreamObserver<ServerEvent>) responseObserver;
-    String userId = AuthContext.currentUserId();
-    if (Ids.parseOrNull(userId) == null) {
+    TokenClaims claims = AuthContext.claims()
+        .orElseThrow(() -> Status.UNAUTHENTICATED.withDescription("no authenticated user").asRuntimeException());
+    if (Ids.parseOrNull(claims.userId()) == null) {
       observer.onError(Status.UNAUTHENTICATED.withDescription("token subject is not a user id")
           .asRuntimeException());
       return ignoring();
     }
     // Through the gateway the peer is the gateway, so streams are capped per user only here; the
     // gateway limits each client address itself.
-    ConnectionCaps.Admission admission = caps.admit(userId, null);
+    ConnectionCaps.Admission admission = caps.admit(claims.userId(), null);
     if (!admission.admitted()) {
       observer.onError(Status.RESOURCE_EXHAUSTED.withDescription(admission.refusal()).asRuntimeException());
       return ignoring();
     }
     ConnectionCaps.Lease lease = admission.lease();
     GrpcStreamTransport transport = new GrpcStreamTransport(observer);
-    Session session = service.open(userId, transport);
+    Session session = service.open(claims, transport);
     observer.setOnReadyHandler(session::drain);
     observer.setOnCancelHandler(() -> {
       lease.release();

@@ -2,12 +2,17 @@ package com.whatsappclone.realtime;
 
 import com.github.f4b6a3.uuid.UuidCreator;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.whatsappclone.common.auth.InvalidTokenException;
+import com.whatsappclone.common.auth.SessionRevocations;
+import com.whatsappclone.common.auth.TokenClaims;
+import com.whatsappclone.common.auth.TokenManager;
 import com.whatsappclone.common.error.NotFoundException;
 import com.whatsappclone.common.error.PermissionDeniedException;
 import com.whatsappclone.common.grpc.StatusMapper;
 import com.whatsappclone.proto.events.ConversationMembershipChanged;
 import com.whatsappclone.proto.events.MessageStored;
 import com.whatsappclone.proto.events.ServerEventFanout;
+import com.whatsappclone.proto.realtime.Authenticate;
 import com.whatsappclone.proto.realtime.ClientEvent;
 import com.whatsappclone.proto.realtime.Error;
 import com.whatsappclone.proto.realtime.MessageAck;
@@ -44,6 +49,12 @@ import org.slf4j.LoggerFactory;
  * call the non-blocking entry points here; all JDBC and Kafka work runs on the worker pool
  * through the session's {@link SerialExecutor}. The Kafka tails call {@link #onMessageStored} and
  * {@link #onRealtimeRecord} on their own threads; those only touch memory.
+ *
+ * <p>Credentials. A connection lasts as long as its access token: it is closed (WebSocket 4001,
+ * Connect {@code UNAUTHENTICATED}) at the token's {@code exp} unless the client renewed it with an
+ * {@link Authenticate} event, and within seconds of its session's revocation: at once when the
+ * revocation list tells {@link #onRevoked}, and at the latest on the next
+ * {@link #checkCredentials} run (every second, on a timer).
  */
 final class RealtimeService {
 
@@ -61,13 +72,15 @@ final class RealtimeService {
   private final Clock clock;
   private final UUID instanceId;
   private final CatchUpProbe probe;
+  private final TokenManager tokens;
+  private final SessionRevocations revocations;
   private final AtomicLong storedEventsHandled = new AtomicLong();
   private final AtomicLong membershipRecordsHandled = new AtomicLong();
 
   RealtimeService(ConnectionRegistry registry, MessageStatusStore statuses,
       ParticipantCache participants, ParticipantStore participantStore, PresenceStore presence,
       FanoutBus bus, Executor pool, RealtimeSettings settings, Clock clock, UUID instanceId,
-      CatchUpProbe probe) {
+      CatchUpProbe probe, TokenManager tokens, SessionRevocations revocations) {
     this.registry = registry;
     this.statuses = statuses;
     this.participants = participants;
@@ -79,13 +92,18 @@ final class RealtimeService {
     this.clock = clock;
     this.instanceId = instanceId;
     this.probe = probe;
+    this.tokens = tokens;
+    this.revocations = revocations;
   }
 
   // ---- connections ------------------------------------------------------------------------
 
-  /** A session for an authenticated device; nothing is delivered until {@link #connect}. */
-  Session open(String userId, Transport transport) {
-    return new Session(UuidCreator.getTimeOrderedEpoch().toString(), userId, transport,
+  /**
+   * A session for a device authenticated with {@code claims} (a valid access token of an
+   * unrevoked session); nothing is delivered until {@link #connect}.
+   */
+  Session open(TokenClaims claims, Transport transport) {
+    return new Session(UuidCreator.getTimeOrderedEpoch().toString(), claims, transport,
         new SerialExecutor(pool, settings.inboundPendingLimit()), settings.outboundQueueLimit(),
         this::disconnect);
   }
@@ -96,6 +114,11 @@ final class RealtimeService {
    */
   void connect(Session session) {
     registry.register(session);
+    // A revocation added after the door checked the token but before this registration was
+    // not seen by onRevoked; seen from here, one of the two catches it.
+    if (endIfCredentialsEnded(session, clock.instant())) {
+      return;
+    }
     try {
       session.inbox().submit(() -> {
         try {
@@ -153,8 +176,12 @@ final class RealtimeService {
             .setPong(Pong.newBuilder().setTimestamp(event.getPing().getTimestamp()))
             .build());
         return;
+      case AUTHENTICATE:
+        // No I/O (a signature check and a map lookup): handled here, in order with the frames.
+        authenticate(session, event.getAuthenticate());
+        return;
       case EVENT_NOT_SET:
-        rejectFrame(session, "event: expected one of ping, typing, readReceipt, ack");
+        rejectFrame(session, "event: expected one of ping, typing, readReceipt, ack, authenticate");
         return;
       default:
         break;
@@ -257,6 +284,73 @@ final class RealtimeService {
             .setUserId(userId)
             .setDeliveredAt(StoredMessage.rfc3339(at)))
         .build();
+  }
+
+  // ---- credentials -----------------------------------------------------------------------
+
+  private static final String UNAUTHENTICATED = Status.UNAUTHENTICATED.getCode().name();
+
+  /**
+   * Renews the connection's credentials with a valid access token of an unrevoked session of the
+   * same user: the connection then lasts until that token's {@code exp}. Anything else is
+   * answered with an Error and changes nothing.
+   */
+  private void authenticate(Session session, Authenticate request) {
+    TokenClaims renewed;
+    try {
+      renewed = tokens.validateAccessToken(request.getAccessToken());
+    } catch (InvalidTokenException e) {
+      session.send(error(UNAUTHENTICATED, "authenticate: " + e.getMessage()
+          + "; the connection keeps its current credentials"));
+      return;
+    }
+    if (!renewed.userId().equals(session.userId())) {
+      session.send(error(UNAUTHENTICATED, "authenticate: the access token belongs to another user; "
+          + "the connection keeps its current credentials"));
+      return;
+    }
+    if (revocations.isRevoked(renewed)) {
+      session.send(error(UNAUTHENTICATED, "authenticate: " + SessionRevocations.REVOKED_MESSAGE
+          + "; the connection keeps its current credentials"));
+      return;
+    }
+    session.reauthenticate(renewed);
+    // A revocation that raced with the check above is caught here (or by the next timer run).
+    endIfCredentialsEnded(session, clock.instant());
+  }
+
+  /** Told by the revocation list: closes this instance's devices of those sessions. */
+  void onRevoked(List<SessionRevocations.Revocation> revoked) {
+    Instant now = clock.instant();
+    for (SessionRevocations.Revocation revocation : revoked) {
+      // By user: a token without sid is ended by any revocation of its user (see isRevoked).
+      for (Session session : registry.sessionsOf(revocation.userId())) {
+        endIfCredentialsEnded(session, now);
+      }
+    }
+  }
+
+  /** Runs on a timer: closes the devices whose token expired or whose session was revoked. */
+  void checkCredentials() {
+    Instant now = clock.instant();
+    registry.forEach(session -> endIfCredentialsEnded(session, now));
+  }
+
+  /** Closes the session if its credentials no longer hold; {@code true} when it did. */
+  private boolean endIfCredentialsEnded(Session session, Instant now) {
+    TokenClaims claims = session.claims();
+    String reason;
+    if (!now.isBefore(claims.expiresAt())) {
+      reason = "token expired";
+    } else if (revocations.isRevoked(claims)) {
+      reason = "session revoked";
+    } else {
+      return false;
+    }
+    log.debug("closing {}: {}", session, reason);
+    session.transport().closeUnauthenticated(reason);
+    disconnect(session);
+    return true;
   }
 
   // ---- catch-up and presence --------------------------------------------------------------

@@ -1,6 +1,7 @@
 package com.whatsappclone.realtime;
 
 import com.whatsappclone.common.auth.InvalidTokenException;
+import com.whatsappclone.common.auth.SessionRevocations;
 import com.whatsappclone.common.auth.TokenClaims;
 import com.whatsappclone.common.auth.TokenManager;
 import com.whatsappclone.common.net.TrustedProxies;
@@ -26,8 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The WebSocket door ({@code ws://HOST:REALTIME_SERVICE_WS_PORT/ws}), a Java-WebSocket server.
  *
- * <p>The handshake checks the path (else 404) and the access token (else 401, see
- * {@link HandshakeDraft}). Frames are decoded here and handed to {@link RealtimeService}, which
+ * <p>The handshake checks the path (else 404) and the access token, which must be valid and not
+ * of a revoked session (else 401, see {@link HandshakeDraft}). Frames are decoded here and handed to {@link RealtimeService}, which
  * queues any database or Kafka work on its worker pool: nothing blocking runs on the library's
  * selector or decoder threads. Idle connections are pinged every {@code pingInterval} and closed
  * when no pong came for 1.5 times that (Java-WebSocket's connection-lost detection).
@@ -40,7 +41,7 @@ final class RealtimeWebSocketServer extends SupervisedWebSocketServer {
   private static final Logger log = LoggerFactory.getLogger(RealtimeWebSocketServer.class);
 
   /** Attached to a connection whose handshake passed, until it opens. */
-  private record Authenticated(String userId, boolean binary, ConnectionCaps.Lease lease) {}
+  private record Authenticated(TokenClaims claims, boolean binary, ConnectionCaps.Lease lease) {}
 
   private static final Object REFUSED = new Object();
 
@@ -49,16 +50,18 @@ final class RealtimeWebSocketServer extends SupervisedWebSocketServer {
 
   private final HandshakeDeadline handshakes = new HandshakeDeadline(HANDSHAKE_TIMEOUT);
   private final TokenManager tokens;
+  private final SessionRevocations revocations;
   private final RealtimeService service;
   private final ConnectionCaps caps;
   private final KeyedBuckets handshakeRate;
   private final TrustedProxies proxies;
 
-  RealtimeWebSocketServer(InetSocketAddress address, TokenManager tokens, RealtimeService service,
-      ConnectionCaps caps, KeyedBuckets handshakeRate, RealtimeSettings settings) {
+  RealtimeWebSocketServer(InetSocketAddress address, TokenManager tokens, SessionRevocations revocations,
+      RealtimeService service, ConnectionCaps caps, KeyedBuckets handshakeRate, RealtimeSettings settings) {
     super(address, Math.max(2, Runtime.getRuntime().availableProcessors()),
         List.<Draft>of(new HandshakeDraft(RealtimeSettings.MAX_FRAME_BYTES)));
     this.tokens = tokens;
+    this.revocations = revocations;
     this.service = service;
     this.caps = caps;
     this.handshakeRate = handshakeRate;
@@ -103,17 +106,20 @@ final class RealtimeWebSocketServer extends SupervisedWebSocketServer {
     if (credentials.token().isPresent()) {
       try {
         TokenClaims claims = tokens.validateAccessToken(credentials.token().get());
-        if (Ids.parseOrNull(claims.userId()) != null) {
+        if (Ids.parseOrNull(claims.userId()) == null) {
+          problem = "token subject is not a user id";
+        } else if (revocations.isRevoked(claims)) {
+          problem = SessionRevocations.REVOKED_MESSAGE;
+        } else {
           ConnectionCaps.Admission admission = caps.admit(claims.userId(), address);
           if (!admission.admitted()) {
             conn.setAttachment(REFUSED);
             return new HandshakeDraft.Refusal(429, "Too Many Requests", admission.refusal());
           }
-          conn.setAttachment(new Authenticated(claims.userId(), WebSocketHandshake.wantsBinary(request),
+          conn.setAttachment(new Authenticated(claims, WebSocketHandshake.wantsBinary(request),
               admission.lease()));
           return super.onWebsocketHandshakeReceivedAsServer(conn, draft, request);
         }
-        problem = "token subject is not a user id";
       } catch (InvalidTokenException e) {
         problem = e.getMessage();
       }
@@ -141,7 +147,7 @@ final class RealtimeWebSocketServer extends SupervisedWebSocketServer {
   public void onOpen(WebSocket conn, ClientHandshake handshake) {
     Authenticated user = conn.getAttachment();
     WebSocketTransport transport = new WebSocketTransport(conn, user.binary(), user.lease());
-    Session session = service.open(user.userId(), transport);
+    Session session = service.open(user.claims(), transport);
     transport.attach(session);
     conn.setAttachment(transport);
     service.connect(session);

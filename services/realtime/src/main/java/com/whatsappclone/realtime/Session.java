@@ -1,5 +1,6 @@
 package com.whatsappclone.realtime;
 
+import com.whatsappclone.common.auth.TokenClaims;
 import com.whatsappclone.proto.realtime.NewMessage;
 import com.whatsappclone.proto.realtime.ServerEvent;
 import java.util.ArrayDeque;
@@ -21,6 +22,10 @@ import java.util.function.Consumer;
  * ids already sent, and switches to live. A message stored before the read is in the read; one
  * stored after it is published after it, so it reaches the (already registered) session live:
  * no gap. The id set drops what both paths saw: no duplicate.
+ *
+ * <p>Credentials. The session holds the claims of the access token it was opened with, or of the
+ * one the client last renewed them with ({@link #reauthenticate}); the service ends it at their
+ * {@code exp} or when their session is revoked.
  */
 final class Session {
 
@@ -28,6 +33,7 @@ final class Session {
 
   private final String id;
   private final String userId;
+  private volatile TokenClaims claims;
   private final Transport transport;
   private final SerialExecutor inbox;
   private final int outboundLimit;
@@ -46,10 +52,11 @@ final class Session {
    * @param onOverflow told (outside any lock) when this session closed itself because its queue
    *                   overflowed, so the service can unregister it
    */
-  Session(String id, String userId, Transport transport, SerialExecutor inbox, int outboundLimit,
+  Session(String id, TokenClaims claims, Transport transport, SerialExecutor inbox, int outboundLimit,
       Consumer<Session> onOverflow) {
     this.id = id;
-    this.userId = userId;
+    this.userId = claims.userId();
+    this.claims = claims;
     this.transport = transport;
     this.inbox = inbox;
     this.outboundLimit = outboundLimit;
@@ -71,6 +78,19 @@ final class Session {
 
   Transport transport() {
     return transport;
+  }
+
+  /** The claims of the access token the connection currently stands on. */
+  TokenClaims claims() {
+    return claims;
+  }
+
+  /** Renews the credentials with another valid token of the same user. */
+  void reauthenticate(TokenClaims renewed) {
+    if (!renewed.userId().equals(userId)) {
+      throw new IllegalArgumentException("a session's credentials cannot change user");
+    }
+    this.claims = renewed;
   }
 
   /** Runs this connection's work in order, off the transport's I/O threads. */

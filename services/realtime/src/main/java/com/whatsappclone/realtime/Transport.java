@@ -25,6 +25,12 @@ interface Transport {
   /** The server cannot serve this connection (overloaded, database down, shutting down). */
   void closeUnavailable(String reason);
 
+  /**
+   * The connection's credentials no longer hold (token expired, session revoked): close with the
+   * transport's "unauthenticated" signal and {@code reason}, which the client is shown.
+   */
+  void closeUnauthenticated(String reason);
+
   /** "websocket" or "grpc", for logs. */
   String kind();
 }

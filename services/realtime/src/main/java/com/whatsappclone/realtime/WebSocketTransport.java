@@ -22,6 +22,11 @@ final class WebSocketTransport implements Transport {
   static final int CLOSE_OVERFLOW = CloseFrame.TRY_AGAIN_LATER; // 1013
   /** The server cannot serve the connection now (busy, database down, shutting down). */
   static final int CLOSE_UNAVAILABLE = CloseFrame.TRY_AGAIN_LATER; // 1013
+  /**
+   * The token expired or its session was revoked (an application code, 4000-4999): sign in or
+   * refresh, then reconnect with the new token.
+   */
+  static final int CLOSE_UNAUTHENTICATED = 4001;
 
   private static final int LIBRARY_QUEUE_WATERMARK = 4;
 
@@ -90,6 +95,11 @@ final class WebSocketTransport implements Transport {
   @Override
   public void closeUnavailable(String reason) {
     close(CLOSE_UNAVAILABLE, reason);
+  }
+
+  @Override
+  public void closeUnauthenticated(String reason) {
+    close(CLOSE_UNAUTHENTICATED, reason);
   }
 
   private void close(int code, String reason) {

@@ -41,6 +41,25 @@ final class Fixtures {
     return id;
   }
 
+  /** A device session of the user (a user_devices row, as VerifyOTP writes it). */
+  UUID session(UUID user) {
+    UUID id = UUID.randomUUID();
+    update("INSERT INTO user_devices (id, user_id, refresh_token_hash, last_login_at, last_used_at) "
+        + "VALUES (?, ?, ?, now(), now())", id, user, id.toString());
+    return id;
+  }
+
+  /** What RevokeDevice / RevokeCurrentDevice write. */
+  void revokeSession(UUID session) {
+    update("UPDATE user_devices SET revoked_at = now(), revoked_reason = 'revoked' WHERE id = ?", session);
+  }
+
+  /** What LogoutAllDevices writes. */
+  void revokeAllSessions(UUID user) {
+    update("UPDATE user_devices SET revoked_at = now(), revoked_reason = 'logout_all' "
+        + "WHERE user_id = ? AND revoked_at IS NULL", user);
+  }
+
   UUID conversation(UUID... participants) {
     UUID id = UUID.randomUUID();
     update("INSERT INTO conversations (id, is_group) VALUES (?, ?)", id, participants.length > 2);

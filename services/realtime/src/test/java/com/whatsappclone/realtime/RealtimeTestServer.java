@@ -56,12 +56,12 @@ final class RealtimeTestServer implements AutoCloseable {
 
   private final String topicPrefix;
 
-  private RealtimeTestServer(TestDatabase db, RealtimeServers servers, String topicPrefix) {
+  private RealtimeTestServer(TestDatabase db, RealtimeServers servers, String topicPrefix, Clock clock) {
     this.db = db;
     this.topicPrefix = topicPrefix;
     this.fixtures = new Fixtures(db);
     this.servers = servers;
-    this.tokens = new TokenManager(JWT_SECRET, Duration.ofMinutes(15), Duration.ofDays(7), Clock.systemUTC());
+    this.tokens = new TokenManager(JWT_SECRET, Duration.ofMinutes(15), Duration.ofDays(7), clock);
     this.producer = new KafkaFactories(KafkaExtension.bootstrapServers(), "realtime-test").newProducer();
     this.channel = NettyChannelBuilder.forAddress("127.0.0.1", servers.grpcPort()).usePlaintext().build();
   }
@@ -105,7 +105,7 @@ final class RealtimeTestServer implements AutoCloseable {
     settings.putAll(extraSettings);
     return new RealtimeTestServer(db,
         RealtimeApplication.startServers(Settings.of(settings), clock, probe),
-        settings.get("KAFKA_TOPIC_PREFIX"));
+        settings.get("KAFKA_TOPIC_PREFIX"), clock);
   }
 
   /**
@@ -126,8 +126,24 @@ final class RealtimeTestServer implements AutoCloseable {
     }
   }
 
+  /** An access token without sid, as the Go original issued them. */
   String token(UUID user) {
     return tokens.issueAccessToken(user.toString()).token();
+  }
+
+  /** An access token of the session (user_devices row) {@code session}, as auth issues them. */
+  String token(UUID user, UUID session) {
+    return tokens.issueAccessToken(user.toString(), session.toString()).token();
+  }
+
+  /** A WebSocket client authenticated with this token in the Authorization header. */
+  WsClient ws(String accessToken) {
+    return WsClient.open(wsUri(), Map.of("Authorization", "Bearer " + accessToken));
+  }
+
+  /** A gRPC Connect stream authenticated with this token. */
+  StreamClient grpc(String accessToken) {
+    return StreamClient.connect(ClientInterceptors.intercept(channel, new BearerToken(accessToken)));
   }
 
   URI wsUri() {

@@ -1,6 +1,9 @@
 package com.whatsappclone.status;
 
 import com.whatsappclone.common.auth.AuthInterceptor;
+import com.whatsappclone.common.auth.SessionRevocationPoller;
+import com.whatsappclone.common.auth.SessionRevocations;
+import com.whatsappclone.common.auth.TokenManager;
 import com.whatsappclone.common.config.DatabaseSettings;
 import com.whatsappclone.common.config.JwtSettings;
 import com.whatsappclone.common.config.ServicePorts;
@@ -39,6 +42,7 @@ public final class StatusApplication {
     Optional<DatabaseConfig> databaseConfig = DatabaseSettings.from(settings);
     Duration drainTimeout = settings.duration("GRPC_DRAIN_TIMEOUT", Duration.ofSeconds(20));
     CleanupSettings cleanup = CleanupSettings.from(settings);
+    Duration revocationPoll = SessionRevocationPoller.pollInterval(settings);
     settings.check();
 
     Database database = Database.start(databaseConfig.orElseThrow(), "status-db");
@@ -48,17 +52,22 @@ public final class StatusApplication {
       return thread;
     });
     AutoCloseable stopScheduler = () -> stopScheduler(scheduler);
+    SessionRevocationPoller poller = null;
     try {
+      TokenManager tokens = jwt.tokenManager(clock);
+      SessionRevocations revocations = SessionRevocations.forTokens(tokens, clock);
+      poller = SessionRevocationPoller.start("status", database.dataSource(), revocations, revocationPoll);
       StatusStore store = new StatusStore(database.dataSource());
       StatusService service = new StatusService(store, clock);
       ExpiredStatusCleanup cleanupJob = new ExpiredStatusCleanup(store, clock, cleanup.batchSize());
 
       GrpcServer.Builder builder = GrpcServer.builder("status", port)
-          .intercept(new AuthInterceptor(jwt.tokenManager(clock)))
+          .intercept(new AuthInterceptor(tokens, revocations))
           .addService(new StatusGrpcService(service))
           .drainTimeout(drainTimeout)
           // closed in reverse order: the job stops before the pool it uses
           .closeOnStop(database)
+          .closeOnStop(poller)
           .closeOnStop(stopScheduler);
       host.ifPresent(builder::host);
       builder.tls(tls);
@@ -69,6 +78,9 @@ public final class StatusApplication {
       return server;
     } catch (RuntimeException e) {
       stopScheduler(scheduler);
+      if (poller != null) {
+        poller.close();
+      }
       database.close();
       throw e;
     }
