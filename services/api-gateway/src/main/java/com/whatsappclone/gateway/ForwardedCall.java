@@ -98,7 +98,7 @@ final class ForwardedCall {
     return new ClientCall.Listener<>() {
       @Override
       public void onHeaders(Metadata headers) {
-        if (clientCallDone.get()) {
+        if (clientCallDone.get() || serverCall.isCancelled()) {
           return;
         }
         serverCall.sendHeaders(ForwardedMetadata.responseHeaders(headers));
@@ -106,7 +106,7 @@ final class ForwardedCall {
 
       @Override
       public void onMessage(byte[] message) {
-        if (clientCallDone.get()) {
+        if (clientCallDone.get() || serverCall.isCancelled()) {
           return;
         }
         serverCall.sendMessage(message);
@@ -121,7 +121,7 @@ final class ForwardedCall {
 
       @Override
       public void onClose(Status status, Metadata trailers) {
-        if (clientCallDone.compareAndSet(false, true)) {
+        if (!serverCall.isCancelled() && clientCallDone.compareAndSet(false, true)) {
           serverCall.close(clientFacing(status), ForwardedMetadata.trailers(trailers));
         }
       }
