@@ -27,13 +27,19 @@ final class RunningSystem implements AutoCloseable {
   static final String JWT_SECRET = "end-to-end-test-secret-0123456789abcdef";
 
   private final Deque<RunningServer> servers = new ArrayDeque<>();
+  private final Map<String, Integer> backendPorts = new HashMap<>();
   private RealtimeServers realtime;
   private int gatewayPort;
 
   static RunningSystem start(TestDatabase db, String kafkaBrokers) {
+    return start(db, kafkaBrokers, Map.of());
+  }
+
+  /** @param overrides settings on top of the test defaults (e.g. the gateway's limits) */
+  static RunningSystem start(TestDatabase db, String kafkaBrokers, Map<String, String> overrides) {
     RunningSystem system = new RunningSystem();
     try {
-      system.startAll(db, kafkaBrokers);
+      system.startAll(db, kafkaBrokers, overrides);
       return system;
     } catch (RuntimeException e) {
       system.close();
@@ -41,7 +47,7 @@ final class RunningSystem implements AutoCloseable {
     }
   }
 
-  private void startAll(TestDatabase db, String kafkaBrokers) {
+  private void startAll(TestDatabase db, String kafkaBrokers, Map<String, String> overrides) {
     Map<String, String> values = new HashMap<>();
     values.put("DATABASE_URL", db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?")
         + "user=" + db.user() + (db.password() == null ? "" : "&password=" + db.password()));
@@ -58,15 +64,17 @@ final class RunningSystem implements AutoCloseable {
         "STATUS_SERVICE_GRPC_PORT", "MESSAGE_WORKER_GRPC_PORT", "REALTIME_SERVICE_WS_PORT", "API_GATEWAY_GRPC_PORT"}) {
       values.put(port, "0");
     }
+    values.putAll(overrides);
     Settings base = Settings.of(values);
     Clock clock = Clock.systemUTC();
 
-    RunningServer auth = track(AuthApplication.start(base, clock));
-    RunningServer chat = track(ChatApplication.start(base, clock));
-    track(MessageWorkerApplication.start(base, clock));
+    RunningServer auth = track("auth", AuthApplication.start(base, clock));
+    RunningServer chat = track("chat", ChatApplication.start(base, clock));
+    track("message-worker", MessageWorkerApplication.start(base, clock));
     realtime = RealtimeApplication.startServers(base, clock);
     servers.push(realtime.grpc());
-    RunningServer status = track(StatusApplication.start(base, clock));
+    backendPorts.put("realtime", realtime.grpcPort());
+    RunningServer status = track("status", StatusApplication.start(base, clock));
 
     RunningServer gateway = track(ApiGatewayApplication.start(base.withOverrides(Map.of(
         "AUTH_SERVICE_ADDR", "127.0.0.1:" + auth.port(),
@@ -79,6 +87,16 @@ final class RunningSystem implements AutoCloseable {
   private RunningServer track(RunningServer server) {
     servers.push(server);
     return server;
+  }
+
+  private RunningServer track(String backend, RunningServer server) {
+    backendPorts.put(backend, server.port());
+    return track(server);
+  }
+
+  /** Each backend's own gRPC port, by service name (auth, chat, message-worker, realtime, status). */
+  Map<String, Integer> backendPorts() {
+    return Map.copyOf(backendPorts);
   }
 
   int gatewayPort() {
