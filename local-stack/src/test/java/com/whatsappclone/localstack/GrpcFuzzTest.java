@@ -1,30 +1,24 @@
 package com.whatsappclone.localstack;
 
+import static com.whatsappclone.localstack.FuzzTargets.oneRequestMethods;
+import static com.whatsappclone.localstack.FuzzTargets.services;
+import static com.whatsappclone.localstack.FuzzTargets.servicesListedBy;
+import static com.whatsappclone.localstack.FuzzTargets.streamingMethods;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.Descriptors.Descriptor;
-import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.Descriptors.MethodDescriptor;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
 import com.google.protobuf.DynamicMessage;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.whatsappclone.common.auth.PublicMethods;
-import com.whatsappclone.proto.auth.AuthProto;
 import com.whatsappclone.proto.auth.AuthServiceGrpc;
 import com.whatsappclone.proto.auth.GetMeRequest;
 import com.whatsappclone.proto.auth.SendOTPRequest;
 import com.whatsappclone.proto.auth.VerifyOTPRequest;
 import com.whatsappclone.proto.auth.VerifyOTPResponse;
-import com.whatsappclone.proto.chat.ChatProto;
 import com.whatsappclone.proto.chat.ChatServiceGrpc;
 import com.whatsappclone.proto.chat.CreateConversationRequest;
 import com.whatsappclone.proto.chat.SendMessageRequest;
-import com.whatsappclone.proto.realtime.ClientEvent;
-import com.whatsappclone.proto.realtime.Ping;
-import com.whatsappclone.proto.realtime.RealtimeProto;
-import com.whatsappclone.proto.realtime.ServerEvent;
 import com.whatsappclone.proto.status.CreateStatusRequest;
-import com.whatsappclone.proto.status.StatusProto;
 import com.whatsappclone.proto.status.StatusServiceGrpc;
 import com.whatsappclone.testing.TestDatabase;
 import com.whatsappclone.testing.TestKafka;
@@ -37,12 +31,7 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.reflection.v1.ServerReflectionGrpc;
-import io.grpc.reflection.v1.ServerReflectionRequest;
-import io.grpc.reflection.v1.ServerReflectionResponse;
-import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -50,7 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -84,9 +72,8 @@ class GrpcFuzzTest {
   private static final long SEED = Long.getLong("fuzz.seed", 20_240_611L);
   private static final int CASES = Integer.getInteger("fuzz.cases", 60);
   private static final int PARALLEL_CALLS = 4;
-  private static final List<FileDescriptor> PROTOS = List.of(
-      AuthProto.getDescriptor(), ChatProto.getDescriptor(), RealtimeProto.getDescriptor(), StatusProto.getDescriptor());
-  private static final String CONNECT = "proto.RealtimeService.Connect";
+  /** Hostile events sent on one stream, below the realtime service's 64 frames waiting per stream. */
+  private static final int EVENTS_PER_STREAM = 25;
   /** Just over the 4 MiB every server accepts. */
   private static final int OVERSIZE = 4 * 1024 * 1024 + 1024;
   /** The per-client limits would answer most of the fuzz RESOURCE_EXHAUSTED before any check ran. */
@@ -110,8 +97,7 @@ class GrpcFuzzTest {
         + " kind (-Dfuzz.cases=N)%n", SEED, CASES);
     system = RunningSystem.start(db, kafka.bootstrapServers(), NO_LIMITS);
     gateway = NettyChannelBuilder.forAddress("127.0.0.1", system.gatewayPort()).usePlaintext().build();
-    String phone = newPhone();
-    VerifyOTPResponse alice = signIn(phone);
+    VerifyOTPResponse alice = signIn(newPhone());
     VerifyOTPResponse bob = signIn(newPhone());
     aliceToken = alice.getAccessToken();
     ChatServiceGrpc.ChatServiceBlockingStub chat = ChatServiceGrpc.newBlockingStub(gateway)
@@ -194,16 +180,15 @@ class GrpcFuzzTest {
   @Order(3)
   void malformedAndHostileConnectFramesNeverGetUnknownOrInternal() throws Exception {
     MethodDescriptor connect = streamingMethods().get(0);
-    io.grpc.MethodDescriptor<byte[], byte[]> raw = RawGrpc.method(connect);
-    Descriptor clientEvent = connect.getInputType();
+    ConnectFuzz fuzz = new ConnectFuzz(gateway, GrpcFuzzTest::withToken, RawGrpc.method(connect), tally);
     Random random = random("connect", connect);
 
-    Map<String, byte[]> malformed = sample(MalformedBytes.of(clientEvent, ping(1), random, 8), random);
+    Map<String, byte[]> malformed = sample(MalformedBytes.of(connect.getInputType(), ConnectFuzz.ping(1), random, 8), random);
     ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_CALLS);
     try {
       List<Future<?>> streams = new ArrayList<>();
-      malformed.forEach((name, bytes) -> streams.add(pool.submit(() -> {
-        malformedFrameOnAStream(raw, name, bytes);
+      malformed.forEach((name, frame) -> streams.add(pool.submit(() -> {
+        fuzz.malformedFrame(name, frame);
         return null;
       })));
       for (Future<?> stream : streams) {
@@ -212,17 +197,14 @@ class GrpcFuzzTest {
     } finally {
       pool.shutdownNow();
     }
-
-    List<DynamicMessage> events = hostile(random).of(clientEvent);
-    for (int from = 0; from < events.size(); from += 25) {
-      hostileEventsOnAStream(raw, events.subList(from, Math.min(events.size(), from + 25)));
+    List<DynamicMessage> events = hostile(random).of(connect.getInputType());
+    for (int from = 0; from < events.size(); from += EVENTS_PER_STREAM) {
+      List<DynamicMessage> batch = events.subList(from, Math.min(events.size(), from + EVENTS_PER_STREAM));
+      fuzz.hostileEvents(batch.size() + " events from " + describe(batch.get(0)), batch);
     }
 
-    assertPhases("Connect: malformed frame", "Connect: hostile events", "Connect: Error events");
-    RawGrpc.Stream fresh = new RawGrpc.Stream(gateway, withToken(), raw);
-    fresh.send(ping(7));
-    assertThat(awaitPong(fresh, 7)).as("a new Connect stream answers a ping").isTrue();
-    assertThat(fresh.halfCloseAndAwait().getCode()).isEqualTo(Status.Code.OK);
+    assertPhases(ConnectFuzz.MALFORMED_FRAME, ConnectFuzz.HOSTILE_EVENTS, ConnectFuzz.ERROR_EVENTS);
+    assertThat(fuzz.freshStreamWorks()).as("a new Connect stream answers a ping and ends OK").isTrue();
   }
 
   @Test
@@ -246,11 +228,11 @@ class GrpcFuzzTest {
           if (!served.contains(service.getFullName())) {
             continue;
           }
-          MethodDescriptor method = service.getMethods().get(0);
-          Status status = RawGrpc.call(channel, withToken(), RawGrpc.method(method), huge);
-          tally.record("oversize request", method.getFullName(), "4 MiB + 1 KiB to " + target.getKey(), status);
+          String method = FuzzTargets.fullMethodName(service.getMethods().get(0));
+          Status status = RawGrpc.call(channel, withToken(), RawGrpc.method(service.getMethods().get(0)), huge);
+          tally.record("oversize request", method, "4 MiB + 1 KiB to " + target.getKey(), status);
 
-          assertThat(status.getCode()).as("%s to %s", method.getFullName(), target.getKey())
+          assertThat(status.getCode()).as("%s to %s", method, target.getKey())
               .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
           assertThat(status.getDescription()).contains("exceeds maximum size");
           assertThat(health(channel, "")).as("%s, on the same connection", target.getKey())
@@ -264,74 +246,6 @@ class GrpcFuzzTest {
     assertPhases("oversize request");
   }
 
-  // --- one Connect stream per malformed frame; hostile events in batches -------------------------
-
-  private static void malformedFrameOnAStream(io.grpc.MethodDescriptor<byte[], byte[]> raw, String name, byte[] bytes)
-      throws InterruptedException {
-    RawGrpc.Stream stream = new RawGrpc.Stream(gateway, withToken(), raw);
-    stream.send(ping(1));
-    awaitPong(stream, 1);
-    stream.send(bytes);
-    stream.send(ping(2));
-    Status status = stream.halfCloseAndAwait();
-    tally.record("Connect: malformed frame", CONNECT, name, status);
-    recordErrorEvents(stream, name);
-  }
-
-  private static void hostileEventsOnAStream(io.grpc.MethodDescriptor<byte[], byte[]> raw, List<DynamicMessage> events)
-      throws InterruptedException {
-    RawGrpc.Stream stream = new RawGrpc.Stream(gateway, withToken(), raw);
-    for (DynamicMessage event : events) {
-      if (!stream.send(event.toByteArray())) {
-        break;
-      }
-    }
-    stream.send(ping(3));
-    awaitPong(stream, 3);
-    // Frames other than pings are handled one after another off the stream's thread; wait until
-    // their answers stop coming, so that an Error event for the last of them is counted too.
-    List<byte[]> answers = new ArrayList<>();
-    for (byte[] answer = stream.next(500); answer != null; answer = stream.next(500)) {
-      answers.add(answer);
-    }
-    stream.received.addAll(answers);
-    String batch = events.size() + " events from " + describe(events.get(0));
-    tally.record("Connect: hostile events", CONNECT, batch, stream.halfCloseAndAwait());
-    recordErrorEvents(stream, batch);
-  }
-
-  /** The realtime service answers a frame it cannot accept with an Error event: count their codes. */
-  private static void recordErrorEvents(RawGrpc.Stream stream, String input) {
-    for (byte[] answer : stream.received) {
-      ServerEvent event = parse(answer);
-      if (event.hasError()) {
-        Status.Code code = Status.Code.valueOf(event.getError().getCode());
-        tally.record("Connect: Error events", CONNECT, input, Status.fromCode(code).withDescription(event.getError().getMessage()));
-      }
-    }
-  }
-
-  private static boolean awaitPong(RawGrpc.Stream stream, long timestamp) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    List<byte[]> others = new ArrayList<>();
-    try {
-      while (System.nanoTime() < deadline && !(stream.isClosed() && stream.received.isEmpty())) {
-        byte[] answer = stream.next(100);
-        if (answer == null) {
-          continue;
-        }
-        ServerEvent event = parse(answer);
-        if (event.hasPong() && event.getPong().getTimestamp() == timestamp) {
-          return true;
-        }
-        others.add(answer);
-      }
-      return false;
-    } finally {
-      stream.received.addAll(others);
-    }
-  }
-
   // --- unary calls, many at a time ------------------------------------------------------------
 
   /** One call: which phase it counts for, to which method, with what headers and body. */
@@ -340,7 +254,7 @@ class GrpcFuzzTest {
   /** With alice's token for every method; without a token too for the public ones. */
   private static void addCases(List<Case> cases, String kind, MethodDescriptor method, String input, byte[] body) {
     cases.add(new Case(kind + ", with token", method, withToken(), input, body));
-    if (PublicMethods.defaults().isPublic(fullMethodName(method))) {
+    if (PublicMethods.defaults().isPublic(FuzzTargets.fullMethodName(method))) {
       cases.add(new Case(kind + ", no token", method, new Metadata(), input, body));
     }
   }
@@ -351,7 +265,7 @@ class GrpcFuzzTest {
     try {
       List<Future<?>> calls = new ArrayList<>();
       for (Case c : cases) {
-        calls.add(pool.submit(() -> tally.record(c.phase(), c.method().getFullName(), c.input(),
+        calls.add(pool.submit(() -> tally.record(c.phase(), FuzzTargets.fullMethodName(c.method()), c.input(),
             RawGrpc.call(gateway, c.headers(), RawGrpc.method(c.method()), c.body()))));
       }
       for (Future<?> call : calls) {
@@ -383,42 +297,6 @@ class GrpcFuzzTest {
       }
     }
     assertThat(getMe(gateway)).as("GetMe through the gateway").isEqualTo(Status.Code.OK);
-  }
-
-  // --- the RPCs, from the generated descriptors ---------------------------------------------------
-
-  private static List<ServiceDescriptor> services() {
-    return PROTOS.stream().flatMap(file -> file.getServices().stream()).toList();
-  }
-
-  /** Unary (and server-streaming) RPCs: one request message each. */
-  private static List<MethodDescriptor> oneRequestMethods() {
-    return services().stream().flatMap(s -> s.getMethods().stream()).filter(m -> !m.isClientStreaming()).toList();
-  }
-
-  private static List<MethodDescriptor> streamingMethods() {
-    return services().stream().flatMap(s -> s.getMethods().stream()).filter(MethodDescriptor::isClientStreaming).toList();
-  }
-
-  private static String fullMethodName(MethodDescriptor method) {
-    return io.grpc.MethodDescriptor.generateFullMethodName(method.getService().getFullName(), method.getName());
-  }
-
-  /** The application services a server lists in its reflection (not gRPC's own). */
-  private static List<String> servicesListedBy(ManagedChannel channel) throws Exception {
-    CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
-    StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
-        .withDeadlineAfter(10, TimeUnit.SECONDS)
-        .serverReflectionInfo(new StreamObserver<>() {
-          @Override public void onNext(ServerReflectionResponse response) { answer.complete(response); }
-          @Override public void onError(Throwable error) { answer.completeExceptionally(error); }
-          @Override public void onCompleted() { }
-        });
-    requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
-    ServerReflectionResponse response = answer.get(10, TimeUnit.SECONDS);
-    requests.onCompleted();
-    return response.getListServicesResponse().getServiceList().stream().map(ServiceResponse::getName)
-        .filter(name -> !name.startsWith("grpc.")).toList();
   }
 
   // --- helpers ------------------------------------------------------------------------------------
@@ -455,18 +333,6 @@ class GrpcFuzzTest {
   private static String describe(DynamicMessage message) {
     String text = message.toString().replace('\n', ' ').strip();
     return text.length() > 160 ? text.substring(0, 160) + "... (" + text.length() + " chars)" : text;
-  }
-
-  private static byte[] ping(long timestamp) {
-    return ClientEvent.newBuilder().setPing(Ping.newBuilder().setTimestamp(timestamp)).build().toByteArray();
-  }
-
-  private static ServerEvent parse(byte[] bytes) {
-    try {
-      return ServerEvent.parseFrom(bytes);
-    } catch (InvalidProtocolBufferException e) {
-      throw new AssertionError("the server sent an invalid ServerEvent", e);
-    }
   }
 
   private static Metadata withToken() {

@@ -47,9 +47,14 @@ final class RawGrpc {
 
   /** The byte-level twin of a method from a generated descriptor. */
   static MethodDescriptor<byte[], byte[]> method(Descriptors.MethodDescriptor method) {
-    MethodDescriptor.MethodType type = method.isClientStreaming()
-        ? (method.isServerStreaming() ? MethodDescriptor.MethodType.BIDI_STREAMING : MethodDescriptor.MethodType.CLIENT_STREAMING)
-        : (method.isServerStreaming() ? MethodDescriptor.MethodType.SERVER_STREAMING : MethodDescriptor.MethodType.UNARY);
+    MethodDescriptor.MethodType type;
+    if (method.isClientStreaming()) {
+      type = method.isServerStreaming() ? MethodDescriptor.MethodType.BIDI_STREAMING
+          : MethodDescriptor.MethodType.CLIENT_STREAMING;
+    } else {
+      type = method.isServerStreaming() ? MethodDescriptor.MethodType.SERVER_STREAMING
+          : MethodDescriptor.MethodType.UNARY;
+    }
     return MethodDescriptor.<byte[], byte[]>newBuilder()
         .setType(type)
         .setFullMethodName(MethodDescriptor.generateFullMethodName(method.getService().getFullName(), method.getName()))
