@@ -27,6 +27,7 @@ final class RunningSystem implements AutoCloseable {
   static final String JWT_SECRET = "end-to-end-test-secret-0123456789abcdef";
 
   private final Deque<RunningServer> servers = new ArrayDeque<>();
+  private final Map<String, Integer> backendPorts = new HashMap<>();
   private RealtimeServers realtime;
   private int gatewayPort;
 
@@ -36,7 +37,7 @@ final class RunningSystem implements AutoCloseable {
     return start(db, kafkaBrokers, Map.of());
   }
 
-  /** With {@code overrides} on top of the settings every service reads. */
+  /** @param overrides settings on top of the test defaults (e.g. the gateway's limits) */
   static RunningSystem start(TestDatabase db, String kafkaBrokers, Map<String, String> overrides) {
     RunningSystem system = new RunningSystem();
     try {
@@ -69,13 +70,14 @@ final class RunningSystem implements AutoCloseable {
     Settings base = Settings.of(values);
     Clock clock = Clock.systemUTC();
 
-    RunningServer auth = track(AuthApplication.start(base, clock));
+    RunningServer auth = track("auth", AuthApplication.start(base, clock));
     authPort = auth.port();
-    RunningServer chat = track(ChatApplication.start(base, clock));
-    track(MessageWorkerApplication.start(base, clock));
+    RunningServer chat = track("chat", ChatApplication.start(base, clock));
+    track("message-worker", MessageWorkerApplication.start(base, clock));
     realtime = RealtimeApplication.startServers(base, clock);
     servers.push(realtime.grpc());
-    RunningServer status = track(StatusApplication.start(base, clock));
+    backendPorts.put("realtime", realtime.grpcPort());
+    RunningServer status = track("status", StatusApplication.start(base, clock));
 
     RunningServer gateway = track(ApiGatewayApplication.start(base.withOverrides(Map.of(
         "AUTH_SERVICE_ADDR", "127.0.0.1:" + auth.port(),
@@ -88,6 +90,16 @@ final class RunningSystem implements AutoCloseable {
   private RunningServer track(RunningServer server) {
     servers.push(server);
     return server;
+  }
+
+  private RunningServer track(String backend, RunningServer server) {
+    backendPorts.put(backend, server.port());
+    return track(server);
+  }
+
+  /** Each backend's own gRPC port, by service name (auth, chat, message-worker, realtime, status). */
+  Map<String, Integer> backendPorts() {
+    return Map.copyOf(backendPorts);
   }
 
   int gatewayPort() {

@@ -172,9 +172,12 @@ public final class GrpcServer implements RunningServer {
       java.util.Collections.reverse(reversed);
 
       List<String> serviceNames = new ArrayList<>();
+      MalformedRequestLog malformed = new MalformedRequestLog(name);
       for (ServerServiceDefinition service : services) {
         serviceNames.add(service.getServiceDescriptor().getName());
-        netty.addService(ServerInterceptors.intercept(service, reversed));
+        // Outside the interceptors: a request that does not parse gets INVALID_ARGUMENT, not UNKNOWN
+        // with a stack trace (RequestParsingGuard).
+        netty.addService(RequestParsingGuard.guard(ServerInterceptors.intercept(service, reversed), malformed));
       }
       HealthStatusManager health = new HealthStatusManager();
       netty.addService(health.getHealthService());

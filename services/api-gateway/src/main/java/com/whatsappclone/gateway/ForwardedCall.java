@@ -21,6 +21,13 @@ import org.slf4j.LoggerFactory;
  * call is used only from backend callbacks and the backend call only from client callbacks (and
  * the handler that started it); the one cross call is {@code request}, which grpc-java allows
  * from any thread.
+ *
+ * <p>Once the client-facing call is cancelled it is never touched again: no headers, messages or
+ * close. grpc-java considers it over, and for some cancellations it has already ended the stream
+ * itself: a request over the inbound size limit gets RESOURCE_EXHAUSTED trailers while the client
+ * is still uploading it (the HTTP/2 stream is then half-closed on our side). A second HEADERS frame
+ * on that stream is a connection error in Netty ("Stream 27 in unexpected state
+ * HALF_CLOSED_LOCAL"): the client's whole connection would be torn down, failing its other calls.
  */
 final class ForwardedCall {
 
@@ -32,7 +39,8 @@ final class ForwardedCall {
   /** Unary and server-streaming calls carry one client message; their backend call may never report ready. */
   private final boolean clientSendsOneMessage;
   private final Object lock = new Object();
-  private final AtomicBoolean closed = new AtomicBoolean();
+  /** The client-facing call is over: closed here, or cancelled (then it must not be used at all). */
+  private final AtomicBoolean clientCallDone = new AtomicBoolean();
   /** A client message was forwarded while the backend was not ready: ask for the next one on its onReady. */
   private boolean requestFromClientWhenBackendReady;
   /** A backend message was forwarded while the client was not ready: ask for the next one on its onReady. */
@@ -68,7 +76,9 @@ final class ForwardedCall {
 
       @Override
       public void onCancel() {
-        // The client cancelled, its deadline passed or it went away: the backend stops working too.
+        // The client cancelled, its deadline passed, it went away or its request was refused by
+        // the transport: the backend stops working too, and its answer goes nowhere.
+        clientCallDone.set(true);
         backendCall.cancel("the client cancelled the call", null);
       }
 
@@ -88,11 +98,17 @@ final class ForwardedCall {
     return new ClientCall.Listener<>() {
       @Override
       public void onHeaders(Metadata headers) {
+        if (clientCallDone.get() || serverCall.isCancelled()) {
+          return;
+        }
         serverCall.sendHeaders(ForwardedMetadata.responseHeaders(headers));
       }
 
       @Override
       public void onMessage(byte[] message) {
+        if (clientCallDone.get() || serverCall.isCancelled()) {
+          return;
+        }
         serverCall.sendMessage(message);
         synchronized (lock) {
           if (serverCall.isReady()) {
@@ -105,7 +121,7 @@ final class ForwardedCall {
 
       @Override
       public void onClose(Status status, Metadata trailers) {
-        if (closed.compareAndSet(false, true)) {
+        if (!serverCall.isCancelled() && clientCallDone.compareAndSet(false, true)) {
           serverCall.close(clientFacing(status), ForwardedMetadata.trailers(trailers));
         }
       }

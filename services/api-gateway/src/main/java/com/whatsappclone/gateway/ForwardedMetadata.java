@@ -1,14 +1,14 @@
 package com.whatsappclone.gateway;
 
+import com.whatsappclone.common.grpc.RequestIds;
 import com.whatsappclone.common.net.ClientAddressSignature;
 import io.grpc.Metadata;
 import java.util.Locale;
 import java.util.Set;
-import java.util.UUID;
 
 /**
- * Which metadata crosses the gateway. Application metadata ({@code authorization},
- * {@code x-request-id}, custom and {@code -bin} keys) passes both ways untouched. What belongs to
+ * Which metadata crosses the gateway. Application metadata ({@code authorization}, custom and
+ * {@code -bin} keys) passes both ways untouched; {@code x-request-id} is checked first. What belongs to
  * one HTTP/2 hop or to the gRPC framing does not: the transport of each hop writes its own
  * ({@code grpc-timeout} comes from the propagated deadline, {@code grpc-status} from the status).
  * The one reserved key that carries application data, {@code grpc-status-details-bin} (rich error
@@ -16,7 +16,7 @@ import java.util.UUID;
  */
 final class ForwardedMetadata {
 
-  static final Metadata.Key<String> X_REQUEST_ID = Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
+  static final Metadata.Key<String> X_REQUEST_ID = RequestIds.KEY;
 
   private static final String STATUS_DETAILS = "grpc-status-details-bin";
   private static final Set<String> HOP_BY_HOP = Set.of(
@@ -27,9 +27,10 @@ final class ForwardedMetadata {
 
   /**
    * The headers for the backend: the client's application metadata, {@code x-forwarded-for} as
-   * decided by {@link ClientAddressInterceptor}, and an {@code x-request-id} (the client's, or a new
-   * one) so that a call can be followed through the logs of every service. A client's own
-   * {@code x-client-address} and {@code x-client-address-signature} are dropped.
+   * decided by {@link ClientAddressInterceptor}, and exactly one {@code x-request-id} so that a
+   * call can be followed through the logs of every service: the client's if {@link RequestIds}
+   * accepts it, else a new one (a client must not choose what the backends write in their logs).
+   * A client's own {@code x-client-address} and {@code x-client-address-signature} are dropped.
    */
   static Metadata request(Metadata incoming, String forwardedFor) {
     Metadata out = copy(incoming, false);
@@ -39,9 +40,9 @@ final class ForwardedMetadata {
     if (forwardedFor != null) {
       out.put(ClientAddressInterceptor.X_FORWARDED_FOR, forwardedFor);
     }
-    if (!out.containsKey(X_REQUEST_ID)) {
-      out.put(X_REQUEST_ID, UUID.randomUUID().toString());
-    }
+    String requestId = RequestIds.of(incoming);
+    out.discardAll(X_REQUEST_ID);
+    out.put(X_REQUEST_ID, requestId);
     return out;
   }
 

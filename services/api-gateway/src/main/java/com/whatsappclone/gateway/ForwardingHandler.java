@@ -34,7 +34,17 @@ final class ForwardingHandler implements ServerCallHandler<byte[], byte[]> {
       options = options.withDeadline(deadline);
     }
     backend.reconnectIfFailing();
-    ClientCall<byte[], byte[]> backendCall = backend.channel().newCall(serverCall.getMethodDescriptor(), options);
+    // Not bound to this call's Context: grpc-java cancels that context as soon as the client's
+    // call is cancelled, before ForwardedCall hears onCancel, so the backend call would close
+    // first and ForwardedCall would answer a client call that is already over (see there why that
+    // must not happen). ForwardedCall cancels the backend call from onCancel instead.
+    ClientCall<byte[], byte[]> backendCall;
+    Context previous = Context.ROOT.attach();
+    try {
+      backendCall = backend.channel().newCall(serverCall.getMethodDescriptor(), options);
+    } finally {
+      Context.ROOT.detach(previous);
+    }
     ForwardedCall forwarded = new ForwardedCall(serverCall, backendCall, serviceName);
     Metadata outgoing = ForwardedMetadata.request(headers, ClientAddressInterceptor.FORWARDED_FOR.get());
     // The client's address as decided here, signed so that backends (auth's per-IP limit) believe

@@ -46,4 +46,16 @@ class ForwardedMetadataTest {
     assertThat(trailers.get(details)).containsExactly(8, 5);
     assertThat(headers.keys()).containsExactly("x-app");
   }
+
+  @Test
+  void requestIdThatWouldForgeLogFieldsIsReplacedAndOnlyOneIsSent() {
+    Metadata incoming = new Metadata();
+    incoming.put(ForwardedMetadata.X_REQUEST_ID, "ok-1");
+    incoming.put(ForwardedMetadata.X_REQUEST_ID, "INJ1 rpc=GetMe code=OK");
+
+    Metadata out = ForwardedMetadata.request(incoming, "10.1.2.3");
+
+    assertThat(out.getAll(ForwardedMetadata.X_REQUEST_ID)).singleElement()
+        .satisfies(id -> assertThat(java.util.UUID.fromString(id)).hasToString(id));
+  }
 }

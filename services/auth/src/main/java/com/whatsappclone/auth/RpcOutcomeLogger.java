@@ -1,6 +1,7 @@
 package com.whatsappclone.auth;
 
 import com.whatsappclone.common.auth.AuthContext;
+import com.whatsappclone.common.grpc.RequestIds;
 import com.whatsappclone.common.grpc.StatusMapper;
 import io.grpc.Context;
 import io.grpc.Contexts;
@@ -17,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes one line per call outcome: method, status code, user id when known, masked phone number,
- * request id and duration. Never a token, a code or a secret: only the facts in {@link CallLog},
- * and the status description, which is written for clients and so carries none.
+ * request id ({@link RequestIds}: the caller's only if it is safe to log) and duration. Never a
+ * token, a code or a secret: only the facts in {@link CallLog}, and the status description, which
+ * is written for clients and so carries none.
  *
  * <p>It has to log the code the client gets. GrpcServer's error mapping sits outside the
  * interceptors a service adds, so this one settles a failed call's status itself, with the same
@@ -29,13 +31,11 @@ final class RpcOutcomeLogger implements ServerInterceptor {
 
   private static final Logger log = LoggerFactory.getLogger("com.whatsappclone.auth.rpc");
 
-  static final Metadata.Key<String> X_REQUEST_ID = Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
-
   @Override
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
     CallLog callLog = new CallLog();
-    LoggingCall<ReqT, RespT> loggingCall = new LoggingCall<>(call, callLog, headers.get(X_REQUEST_ID));
+    LoggingCall<ReqT, RespT> loggingCall = new LoggingCall<>(call, callLog, RequestIds.of(headers));
     Context context = Context.current().withValue(CallLog.KEY, callLog);
     ServerCall.Listener<ReqT> listener;
     try {
@@ -84,19 +84,18 @@ final class RpcOutcomeLogger implements ServerInterceptor {
       long millis = (System.nanoTime() - startedNanos) / 1_000_000;
       String method = getMethodDescriptor().getBareMethodName();
       String phone = callLog.maskedPhone() == null ? "-" : callLog.maskedPhone();
-      String request = requestId == null ? "-" : requestId;
       if (outcome.isOk()) {
-        log.info("rpc={} code=OK user={} phone={} request_id={} ms={}", method, user, phone, request, millis);
+        log.info("rpc={} code=OK user={} phone={} request_id={} ms={}", method, user, phone, requestId, millis);
         return;
       }
       String description = outcome.getDescription() == null ? "" : outcome.getDescription();
       Status.Code code = outcome.getCode();
       if (code == Status.Code.INTERNAL || code == Status.Code.UNKNOWN || code == Status.Code.UNAVAILABLE) {
         log.warn("rpc={} code={} user={} phone={} request_id={} ms={} error=\"{}\"", method, code, user, phone,
-            request, millis, description);
+            requestId, millis, description);
       } else {
         log.info("rpc={} code={} user={} phone={} request_id={} ms={} error=\"{}\"", method, code, user, phone,
-            request, millis, description);
+            requestId, millis, description);
       }
     }
   }

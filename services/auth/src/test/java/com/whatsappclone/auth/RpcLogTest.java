@@ -13,9 +13,13 @@ import com.whatsappclone.proto.auth.VerifyOTPRequest;
 import com.whatsappclone.proto.auth.VerifyOTPResponse;
 import com.whatsappclone.testing.MutableClock;
 import com.whatsappclone.testing.WithPostgres;
+import com.whatsappclone.common.grpc.RequestIds;
+import io.grpc.Metadata;
 import io.grpc.Status;
+import io.grpc.stub.MetadataUtils;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,5 +78,53 @@ class RpcLogTest {
       assertThat(line).doesNotContain(login.getAccessToken(), login.getRefreshToken(), rotated.getAccessToken(),
           rotated.getRefreshToken(), "987654", DevModeOtpVerifier.CODE, AuthTestServer.JWT_SECRET, phone);
     }
+  }
+
+  /** The rpc= lines written while {@code calls} ran. */
+  private static List<String> rpcLines(Runnable calls) {
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    root.addAppender(appender);
+    try {
+      calls.run();
+    } finally {
+      root.detachAppender(appender);
+    }
+    synchronized (appender) {
+      return appender.list.stream().map(ILoggingEvent::getFormattedMessage).filter(l -> l.startsWith("rpc=")).toList();
+    }
+  }
+
+  private static void getMeWithRequestId(String requestId) {
+    Metadata headers = new Metadata();
+    headers.put(RequestIds.KEY, requestId);
+    assertFailsWith(Status.Code.UNAUTHENTICATED, () -> auth.stub()
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+        .getMe(GetMeRequest.getDefaultInstance()));
+  }
+
+  @Test
+  void requestIdThatWouldForgeLogFieldsNeverReachesTheLog() {
+    String forged = "INJ1 rpc=GetMe code=OK user=00000000-0000-0000-0000-000000000000";
+    String padding = "P".repeat(4096);
+
+    List<String> lines = rpcLines(() -> {
+      getMeWithRequestId(forged);
+      getMeWithRequestId(padding);
+    });
+
+    assertThat(lines).hasSize(2).allSatisfy(line -> {
+      assertThat(line).doesNotContain("INJ1").doesNotContain("PPPP").startsWith("rpc=GetMe code=UNAUTHENTICATED ");
+      String id = line.replaceFirst(".* request_id=(\\S+) .*", "$1");
+      assertThat(UUID.fromString(id)).as("a generated id instead").hasToString(id);
+    });
+  }
+
+  @Test
+  void validRequestIdIsKeptInTheLog() {
+    List<String> lines = rpcLines(() -> getMeWithRequestId("req-42.a:b_C"));
+
+    assertThat(lines).singleElement().asString().contains(" request_id=req-42.a:b_C ");
   }
 }

@@ -118,6 +118,9 @@ class GrpcConnectTest {
     try (StreamClient aliceStream = server.grpc(alice);
          StreamClient bobStream = server.grpc(bob);
          StreamClient outsiderStream = server.grpc(outsider)) {
+      // Opening a stream does not wait for the server: a pong proves Bob's is registered before
+      // Alice types (otherwise the typing event can go out before Bob is there to get it).
+      bobStream.eventsUntilPong();
       aliceStream.send(ClientEvent.newBuilder().setTyping(TypingIndicator.newBuilder()
           .setConversationId(chat.toString()).setIsTyping(true).setUserId(outsider.toString())).build());
       ServerEvent typing = bobStream.next(EventCase.TYPING);
