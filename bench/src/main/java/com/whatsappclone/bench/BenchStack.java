@@ -91,7 +91,7 @@ final class BenchStack implements AutoCloseable {
     // Likewise the WebSocket connections: tens of thousands from one address, and the connection
     // capacity phase holds about 20 per bench user (its 1,000 users' tokens, over and over).
     settings.put("MAX_CONNECTIONS_PER_ADDRESS", "1000000");
-    settings.put("MAX_CONNECTIONS_PER_USER", "100000");
+    settings.put("MAX_CONNECTIONS_PER_USER", "10000");
     settings.put("HANDSHAKES_PER_ADDRESS_PER_SECOND", "1000000");
     settings.put("HANDSHAKE_BURST_PER_ADDRESS", "1000000");
 
@@ -107,7 +107,7 @@ final class BenchStack implements AutoCloseable {
     described.put("GATEWAY_IP_RATE_PER_SECOND", "1000000");
     described.put("GATEWAY_IP_BURST", "1000000");
     described.put("MAX_CONNECTIONS_PER_ADDRESS", "1000000");
-    described.put("MAX_CONNECTIONS_PER_USER", "100000");
+    described.put("MAX_CONNECTIONS_PER_USER", "10000");
     described.put("HANDSHAKES_PER_ADDRESS_PER_SECOND", "1000000");
     described.put("HANDSHAKE_BURST_PER_ADDRESS", "1000000");
     described.put("AUTH_DEV_MODE", "true");
