@@ -8,7 +8,7 @@ package com.whatsappclone.common.config;
  * @param maxPerUser    MAX_CONNECTIONS_PER_USER (falling back to the older
  *                      GATEWAY_MAX_CONNECT_STREAMS_PER_USER): a phone, a few linked devices and a
  *                      reconnect overlapping its predecessor
- * @param maxPerAddress MAX_CONNECTIONS_PER_ADDRESS: WebSocket connections from one client address;
+ * @param maxPerAddress MAX_CONNECTIONS_PER_ADDRESS: connections from one client address (both doors);
  *                      generous, since a carrier's NAT puts many phones behind one address
  * @param handshakesPerAddressPerSecond HANDSHAKES_PER_ADDRESS_PER_SECOND: WebSocket handshakes one
  *                      client address may start per second, so that opening and closing in a loop

@@ -1,5 +1,6 @@
 package com.whatsappclone.auth;
 
+import com.whatsappclone.common.net.ClientAddressInterceptor;
 import com.whatsappclone.common.auth.AuthInterceptor;
 import com.whatsappclone.common.auth.SessionRevocationPoller;
 import com.whatsappclone.common.auth.SessionRevocations;

@@ -1,5 +1,6 @@
 package com.whatsappclone.auth;
 
+import com.whatsappclone.common.net.ClientAddressInterceptor;
 import com.whatsappclone.common.auth.AuthContext;
 import com.whatsappclone.common.auth.TokenClaims;
 import com.whatsappclone.common.auth.TokenPair;

@@ -1,5 +1,6 @@
 package com.whatsappclone.auth;
 
+import com.whatsappclone.common.net.ClientAddressInterceptor;
 import com.whatsappclone.common.config.Settings;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -5,8 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Counts the open connections of each user (both doors together) and of each client address
- * (the WebSocket door), and admits a new one only below the {@link ConnectionLimits}. Counts are
+ * Counts the open connections of each user and of each client address (both doors together:
+ * WebSocket connections and Connect streams), and admits a new one only below the {@link ConnectionLimits}. Counts are
  * per instance: a user's devices spread over instances each count where they are.
  */
 final class ConnectionCaps {
@@ -31,7 +31,7 @@ final class ConnectionCaps {
     this.limits = limits;
   }
 
-  /** @param address the client's address, or null when it is not known (a Connect stream) */
+  /** @param address the client's address, or null when it is not known (an in-process call) */
   Admission admit(String userId, String address) {
     if (address != null && !increment(byAddress, address, limits.maxPerAddress())) {
       return new Admission(null, "too many connections from this network address (at most "

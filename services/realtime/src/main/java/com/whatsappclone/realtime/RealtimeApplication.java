@@ -13,6 +13,8 @@ import com.whatsappclone.common.db.DatabaseConfig;
 import com.whatsappclone.common.grpc.GrpcServer;
 import com.whatsappclone.common.kafka.KafkaFactories;
 import com.whatsappclone.common.kafka.Topics;
+import com.whatsappclone.common.net.ClientAddressInterceptor;
+import com.whatsappclone.common.net.ClientAddressSignature;
 import com.whatsappclone.common.ratelimit.ClockTimeMeter;
 import com.whatsappclone.common.ratelimit.KeyedBuckets;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -156,6 +158,7 @@ public final class RealtimeApplication {
       }, check, check, TimeUnit.MILLISECONDS);
 
       GrpcServer.Builder builder = GrpcServer.builder("realtime", config.grpcPort())
+          .intercept(new ClientAddressInterceptor(ClientAddressSignature.fromJwtSecret(jwt.secret())))
           .intercept(new AuthInterceptor(tokens, revocations))
           .addService(new RealtimeGrpcService(service, caps))
           .drainTimeout(config.drainTimeout())

@@ -1,6 +1,7 @@
 package com.whatsappclone.realtime;
 
 import com.whatsappclone.common.auth.AuthContext;
+import com.whatsappclone.common.net.ClientAddressInterceptor;
 import com.whatsappclone.common.auth.TokenClaims;
 import com.whatsappclone.proto.realtime.ClientEvent;
 import com.whatsappclone.proto.realtime.RealtimeServiceGrpc;
@@ -34,9 +35,10 @@ final class RealtimeGrpcService extends RealtimeServiceGrpc.RealtimeServiceImplB
           .asRuntimeException());
       return ignoring();
     }
-    // Through the gateway the peer is the gateway, so streams are capped per user only here; the
-    // gateway limits each client address itself.
-    ConnectionCaps.Admission admission = caps.admit(claims.userId(), null);
+    // The client's address: the one the gateway signed, or the TCP peer of a direct caller.
+    String address = ClientAddressInterceptor.current();
+    ConnectionCaps.Admission admission = caps.admit(claims.userId(),
+        ClientAddressInterceptor.UNKNOWN.equals(address) ? null : address);
     if (!admission.admitted()) {
       observer.onError(Status.RESOURCE_EXHAUSTED.withDescription(admission.refusal()).asRuntimeException());
       return ignoring();

@@ -5,6 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.whatsappclone.testing.Eventually;
 import com.whatsappclone.testing.WithKafka;
 import com.whatsappclone.testing.WithPostgres;
+import com.whatsappclone.common.net.ClientAddressSignature;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
+import io.grpc.ForwardingClientCall;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -131,6 +140,56 @@ class ConnectionCapsTest {
     assertThat(refusal).as("a handshake beyond %s from one address", PER_ADDRESS).isNotNull();
     String user = server.token(server.fixtures.newUser());
     assertThat(rawHandshake(user)).contains("too many connections from this network address");
+  }
+
+  @Test
+  void connectStreamsCountAgainstTheAddressTheGatewaySignedAndForgedAddressesAreIgnored() {
+    ClientAddressSignature gateway = ClientAddressSignature.fromJwtSecret(RealtimeTestServer.JWT_SECRET);
+    List<StreamClient> streams = new ArrayList<>();
+    for (int i = 0; i < PER_ADDRESS; i++) {
+      StreamClient stream = StreamClient.connect(server.withToken(
+          ClientInterceptors.intercept(server.anonymousChannel(), clientAddress(gateway, "10.9.8.7", true)),
+          server.fixtures.newUser()));
+      stream.eventsUntilPong();
+      streams.add(stream);
+    }
+
+    StreamClient refused = StreamClient.connect(server.withToken(
+        ClientInterceptors.intercept(server.anonymousChannel(), clientAddress(gateway, "10.9.8.7", true)),
+        server.fixtures.newUser()));
+    Status status = refused.awaitEnd();
+    assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(status.getDescription()).contains("too many connections from this network address");
+
+    // The same address, unsigned: not believed, so the stream counts for 127.0.0.1 and opens.
+    StreamClient forged = StreamClient.connect(server.withToken(
+        ClientInterceptors.intercept(server.anonymousChannel(), clientAddress(gateway, "10.9.8.7", false)),
+        server.fixtures.newUser()));
+    assertThat(forged.eventsUntilPong()).isNotNull();
+    forged.close();
+    streams.forEach(StreamClient::close);
+  }
+
+  /** Sends x-client-address as the gateway does, with its signature or with a made-up one. */
+  private static ClientInterceptor clientAddress(ClientAddressSignature gateway, String address, boolean signed) {
+    return new ClientInterceptor() {
+      @Override
+      public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(MethodDescriptor<ReqT, RespT> method,
+          CallOptions options, Channel next) {
+        return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+          @Override
+          public void start(Listener<RespT> listener, Metadata headers) {
+            headers.put(ClientAddressSignature.REQUEST_ID, UUID.randomUUID().toString());
+            gateway.attach(headers, address);
+            if (!signed) {
+              headers.discardAll(ClientAddressSignature.SIGNATURE);
+              headers.put(ClientAddressSignature.SIGNATURE, "bm90LWEtc2lnbmF0dXJl");
+            }
+            super.start(listener, headers);
+          }
+        };
+      }
+    };
   }
 
   // ---- raw handshakes, to read the status line of a refusal ----

@@ -1,6 +1,5 @@
-package com.whatsappclone.auth;
+package com.whatsappclone.common.net;
 
-import com.whatsappclone.common.net.ClientAddressSignature;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
@@ -13,30 +12,31 @@ import java.net.SocketAddress;
 import java.util.Optional;
 
 /**
- * Works out the client's IP address, the key of the per-IP SendOTP limit.
+ * Works out the client's IP address, the key of per-address limits (auth's SendOTP limit,
+ * realtime's connection cap for Connect streams).
  *
  * <p>Only the gateway can speak for a client: the address in {@code x-client-address} counts when
  * {@code x-client-address-signature} proves the gateway sent it ({@link ClientAddressSignature}, a
  * key derived from JWT_SECRET). Otherwise the client is the TCP peer, whatever the peer is:
  * {@code x-forwarded-for} and unsigned or badly signed addresses are ignored, so a caller that
- * reaches auth directly (every service listens on all interfaces by default) is limited by its own
+ * reaches a service directly (every service listens on all interfaces by default) is limited by its own
  * address, however many addresses it claims.
  */
-final class ClientAddressInterceptor implements ServerInterceptor {
+public final class ClientAddressInterceptor implements ServerInterceptor {
 
-  static final Context.Key<String> CLIENT_IP = Context.key("auth.client-ip");
+  static final Context.Key<String> CLIENT_IP = Context.key("client-ip");
 
   /** The key used when the transport has no IP address (in-process calls). */
-  static final String UNKNOWN = "unknown";
+  public static final String UNKNOWN = "unknown";
 
   private final ClientAddressSignature signature;
 
-  ClientAddressInterceptor(ClientAddressSignature signature) {
+  public ClientAddressInterceptor(ClientAddressSignature signature) {
     this.signature = signature;
   }
 
   /** The current call's client IP, or {@link #UNKNOWN}. */
-  static String current() {
+  public static String current() {
     String ip = CLIENT_IP.get();
     return ip == null ? UNKNOWN : ip;
   }
