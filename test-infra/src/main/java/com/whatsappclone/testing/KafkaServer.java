@@ -2,6 +2,7 @@ package com.whatsappclone.testing;
 
 import java.util.Map;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,7 @@ final class KafkaServer implements Stoppable {
   }
 
   private static KafkaServer embedded() {
+    keepKafkaFromEndingTheTestJvm();
     long started = System.nanoTime();
     KafkaClusterTestKit cluster = null;
     try {
@@ -91,6 +93,29 @@ final class KafkaServer implements Stoppable {
     Object latestProduction = metadataVersion.getMethod("latestProduction").invoke(null);
     TestKitNodes.Builder.class.getMethod("setBootstrapMetadataVersion", metadataVersion)
         .invoke(nodes, latestProduction);
+  }
+
+  /**
+   * The embedded broker and controller run in the test JVM. Kafka's servers answer a fatal error
+   * (also one met while they shut down, in the JVM's shutdown hook after the last test) with
+   * {@code Exit.halt(1)} or {@code Exit.exit(1)}, which ends the test JVM with a non-zero code even
+   * though every test passed; surefire then fails the module ("Error occurred in starting fork").
+   * As Kafka's own tests do, the procedures are replaced: the error is printed and the calling
+   * thread stops with an exception instead of the JVM.
+   */
+  private static void keepKafkaFromEndingTheTestJvm() {
+    Exit.setExitProcedure((status, message) -> {
+      throw refusedExit("exit", status, message);
+    });
+    Exit.setHaltProcedure((status, message) -> {
+      throw refusedExit("halt", status, message);
+    });
+  }
+
+  private static IllegalStateException refusedExit(String how, int status, String message) {
+    // Logging may already be shut down (in a shutdown hook); stderr always works and surefire keeps it.
+    System.err.println("test-infra: the embedded Kafka asked the JVM to " + how + "(" + status + "): " + message);
+    return new IllegalStateException("embedded Kafka asked the JVM to " + how + "(" + status + "): " + message);
   }
 
   private static void closeAfterFailure(KafkaClusterTestKit cluster, Exception cause) {
