@@ -72,10 +72,15 @@ abstract class SupervisedWebSocketServer extends WebSocketServer {
       return;
     }
     stopRequested = true;
-    // The library's message names Java classes; and stop(0) would wait forever when the
-    // selector thread itself is the one failing.
-    super.stop(Thread.currentThread() == selectorThread ? 1 : FATAL_STOP_WAIT_MS, FATAL_CLOSE_REASON);
-    fatalStopListener.run();
+    try {
+      // The library's message names Java classes; and stop(0) would wait forever when the
+      // selector thread itself is the one failing.
+      super.stop(Thread.currentThread() == selectorThread ? 1 : FATAL_STOP_WAIT_MS, FATAL_CLOSE_REASON);
+    } finally {
+      // Also when the wait was interrupted: the selector thread, shutting down, interrupts the
+      // decoder threads, this one included.
+      fatalStopListener.run();
+    }
   }
 
   /** Subclasses that override this must call it. */
