@@ -49,6 +49,10 @@ class WebSocketRecoveryHealthTest {
     List<ServingStatus> realtime = watch(channel, "proto.RealtimeService");
     Eventually.await("the first health answers", () -> overall.size() + realtime.size(), n -> n == 2);
     WsClient client = server.ws(server.fixtures.newUser());
+    // A pong proves the server registered the connection: one that opens while the server stops
+    // is closed by the library with no reason, which is not what this test is about.
+    client.sendBinary(WsClient.ping(1));
+    assertThat(client.next(ServerEvent.EventCase.PONG).getPong().getTimestamp()).isEqualTo(1);
     int port = server.servers.webSocketPort();
 
     // What Java-WebSocket's handleFatal does after a decoder thread died of an Error.
