@@ -6,6 +6,7 @@ import com.whatsappclone.common.config.DatabaseUrl;
 import com.whatsappclone.common.config.ServicePorts;
 import com.whatsappclone.common.config.Settings;
 import com.whatsappclone.common.config.SettingsException;
+import com.whatsappclone.common.db.UnrecognisedSchemaException;
 import com.whatsappclone.common.grpc.RunningServer;
 import com.whatsappclone.common.grpc.ServiceLauncher;
 import com.whatsappclone.common.net.TlsSettings;
@@ -50,7 +51,7 @@ public final class LocalStackMain {
     }, "local-stack-shutdown"));
     try {
       stack.start(Settings.load(), Path.of(".data"));
-    } catch (SettingsException e) {
+    } catch (SettingsException | UnrecognisedSchemaException e) {
       log.error("cannot start. {}", e.getMessage());
       System.exit(2);
     } catch (Exception e) {

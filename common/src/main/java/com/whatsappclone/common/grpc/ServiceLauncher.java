@@ -2,14 +2,15 @@ package com.whatsappclone.common.grpc;
 
 import com.whatsappclone.common.config.Settings;
 import com.whatsappclone.common.config.SettingsException;
+import com.whatsappclone.common.db.UnrecognisedSchemaException;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs a service's {@code main}: loads settings, starts it, and waits until SIGTERM. A settings
- * problem ends the process with exit code 2 and a message naming every bad setting, not a stack
- * trace.
+ * problem, or a database that start-up must not migrate, ends the process with exit code 2 and a
+ * message saying what is wrong (every bad setting; what the database holds), not a stack trace.
  */
 public final class ServiceLauncher {
 
@@ -30,7 +31,7 @@ public final class ServiceLauncher {
     RunningServer server;
     try {
       server = starter.start(settings);
-    } catch (SettingsException e) {
+    } catch (SettingsException | UnrecognisedSchemaException e) {
       log.error("{} cannot start. {}", serviceName, e.getMessage());
       System.exit(2);
       return;

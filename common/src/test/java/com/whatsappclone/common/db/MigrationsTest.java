@@ -99,7 +99,6 @@ class MigrationsTest {
       "status_updates, content_type, character varying, 20, NO",
       "status_updates, expires_at, timestamp with time zone, , NO",
       "status_views, viewed_at, timestamp with time zone, , NO",
-      "blocked_users, created_at, timestamp with time zone, , YES",
       "user_devices, refresh_token_hash, character varying, 255, NO",
       "user_devices, device_type, character varying, 20, YES",
       "user_devices, push_notification_token, text, , YES",
