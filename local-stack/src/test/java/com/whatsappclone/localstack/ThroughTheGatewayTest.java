@@ -29,6 +29,7 @@ import com.whatsappclone.proto.realtime.ReadReceipt;
 import com.whatsappclone.proto.realtime.RealtimeServiceGrpc;
 import com.whatsappclone.proto.realtime.ServerEvent;
 import com.whatsappclone.proto.status.CreateStatusRequest;
+import com.whatsappclone.proto.status.CreateStatusResponse;
 import com.whatsappclone.proto.status.GetStatusesRequest;
 import com.whatsappclone.proto.status.StatusServiceGrpc;
 import com.whatsappclone.testing.Eventually;
@@ -369,13 +370,19 @@ class ThroughTheGatewayTest {
     chat(alice.getAccessToken()).createConversation(CreateConversationRequest.newBuilder()
         .addParticipantIds(dave.getUser().getId()).build());
 
-    StatusServiceGrpc.newBlockingStub(gateway).withCallCredentials(bearer(alice.getAccessToken()))
+    CreateStatusResponse created = StatusServiceGrpc.newBlockingStub(gateway)
+        .withCallCredentials(bearer(alice.getAccessToken()))
         .createStatus(CreateStatusRequest.newBuilder().setContent("at the beach").build());
+    assertThat(created.getStatusId()).isNotEmpty().isEqualTo(created.getStatus().getId());
 
     GetStatusesRequest alicesStatuses = GetStatusesRequest.newBuilder().setUserId(alice.getUser().getId()).build();
     assertThat(StatusServiceGrpc.newBlockingStub(gateway).withCallCredentials(bearer(dave.getAccessToken()))
         .getStatuses(alicesStatuses).getStatusesList())
-        .singleElement().satisfies(s -> assertThat(s.getContent()).isEqualTo("at the beach"));
+        .singleElement().satisfies(s -> {
+          assertThat(s.getId()).isEqualTo(created.getStatusId());
+          assertThat(s.getUserId()).isEqualTo(alice.getUser().getId());
+          assertThat(s.getContent()).isEqualTo("at the beach");
+        });
     assertThat(StatusServiceGrpc.newBlockingStub(gateway).withCallCredentials(bearer(stranger.getAccessToken()))
         .getStatuses(alicesStatuses).getStatusesList()).isEmpty();
   }

@@ -33,7 +33,9 @@ public final class StatusGrpcService extends StatusServiceGrpc.StatusServiceImpl
   public void createStatus(CreateStatusRequest request, StreamObserver<CreateStatusResponse> out) {
     StatusUpdate created = statuses.create(AuthContext.currentUserId(), request.getUserId(),
         request.getContentType(), request.getContent(), request.getMediaUrl());
-    reply(out, CreateStatusResponse.newBuilder().setStatus(toProto(created)).build());
+    Status status = toProto(created);
+    // status_id is the original's answer; status is ours. Both, so either kind of client has it.
+    reply(out, CreateStatusResponse.newBuilder().setStatusId(status.getId()).setStatus(status).build());
   }
 
   @Override

@@ -4,6 +4,7 @@ import static com.whatsappclone.status.GrpcErrors.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.whatsappclone.proto.status.CreateStatusRequest;
+import com.whatsappclone.proto.status.CreateStatusResponse;
 import com.whatsappclone.proto.status.GetStatusesRequest;
 import com.whatsappclone.proto.status.Status;
 import com.whatsappclone.testing.MutableClock;
@@ -54,6 +55,24 @@ class CreateStatusTest {
     assertThat(created.getViewCount()).isZero();
     assertThat(service.as(alice).getStatuses(GetStatusesRequest.getDefaultInstance()).getStatusesList())
         .containsExactly(created);
+  }
+
+  @Test
+  void statusIdInTheAnswerIsTheNewStatusIdThatGetStatusesReturns() {
+    UUID alice = service.fixtures.newUser();
+
+    CreateStatusResponse answer = service.as(alice)
+        .createStatus(CreateStatusRequest.newBuilder().setContent("first").build());
+
+    assertThat(UUID.fromString(answer.getStatusId())).isNotNull();
+    assertThat(answer.getStatusId()).isEqualTo(answer.getStatus().getId());
+    assertThat(service.as(alice).getStatuses(GetStatusesRequest.newBuilder().setUserId(alice.toString()).build())
+        .getStatusesList())
+        .singleElement()
+        .satisfies(s -> {
+          assertThat(s.getId()).isEqualTo(answer.getStatusId());
+          assertThat(s.getContent()).isEqualTo("first");
+        });
   }
 
   @Test
