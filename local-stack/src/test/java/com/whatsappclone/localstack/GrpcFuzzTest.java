@@ -12,8 +12,6 @@ import com.google.protobuf.DynamicMessage;
 import com.whatsappclone.common.auth.PublicMethods;
 import com.whatsappclone.proto.auth.AuthServiceGrpc;
 import com.whatsappclone.proto.auth.GetMeRequest;
-import com.whatsappclone.proto.auth.SendOTPRequest;
-import com.whatsappclone.proto.auth.VerifyOTPRequest;
 import com.whatsappclone.proto.auth.VerifyOTPResponse;
 import com.whatsappclone.proto.chat.ChatServiceGrpc;
 import com.whatsappclone.proto.chat.CreateConversationRequest;
@@ -361,10 +359,6 @@ class GrpcFuzzTest {
   }
 
   private static VerifyOTPResponse signIn(String phone) {
-    AuthServiceGrpc.AuthServiceBlockingStub auth = AuthServiceGrpc.newBlockingStub(gateway)
-        .withDeadlineAfter(10, TimeUnit.SECONDS);
-    auth.sendOTP(SendOTPRequest.newBuilder().setPhoneNumber(phone).build());
-    return auth.verifyOTP(VerifyOTPRequest.newBuilder().setPhoneNumber(phone).setOtpCode("123456")
-        .setDeviceId("fuzz").build());
+    return GatewayCalls.signIn(gateway, phone, "fuzz");
   }
 }

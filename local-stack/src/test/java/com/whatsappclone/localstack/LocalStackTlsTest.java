@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.whatsappclone.common.config.Settings;
 import com.whatsappclone.common.config.SettingsException;
-import com.whatsappclone.proto.auth.AuthServiceGrpc;
-import com.whatsappclone.proto.auth.SendOTPRequest;
-import com.whatsappclone.proto.auth.VerifyOTPRequest;
 import com.whatsappclone.proto.auth.VerifyOTPResponse;
 import com.whatsappclone.testing.TestDatabase;
 import com.whatsappclone.testing.TestKafka;
@@ -34,7 +31,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -117,12 +113,7 @@ class LocalStackTlsTest {
   }
 
   private static VerifyOTPResponse signIn() {
-    String phone = "+90555" + (1_000_000 + (int) (Math.random() * 8_999_999));
-    AuthServiceGrpc.AuthServiceBlockingStub auth = AuthServiceGrpc.newBlockingStub(gateway)
-        .withDeadlineAfter(10, TimeUnit.SECONDS);
-    auth.sendOTP(SendOTPRequest.newBuilder().setPhoneNumber(phone).build());
-    return AuthServiceGrpc.newBlockingStub(gateway).withDeadlineAfter(10, TimeUnit.SECONDS)
-        .verifyOTP(VerifyOTPRequest.newBuilder().setPhoneNumber(phone).setOtpCode("123456").setDeviceId("tls").build());
+    return GatewayCalls.signIn(gateway, GatewayCalls.newPhoneNumber(), "tls");
   }
 
   private static SSLContext trustingCa() throws Exception {

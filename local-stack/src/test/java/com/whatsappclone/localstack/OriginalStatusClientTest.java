@@ -10,18 +10,13 @@ import com.whatsappclone.original.status.GetStatusesRequest;
 import com.whatsappclone.original.status.GetStatusesResponse;
 import com.whatsappclone.original.status.Status;
 import com.whatsappclone.original.status.StatusServiceGrpc;
-import com.whatsappclone.proto.auth.AuthServiceGrpc;
-import com.whatsappclone.proto.auth.SendOTPRequest;
-import com.whatsappclone.proto.auth.VerifyOTPRequest;
 import com.whatsappclone.proto.auth.VerifyOTPResponse;
 import com.whatsappclone.testing.TestDatabase;
 import com.whatsappclone.testing.TestKafka;
 import com.whatsappclone.testing.WithKafka;
 import com.whatsappclone.testing.WithPostgres;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -127,20 +122,13 @@ class OriginalStatusClientTest {
 
   /** Dev-mode sign-in through the gateway (AUTH_DEV_MODE: the code is always 123456). */
   private static VerifyOTPResponse signIn() {
-    String phone = "+90555" + (1_000_000 + ThreadLocalRandom.current().nextInt(8_999_999));
-    AuthServiceGrpc.AuthServiceBlockingStub auth =
-        AuthServiceGrpc.newBlockingStub(gateway).withDeadlineAfter(10, TimeUnit.SECONDS);
-    auth.sendOTP(SendOTPRequest.newBuilder().setPhoneNumber(phone).build());
-    return auth.verifyOTP(VerifyOTPRequest.newBuilder()
-        .setPhoneNumber(phone).setOtpCode("123456").setDeviceId("original-client").build());
+    return GatewayCalls.signIn(gateway, GatewayCalls.newPhoneNumber(), "original-client");
   }
 
   /** The original's stub, through the gateway, with the user's bearer token. */
   private static StatusServiceGrpc.StatusServiceBlockingStub statuses(VerifyOTPResponse user) {
-    Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + user.getAccessToken());
     return StatusServiceGrpc.newBlockingStub(gateway)
-        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+        .withCallCredentials(GatewayCalls.bearer(user.getAccessToken()))
         .withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 }

@@ -8,8 +8,6 @@ import com.whatsappclone.proto.auth.AuthServiceGrpc;
 import com.whatsappclone.proto.auth.GetMeRequest;
 import com.whatsappclone.proto.auth.RefreshTokenRequest;
 import com.whatsappclone.proto.auth.RefreshTokenResponse;
-import com.whatsappclone.proto.auth.SendOTPRequest;
-import com.whatsappclone.proto.auth.VerifyOTPRequest;
 import com.whatsappclone.proto.auth.VerifyOTPResponse;
 import com.whatsappclone.proto.chat.ChatServiceGrpc;
 import com.whatsappclone.proto.chat.Conversation;
@@ -26,7 +24,6 @@ import com.whatsappclone.testing.WithKafka;
 import com.whatsappclone.testing.WithPostgres;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -35,7 +32,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -163,13 +159,11 @@ class TakeOverTheOriginalsDatabaseTest {
   }
 
   private static VerifyOTPResponse signIn(String phone) {
-    auth().sendOTP(SendOTPRequest.newBuilder().setPhoneNumber(phone).build());
-    return auth().verifyOTP(VerifyOTPRequest.newBuilder()
-        .setPhoneNumber(phone).setOtpCode("123456").setDeviceId("takeover-test").build());
+    return GatewayCalls.signIn(gateway, phone, "takeover-test");
   }
 
   private static AuthServiceGrpc.AuthServiceBlockingStub auth() {
-    return AuthServiceGrpc.newBlockingStub(gateway).withDeadlineAfter(10, TimeUnit.SECONDS);
+    return GatewayCalls.auth(gateway);
   }
 
   private static ChatServiceGrpc.ChatServiceBlockingStub chat(String accessToken) {
@@ -178,14 +172,7 @@ class TakeOverTheOriginalsDatabaseTest {
   }
 
   private static CallCredentials bearer(String accessToken) {
-    return new CallCredentials() {
-      @Override
-      public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + accessToken);
-        applier.apply(headers);
-      }
-    };
+    return GatewayCalls.bearer(accessToken);
   }
 
   /** A refresh token as the original's golang-jwt made it (no session id), signed by hand. */

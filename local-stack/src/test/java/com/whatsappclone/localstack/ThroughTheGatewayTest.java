@@ -10,9 +10,7 @@ import com.whatsappclone.proto.auth.LogoutAllDevicesRequest;
 import com.whatsappclone.proto.auth.RefreshTokenRequest;
 import com.whatsappclone.proto.auth.RefreshTokenResponse;
 import com.whatsappclone.proto.auth.RevokeCurrentDeviceRequest;
-import com.whatsappclone.proto.auth.SendOTPRequest;
 import com.whatsappclone.proto.auth.ValidateTokenRequest;
-import com.whatsappclone.proto.auth.VerifyOTPRequest;
 import com.whatsappclone.proto.auth.VerifyOTPResponse;
 import com.whatsappclone.proto.chat.ChatServiceGrpc;
 import com.whatsappclone.proto.chat.Conversation;
@@ -39,7 +37,6 @@ import com.whatsappclone.testing.WithKafka;
 import com.whatsappclone.testing.WithPostgres;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -52,9 +49,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -90,28 +85,19 @@ class ThroughTheGatewayTest {
   }
 
   private static String newPhoneNumber() {
-    return "+90555" + (1_000_000 + ThreadLocalRandom.current().nextInt(8_999_999));
+    return GatewayCalls.newPhoneNumber();
   }
 
   private static AuthServiceGrpc.AuthServiceBlockingStub auth() {
-    return AuthServiceGrpc.newBlockingStub(gateway).withDeadlineAfter(10, TimeUnit.SECONDS);
+    return GatewayCalls.auth(gateway);
   }
 
   private static VerifyOTPResponse signIn(String phone, String device) {
-    auth().sendOTP(SendOTPRequest.newBuilder().setPhoneNumber(phone).build());
-    return auth().verifyOTP(VerifyOTPRequest.newBuilder()
-        .setPhoneNumber(phone).setOtpCode("123456").setDeviceId(device).build());
+    return GatewayCalls.signIn(gateway, phone, device);
   }
 
   private static CallCredentials bearer(String accessToken) {
-    return new CallCredentials() {
-      @Override
-      public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + accessToken);
-        applier.apply(headers);
-      }
-    };
+    return GatewayCalls.bearer(accessToken);
   }
 
   private static ChatServiceGrpc.ChatServiceBlockingStub chat(String accessToken) {
