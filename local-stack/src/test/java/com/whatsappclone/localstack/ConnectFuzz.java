@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.whatsappclone.proto.realtime.ClientEvent;
 import com.whatsappclone.proto.realtime.Ping;
 import com.whatsappclone.proto.realtime.ServerEvent;
+import com.whatsappclone.testing.RawGrpcCalls;
 import io.grpc.Channel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -39,7 +40,7 @@ final class ConnectFuzz {
 
   /** A stream that is up (a ping answered), then the frame, another ping, and the end. */
   void malformedFrame(String name, byte[] frame) throws InterruptedException {
-    RawGrpc.Stream stream = open();
+    RawGrpcCalls.Stream stream = open();
     stream.send(ping(1));
     awaitPong(stream, 1);
     stream.send(frame);
@@ -50,7 +51,7 @@ final class ConnectFuzz {
 
   /** The events on one stream, then a ping; waits until the answers stop before ending it. */
   void hostileEvents(String batch, List<DynamicMessage> events) throws InterruptedException {
-    RawGrpc.Stream stream = open();
+    RawGrpcCalls.Stream stream = open();
     for (DynamicMessage event : events) {
       if (!stream.send(event.toByteArray())) {
         break;
@@ -71,7 +72,7 @@ final class ConnectFuzz {
 
   /** A new stream answers a ping and ends with OK. */
   boolean freshStreamWorks() throws InterruptedException {
-    RawGrpc.Stream stream = open();
+    RawGrpcCalls.Stream stream = open();
     stream.send(ping(7));
     boolean answered = awaitPong(stream, 7);
     return answered && stream.halfCloseAndAwait().isOk();
@@ -81,11 +82,11 @@ final class ConnectFuzz {
     return ClientEvent.newBuilder().setPing(Ping.newBuilder().setTimestamp(timestamp)).build().toByteArray();
   }
 
-  private RawGrpc.Stream open() {
-    return new RawGrpc.Stream(channel, headers.get(), connect);
+  private RawGrpcCalls.Stream open() {
+    return new RawGrpcCalls.Stream(channel, headers.get(), connect);
   }
 
-  private void recordErrorEvents(RawGrpc.Stream stream, String input) {
+  private void recordErrorEvents(RawGrpcCalls.Stream stream, String input) {
     for (byte[] answer : stream.received) {
       ServerEvent event = parse(answer);
       if (event.hasError()) {
@@ -97,7 +98,7 @@ final class ConnectFuzz {
   }
 
   /** Waits (10 s at most) for the pong to this ping; other answers stay queued. */
-  private static boolean awaitPong(RawGrpc.Stream stream, long timestamp) throws InterruptedException {
+  private static boolean awaitPong(RawGrpcCalls.Stream stream, long timestamp) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     List<byte[]> others = new ArrayList<>();
     try {

@@ -18,6 +18,7 @@ import com.whatsappclone.proto.chat.CreateConversationRequest;
 import com.whatsappclone.proto.chat.SendMessageRequest;
 import com.whatsappclone.proto.status.CreateStatusRequest;
 import com.whatsappclone.proto.status.StatusServiceGrpc;
+import com.whatsappclone.testing.RawGrpcCalls;
 import com.whatsappclone.testing.TestDatabase;
 import com.whatsappclone.testing.TestKafka;
 import com.whatsappclone.testing.WithKafka;
@@ -178,7 +179,7 @@ class GrpcFuzzTest {
   @Order(3)
   void malformedAndHostileConnectFramesNeverGetUnknownOrInternal() throws Exception {
     MethodDescriptor connect = streamingMethods().get(0);
-    ConnectFuzz fuzz = new ConnectFuzz(gateway, GrpcFuzzTest::withToken, RawGrpc.method(connect), tally);
+    ConnectFuzz fuzz = new ConnectFuzz(gateway, GrpcFuzzTest::withToken, RawGrpcCalls.method(connect), tally);
     Random random = random("connect", connect);
 
     Map<String, byte[]> malformed = sample(MalformedBytes.of(connect.getInputType(), ConnectFuzz.ping(1), random, 8), random);
@@ -227,7 +228,7 @@ class GrpcFuzzTest {
             continue;
           }
           String method = FuzzTargets.fullMethodName(service.getMethods().get(0));
-          Status status = RawGrpc.call(channel, withToken(), RawGrpc.method(service.getMethods().get(0)), huge);
+          Status status = RawGrpcCalls.call(channel, withToken(), RawGrpcCalls.method(service.getMethods().get(0)), List.of(huge));
           tally.record("oversize request", method, "4 MiB + 1 KiB to " + target.getKey(), status);
 
           assertThat(status.getCode()).as("%s to %s", method, target.getKey())
@@ -264,7 +265,7 @@ class GrpcFuzzTest {
       List<Future<?>> calls = new ArrayList<>();
       for (Case c : cases) {
         calls.add(pool.submit(() -> tally.record(c.phase(), FuzzTargets.fullMethodName(c.method()), c.input(),
-            RawGrpc.call(gateway, c.headers(), RawGrpc.method(c.method()), c.body()))));
+            RawGrpcCalls.call(gateway, c.headers(), RawGrpcCalls.method(c.method()), List.of(c.body())))));
       }
       for (Future<?> call : calls) {
         call.get();

@@ -12,7 +12,9 @@ import com.whatsappclone.proto.realtime.Ping;
 import com.whatsappclone.proto.realtime.Pong;
 import com.whatsappclone.proto.realtime.RealtimeServiceGrpc;
 import com.whatsappclone.proto.realtime.ServerEvent;
+import com.whatsappclone.testing.RawGrpcCalls;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.MethodDescriptor.MethodType;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -107,7 +109,7 @@ class MalformedRequestTest {
   }
 
   private Status sendMessage(byte[]... messages) {
-    return RawCalls.call(channel, RawCalls.method(SEND_MESSAGE, MethodType.UNARY), List.of(messages));
+    return RawGrpcCalls.call(channel, new Metadata(), RawGrpcCalls.method(SEND_MESSAGE, MethodType.UNARY), List.of(messages));
   }
 
   @Test
@@ -188,7 +190,7 @@ class MalformedRequestTest {
     List<byte[]> frames = new ArrayList<>(List.of(ping, new byte[] {0x0A, 0x7F, 0x08}, ping));
 
     try (CapturedLogs logs = new CapturedLogs()) {
-      Status status = RawCalls.call(channel, RawCalls.method(CONNECT, MethodType.BIDI_STREAMING), frames);
+      Status status = RawGrpcCalls.call(channel, new Metadata(), RawGrpcCalls.method(CONNECT, MethodType.BIDI_STREAMING), frames);
 
       assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
       assertThat(status.getDescription()).startsWith("request is not a valid proto.ClientEvent: ");
@@ -212,7 +214,7 @@ class MalformedRequestTest {
         .start();
     ManagedChannel toRefusing = NettyChannelBuilder.forAddress("127.0.0.1", refusing.port()).usePlaintext().build();
     try (CapturedLogs logs = new CapturedLogs()) {
-      Status status = RawCalls.call(toRefusing, RawCalls.method(SEND_MESSAGE, MethodType.UNARY),
+      Status status = RawGrpcCalls.call(toRefusing, new Metadata(), RawGrpcCalls.method(SEND_MESSAGE, MethodType.UNARY),
           List.of(new byte[] {0x00}));
 
       assertThat(status.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);

@@ -6,8 +6,7 @@ import com.whatsappclone.proto.chat.ChatServiceGrpc;
 import com.whatsappclone.proto.chat.SendMessageRequest;
 import com.whatsappclone.proto.realtime.ClientEvent;
 import com.whatsappclone.proto.realtime.Ping;
-import io.grpc.CallOptions;
-import io.grpc.ClientCall;
+import com.whatsappclone.testing.RawGrpcCalls;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
@@ -16,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -33,30 +31,17 @@ class HostileInputTest {
   private final TestStack stack = TestStack.shared();
 
   private static MethodDescriptor<byte[], byte[]> raw(String fullName, MethodDescriptor.MethodType type) {
-    return MethodDescriptor.<byte[], byte[]>newBuilder().setType(type).setFullMethodName(fullName)
-        .setRequestMarshaller(ByteMarshaller.INSTANCE).setResponseMarshaller(ByteMarshaller.INSTANCE).build();
+    return RawGrpcCalls.method(fullName, type);
   }
 
   /** Sends {@code messages} and half-closes; the status the call ended with and what came back. */
   private Status call(MethodDescriptor<byte[], byte[]> method, Metadata headers, List<byte[]> messages,
-      List<byte[]> received) throws Exception {
-    CompletableFuture<Status> closed = new CompletableFuture<>();
-    ClientCall<byte[], byte[]> call = stack.channel.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS));
-    call.start(new ClientCall.Listener<>() {
-      @Override
-      public void onMessage(byte[] message) {
-        received.add(message);
-      }
-
-      @Override
-      public void onClose(Status status, Metadata trailers) {
-        closed.complete(status);
-      }
-    }, headers);
-    call.request(Integer.MAX_VALUE);
-    messages.forEach(call::sendMessage);
-    call.halfClose();
-    return closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      List<byte[]> received) {
+    RawGrpcCalls.Stream stream = new RawGrpcCalls.Stream(stack.channel, headers, method);
+    messages.forEach(stream::send);
+    Status status = stream.halfCloseAndAwait();
+    stream.received.drainTo(received);
+    return status;
   }
 
   @Test

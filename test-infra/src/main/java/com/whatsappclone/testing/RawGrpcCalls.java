@@ -1,20 +1,17 @@
-package com.whatsappclone.localstack;
+package com.whatsappclone.testing;
 
 import com.google.protobuf.Descriptors;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
-import io.grpc.ClientInterceptors;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ClientCalls;
-import io.grpc.stub.MetadataUtils;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -22,10 +19,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Calls that send whatever bytes the test chooses, as a hostile client would. */
-final class RawGrpc {
+/** gRPC calls that send whatever bytes a test chooses, any number of messages, as a hostile client would. */
+public final class RawGrpcCalls {
 
-  static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+  public static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
     @Override
     public InputStream stream(byte[] value) {
       return new ByteArrayInputStream(value);
@@ -43,10 +40,20 @@ final class RawGrpc {
 
   private static final long DEADLINE_SECONDS = 20;
 
-  private RawGrpc() {}
+  private RawGrpcCalls() {}
 
-  /** The byte-level twin of a method from a generated descriptor. */
-  static MethodDescriptor<byte[], byte[]> method(Descriptors.MethodDescriptor method) {
+  /** A method by full name ({@code package.Service/Method}) that sends and receives raw bytes. */
+  public static MethodDescriptor<byte[], byte[]> method(String fullName, MethodDescriptor.MethodType type) {
+    return MethodDescriptor.<byte[], byte[]>newBuilder()
+        .setType(type)
+        .setFullMethodName(fullName)
+        .setRequestMarshaller(BYTES)
+        .setResponseMarshaller(BYTES)
+        .build();
+  }
+
+  /** The byte-level twin of a method of a generated descriptor. */
+  public static MethodDescriptor<byte[], byte[]> method(Descriptors.MethodDescriptor method) {
     MethodDescriptor.MethodType type;
     if (method.isClientStreaming()) {
       type = method.isServerStreaming() ? MethodDescriptor.MethodType.BIDI_STREAMING
@@ -55,37 +62,25 @@ final class RawGrpc {
       type = method.isServerStreaming() ? MethodDescriptor.MethodType.SERVER_STREAMING
           : MethodDescriptor.MethodType.UNARY;
     }
-    return MethodDescriptor.<byte[], byte[]>newBuilder()
-        .setType(type)
-        .setFullMethodName(MethodDescriptor.generateFullMethodName(method.getService().getFullName(), method.getName()))
-        .setRequestMarshaller(BYTES)
-        .setResponseMarshaller(BYTES)
-        .build();
+    return method(MethodDescriptor.generateFullMethodName(method.getService().getFullName(), method.getName()), type);
   }
 
-  /** One request, all responses read; the status the call ended with. */
-  static Status call(Channel channel, Metadata headers, MethodDescriptor<byte[], byte[]> method, byte[] request) {
-    Channel withHeaders = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
-    CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
-    try {
-      if (method.getType() == MethodDescriptor.MethodType.UNARY) {
-        ClientCalls.blockingUnaryCall(withHeaders, method, options, request);
-      } else {
-        ClientCalls.blockingServerStreamingCall(withHeaders, method, options, request).forEachRemaining(m -> { });
-      }
-      return Status.OK;
-    } catch (StatusRuntimeException e) {
-      return e.getStatus();
-    }
+  /** Sends {@code messages}, half-closes, reads every response; the status the call ended with. */
+  public static Status call(Channel channel, Metadata headers, MethodDescriptor<byte[], byte[]> method,
+      List<byte[]> messages) {
+    Stream stream = new Stream(channel, headers, method);
+    messages.forEach(stream::send);
+    return stream.halfCloseAndAwait();
   }
 
-  /** A client-streaming or bidi call whose responses land in a queue. */
-  static final class Stream {
-    final BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
+  /** A call whose responses land in a queue, for tests that interleave sending and reading. */
+  public static final class Stream {
+    /** Responses not read yet; tests may put back what they took out and did not want. */
+    public final BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<Status> closed = new CompletableFuture<>();
     private final ClientCall<byte[], byte[]> call;
 
-    Stream(Channel channel, Metadata headers, MethodDescriptor<byte[], byte[]> method) {
+    public Stream(Channel channel, Metadata headers, MethodDescriptor<byte[], byte[]> method) {
       call = channel.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS));
       call.start(new ClientCall.Listener<>() {
         @Override
@@ -102,7 +97,7 @@ final class RawGrpc {
     }
 
     /** False if the call has ended already (the message is then not sent). */
-    boolean send(byte[] message) {
+    public boolean send(byte[] message) {
       if (closed.isDone()) {
         return false;
       }
@@ -110,28 +105,32 @@ final class RawGrpc {
       return true;
     }
 
-    boolean isClosed() {
+    public boolean isClosed() {
       return closed.isDone();
     }
 
     /** The next response, or null if none came within the timeout. */
-    byte[] next(long timeoutMillis) throws InterruptedException {
+    public byte[] next(long timeoutMillis) throws InterruptedException {
       return received.poll(timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
-    Status halfCloseAndAwait() throws InterruptedException {
+    public Status halfCloseAndAwait() {
       if (!closed.isDone()) {
         call.halfClose();
       }
       return await();
     }
 
-    Status await() throws InterruptedException {
+    public Status await() {
       try {
         return closed.get(DEADLINE_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        call.cancel("the test was interrupted", e);
+        throw new AssertionError("interrupted while waiting for the call to end", e);
       } catch (ExecutionException | TimeoutException e) {
         call.cancel("the test gave up waiting", e);
-        throw new AssertionError("the stream did not end within " + DEADLINE_SECONDS + " s", e);
+        throw new AssertionError("the call did not end within " + DEADLINE_SECONDS + " s", e);
       }
     }
   }
