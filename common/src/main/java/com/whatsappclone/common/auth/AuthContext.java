@@ -1,5 +1,6 @@
 package com.whatsappclone.common.auth;
 
+import com.whatsappclone.common.error.Reasons;
 import com.whatsappclone.common.error.UnauthenticatedException;
 import io.grpc.Context;
 import java.util.Optional;
@@ -37,6 +38,6 @@ public final class AuthContext {
    *     handler of a public method (or code outside a call) asks for a caller
    */
   public static String currentUserId() {
-    return userId().orElseThrow(() -> new UnauthenticatedException("no authenticated user"));
+    return userId().orElseThrow(() -> new UnauthenticatedException(Reasons.TOKEN_MISSING, "no authenticated user"));
   }
 }

@@ -1,12 +1,13 @@
 package com.whatsappclone.common.auth;
 
+import com.whatsappclone.common.error.Reasons;
+import com.whatsappclone.common.error.UnauthenticatedException;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.Status;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -67,29 +68,33 @@ public final class AuthInterceptor implements ServerInterceptor {
     }
     Iterable<String> values = headers.getAll(AUTHORIZATION);
     if (values == null) {
-      return reject(call, method, "missing authorization metadata (expected 'Bearer <access token>')");
+      return reject(call, method, new UnauthenticatedException(Reasons.TOKEN_MISSING,
+          "missing authorization metadata (expected 'Bearer <access token>')"));
     }
     String value = null;
     for (String v : values) {
       if (value != null) {
         // Two credentials are ambiguous; picking one could let a proxy's header win silently.
-        return reject(call, method, "more than one authorization metadata value");
+        return reject(call, method, new UnauthenticatedException(
+            Reasons.TOKEN_INVALID, "more than one authorization metadata value"));
       }
       value = v;
     }
     Optional<String> token = BearerTokens.extract(value);
     if (token.isEmpty()) {
-      return reject(call, method, "authorization metadata must be 'Bearer <access token>'");
+      return reject(call, method, new UnauthenticatedException(Reasons.TOKEN_INVALID,
+          "authorization metadata must be 'Bearer <access token>'"));
     }
     TokenClaims claims;
     try {
       claims = tokens.validateAccessToken(token.get());
     } catch (InvalidTokenException e) {
       // The message is made from the reason only; the cause may quote claims, so it stays out.
-      return reject(call, method, e.getMessage());
+      return reject(call, method, e);
     }
     if (revocations != null && revocations.isRevoked(claims)) {
-      return reject(call, method, SessionRevocations.REVOKED_MESSAGE);
+      return reject(call, method,
+          new UnauthenticatedException(Reasons.SESSION_REVOKED, SessionRevocations.REVOKED_MESSAGE));
     }
     Context context = Context.current()
         .withValues(AuthContext.USER_ID, claims.userId(), AuthContext.CLAIMS, claims);
@@ -97,9 +102,9 @@ public final class AuthInterceptor implements ServerInterceptor {
   }
 
   private static <ReqT, RespT> ServerCall.Listener<ReqT> reject(
-      ServerCall<ReqT, RespT> call, String method, String description) {
-    log.debug("rejected {}: {}", method, description);
-    call.close(Status.UNAUTHENTICATED.withDescription(description), new Metadata());
+      ServerCall<ReqT, RespT> call, String method, UnauthenticatedException refusal) {
+    log.debug("rejected {}: {}", method, refusal.getMessage());
+    call.close(refusal.toStatus(), refusal.toTrailers());
     return new ServerCall.Listener<>() {};
   }
 }

@@ -1,5 +1,6 @@
 package com.whatsappclone.common.auth;
 
+import com.whatsappclone.common.error.Reasons;
 import com.whatsappclone.common.error.UnauthenticatedException;
 import java.util.Objects;
 
@@ -42,17 +43,22 @@ public final class InvalidTokenException extends UnauthenticatedException {
   private final Reason reason;
 
   InvalidTokenException(TokenType expected, Reason reason) {
-    super(message(expected, reason));
+    super(errorReasonOf(reason), message(expected, reason));
     this.reason = reason;
   }
 
   InvalidTokenException(TokenType expected, Reason reason, Throwable cause) {
-    super(message(expected, reason), cause);
+    super(errorReasonOf(reason), message(expected, reason), cause);
     this.reason = reason;
   }
 
   public Reason reason() {
     return reason;
+  }
+
+  /** The ErrorInfo reason: an expired token is renewed with the refresh token, others are not. */
+  private static String errorReasonOf(Reason reason) {
+    return reason == Reason.EXPIRED ? Reasons.TOKEN_EXPIRED : Reasons.TOKEN_INVALID;
   }
 
   private static String message(TokenType expected, Reason reason) {

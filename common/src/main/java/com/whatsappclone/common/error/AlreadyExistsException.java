@@ -1,19 +1,16 @@
 package com.whatsappclone.common.error;
 
+import io.grpc.Status;
+
 /** Creating something that already exists: ALREADY_EXISTS. */
 public class AlreadyExistsException extends DomainException {
   private static final long serialVersionUID = 1L;
 
-  public AlreadyExistsException(String message) {
-    super(message);
+  public AlreadyExistsException(String reason, String message) {
+    super(Status.Code.ALREADY_EXISTS, reason, message, null);
   }
 
-  public AlreadyExistsException(String message, Throwable cause) {
-    super(message, cause);
-  }
-
-  @Override
-  public ErrorKind kind() {
-    return ErrorKind.ALREADY_EXISTS;
+  public AlreadyExistsException(String reason, String message, Throwable cause) {
+    super(Status.Code.ALREADY_EXISTS, reason, message, cause);
   }
 }

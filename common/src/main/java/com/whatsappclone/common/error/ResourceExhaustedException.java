@@ -1,6 +1,10 @@
 package com.whatsappclone.common.error;
 
+import com.google.protobuf.Message;
+import com.google.rpc.RetryInfo;
+import io.grpc.Status;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -12,19 +16,14 @@ public class ResourceExhaustedException extends DomainException {
 
   private final Duration retryAfter;
 
-  public ResourceExhaustedException(String message) {
-    super(message);
-    this.retryAfter = null;
-  }
-
-  public ResourceExhaustedException(String message, Throwable cause) {
-    super(message, cause);
+  public ResourceExhaustedException(String reason, String message) {
+    super(Status.Code.RESOURCE_EXHAUSTED, reason, message, null);
     this.retryAfter = null;
   }
 
   /** @param retryAfter how long until the call may succeed; positive */
-  public ResourceExhaustedException(String message, Duration retryAfter) {
-    super(message);
+  public ResourceExhaustedException(String reason, String message, Duration retryAfter) {
+    super(Status.Code.RESOURCE_EXHAUSTED, reason, message, null);
     if (retryAfter == null || retryAfter.isNegative() || retryAfter.isZero()) {
       throw new IllegalArgumentException("retryAfter must be positive, got " + retryAfter);
     }
@@ -37,7 +36,16 @@ public class ResourceExhaustedException extends DomainException {
   }
 
   @Override
-  public ErrorKind kind() {
-    return ErrorKind.RESOURCE_EXHAUSTED;
+  protected List<Message> extraDetails() {
+    return retryAfter == null ? List.of() : List.of(retryInfo(retryAfter));
+  }
+
+  /** The RetryInfo detail of a delay. */
+  public static RetryInfo retryInfo(Duration delay) {
+    return RetryInfo.newBuilder()
+        .setRetryDelay(com.google.protobuf.Duration.newBuilder()
+            .setSeconds(delay.getSeconds())
+            .setNanos(delay.getNano()))
+        .build();
   }
 }

@@ -1,19 +1,16 @@
 package com.whatsappclone.common.error;
 
+import io.grpc.Status;
+
 /** Missing, malformed, expired or revoked credentials: UNAUTHENTICATED. */
 public class UnauthenticatedException extends DomainException {
   private static final long serialVersionUID = 1L;
 
-  public UnauthenticatedException(String message) {
-    super(message);
+  public UnauthenticatedException(String reason, String message) {
+    super(Status.Code.UNAUTHENTICATED, reason, message, null);
   }
 
-  public UnauthenticatedException(String message, Throwable cause) {
-    super(message, cause);
-  }
-
-  @Override
-  public ErrorKind kind() {
-    return ErrorKind.UNAUTHENTICATED;
+  public UnauthenticatedException(String reason, String message, Throwable cause) {
+    super(Status.Code.UNAUTHENTICATED, reason, message, cause);
   }
 }

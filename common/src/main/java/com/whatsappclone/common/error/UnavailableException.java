@@ -1,19 +1,16 @@
 package com.whatsappclone.common.error;
 
+import io.grpc.Status;
+
 /** A dependency (database, Kafka, Twilio) is down or unreachable: UNAVAILABLE. */
 public class UnavailableException extends DomainException {
   private static final long serialVersionUID = 1L;
 
-  public UnavailableException(String message) {
-    super(message);
+  public UnavailableException(String reason, String message) {
+    super(Status.Code.UNAVAILABLE, reason, message, null);
   }
 
-  public UnavailableException(String message, Throwable cause) {
-    super(message, cause);
-  }
-
-  @Override
-  public ErrorKind kind() {
-    return ErrorKind.UNAVAILABLE;
+  public UnavailableException(String reason, String message, Throwable cause) {
+    super(Status.Code.UNAVAILABLE, reason, message, cause);
   }
 }

@@ -1,7 +1,8 @@
 package com.whatsappclone.common.grpc;
 
 import com.whatsappclone.common.error.DomainException;
-import com.whatsappclone.common.error.ResourceExhaustedException;
+import com.whatsappclone.common.error.ErrorDetails;
+import com.whatsappclone.common.error.Reasons;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -9,18 +10,19 @@ import io.grpc.StatusRuntimeException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
-import java.time.Duration;
-import java.util.Optional;
+import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns any exception a handler lets escape into the gRPC status of API.md's "Error codes".
+ * Turns any exception a handler lets escape into the gRPC status of API.md's "Error codes" and
+ * the trailers with its standard details.
  *
- * <p>Client-facing descriptions come only from domain exceptions (written for clients) or from
- * fixed texts; a bug becomes {@code INTERNAL} with a reference id that is logged next to the stack
- * trace, so that no SQL, stack trace or secret ever reaches a client.
+ * <p>A {@link DomainException} knows its own status and details. A lost database or Kafka is
+ * UNAVAILABLE ({@code DATABASE_UNAVAILABLE}, {@code QUEUE_UNAVAILABLE}); a bug becomes
+ * INTERNAL ({@code INTERNAL}) with a reference id that is logged next to the stack trace, so
+ * that no SQL, stack trace or secret ever reaches a client.
  */
 public final class StatusMapper {
 
@@ -29,7 +31,7 @@ public final class StatusMapper {
   private StatusMapper() {}
 
   public static Status toStatus(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+    for (Throwable t = error; t != null; t = next(t)) {
       if (t instanceof StatusRuntimeException) {
         return ((StatusRuntimeException) t).getStatus();
       }
@@ -37,8 +39,7 @@ public final class StatusMapper {
         return ((StatusException) t).getStatus();
       }
       if (t instanceof DomainException) {
-        DomainException domain = (DomainException) t;
-        return codeOf(domain).withDescription(domain.getMessage());
+        return ((DomainException) t).toStatus();
       }
       if (isDatabaseUnavailable(t)) {
         log.warn("database unavailable: {}", t.toString());
@@ -56,39 +57,46 @@ public final class StatusMapper {
 
   /**
    * The trailers to close a call with when it failed with {@code error} and
-   * {@link #toStatus toStatus(error)} gave {@code status}: a {@code google.rpc.RetryInfo} detail
-   * when the error is a {@link ResourceExhaustedException} that knows when to retry; else none.
+   * {@link #toStatus toStatus(error)} gave {@code status}: the standard details (ErrorInfo, and
+   * BadRequest or RetryInfo where the error knows them). A status exception keeps its own.
    */
   public static Metadata toTrailers(Throwable error, Status status) {
-    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+    for (Throwable t = error; t != null; t = next(t)) {
       if (t instanceof StatusRuntimeException || t instanceof StatusException) {
-        return new Metadata();
+        Metadata own = Status.trailersFromThrowable(t);
+        return own == null ? new Metadata() : own;
       }
       if (t instanceof DomainException) {
-        if (t instanceof ResourceExhaustedException) {
-          Optional<Duration> retryAfter = ((ResourceExhaustedException) t).retryAfter();
-          if (retryAfter.isPresent()) {
-            return RetryDelay.trailers(status, retryAfter.get());
-          }
-        }
-        return new Metadata();
+        return ((DomainException) t).toTrailers();
       }
     }
-    return new Metadata();
+    return ErrorDetails.trailers(status, reasonOf(error), List.of());
   }
 
-  private static Status codeOf(DomainException domain) {
-    switch (domain.kind()) {
-      case INVALID_ARGUMENT: return Status.INVALID_ARGUMENT;
-      case UNAUTHENTICATED: return Status.UNAUTHENTICATED;
-      case PERMISSION_DENIED: return Status.PERMISSION_DENIED;
-      case NOT_FOUND: return Status.NOT_FOUND;
-      case ALREADY_EXISTS: return Status.ALREADY_EXISTS;
-      case FAILED_PRECONDITION: return Status.FAILED_PRECONDITION;
-      case RESOURCE_EXHAUSTED: return Status.RESOURCE_EXHAUSTED;
-      case UNAVAILABLE: return Status.UNAVAILABLE;
-      default: throw new IllegalStateException("unmapped error kind " + domain.kind());
+  /**
+   * The ErrorInfo reason {@link #toTrailers} gives {@code error}, for a client told otherwise
+   * (a WebSocket Error event); "" for a status exception that carries none. Logs nothing.
+   */
+  public static String reasonOf(Throwable error) {
+    for (Throwable t = error; t != null; t = next(t)) {
+      if (t instanceof StatusRuntimeException || t instanceof StatusException) {
+        return ErrorDetails.reason(t);
+      }
+      if (t instanceof DomainException) {
+        return ((DomainException) t).errorReason();
+      }
+      if (isDatabaseUnavailable(t)) {
+        return Reasons.DATABASE_UNAVAILABLE;
+      }
+      if (isKafkaUnavailable(t)) {
+        return Reasons.QUEUE_UNAVAILABLE;
+      }
     }
+    return Reasons.INTERNAL;
+  }
+
+  private static Throwable next(Throwable t) {
+    return t.getCause() == t ? null : t.getCause();
   }
 
   private static boolean isDatabaseUnavailable(Throwable t) {

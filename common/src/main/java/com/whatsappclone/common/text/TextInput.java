@@ -1,6 +1,7 @@
 package com.whatsappclone.common.text;
 
 import com.whatsappclone.common.error.InvalidArgumentException;
+import com.whatsappclone.common.error.Reasons;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -50,7 +51,7 @@ public final class TextInput {
   public static String singleLineCharacters(String field, String value) {
     String text = value == null ? "" : value;
     if (text.codePoints().anyMatch(Character::isISOControl)) {
-      throw new InvalidArgumentException(field, "must not contain control characters");
+      throw new InvalidArgumentException(Reasons.INVALID_TEXT, field, "must not contain control characters");
     }
     return text;
   }
@@ -59,7 +60,7 @@ public final class TextInput {
   public static String multiLineCharacters(String field, String value) {
     String text = value == null ? "" : value;
     if (text.codePoints().anyMatch(TextInput::isForbiddenInMultiLine)) {
-      throw new InvalidArgumentException(field,
+      throw new InvalidArgumentException(Reasons.INVALID_TEXT, field,
           "must not contain control characters other than line breaks and tabs");
     }
     return text;
@@ -76,11 +77,11 @@ public final class TextInput {
     try {
       uri = new URI(text);
     } catch (URISyntaxException e) {
-      throw new InvalidArgumentException(field, "must be an http:// or https:// URL");
+      throw new InvalidArgumentException(Reasons.INVALID_URL, field, "must be an http:// or https:// URL");
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getHost().isEmpty()) {
-      throw new InvalidArgumentException(field, "must be an http:// or https:// URL");
+      throw new InvalidArgumentException(Reasons.INVALID_URL, field, "must be an http:// or https:// URL");
     }
     return text;
   }
@@ -91,7 +92,7 @@ public final class TextInput {
 
   private static void requireMaxLength(String field, String text, int max) {
     if (text.codePointCount(0, text.length()) > max) {
-      throw new InvalidArgumentException(field, "must be at most " + max + " characters");
+      throw new InvalidArgumentException(Reasons.TEXT_TOO_LONG, field, "must be at most " + max + " characters");
     }
   }
 }

@@ -3,7 +3,9 @@ package com.whatsappclone.common.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.rpc.ErrorInfo;
 import com.google.rpc.RetryInfo;
+import com.whatsappclone.common.error.ErrorDetails;
 import com.whatsappclone.common.error.InvalidArgumentException;
 import com.whatsappclone.common.error.NotFoundException;
 import com.whatsappclone.common.error.PermissionDeniedException;
@@ -50,15 +52,15 @@ class GrpcServerTest {
     @Override
     public void sendMessage(SendMessageRequest request, StreamObserver<SendMessageResponse> out) {
       switch (request.getContent()) {
-        case "invalid": throw new InvalidArgumentException("conversation_id", "must be a UUID");
+        case "invalid": throw new InvalidArgumentException("INVALID_ID", "conversation_id", "must be a UUID");
         case "db-down": throw new IllegalStateException("wrapped", new SQLTransientConnectionException("pool timeout"));
         case "bug": throw new NullPointerException("SELECT secret FROM users WHERE token='abc'");
-        case "on-error": out.onError(new PermissionDeniedException("not a participant")); return;
-        case "limited": throw new ResourceExhaustedException("too many messages", Duration.ofMillis(1500));
+        case "on-error": out.onError(new PermissionDeniedException("NOT_A_PARTICIPANT", "not a participant")); return;
+        case "limited": throw new ResourceExhaustedException("RATE_LIMITED", "too many messages", Duration.ofMillis(1500));
         case "limited-on-error":
-          out.onError(new ResourceExhaustedException("too many codes", Duration.ofSeconds(600)));
+          out.onError(new ResourceExhaustedException("OTP_RATE_LIMITED", "too many codes", Duration.ofSeconds(600)));
           return;
-        case "limited-no-delay": throw new ResourceExhaustedException("quota exceeded");
+        case "limited-no-delay": throw new ResourceExhaustedException("QUOTA_EXCEEDED", "quota exceeded");
         case "slow":
           slowCallStarted.countDown();
           sleep(500);
@@ -74,7 +76,7 @@ class GrpcServerTest {
 
     @Override
     public void listMessages(ListMessagesRequest request, StreamObserver<ListMessagesResponse> out) {
-      throw new NotFoundException("conversation not found");
+      throw new NotFoundException("CONVERSATION_NOT_FOUND", "conversation not found");
     }
 
     @Override
@@ -147,7 +149,8 @@ class GrpcServerTest {
     assertThat(details).isNotNull();
     assertThat(details.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED.value());
     assertThat(details.getMessage()).isEqualTo("too many messages");
-    assertThat(details.getDetailsList()).hasSize(1);
+    // The RetryInfo, then the ErrorInfo every error carries.
+    assertThat(details.getDetailsList()).hasSize(2);
     RetryInfo retryInfo = unpack(details.getDetails(0));
     assertThat(retryInfo.getRetryDelay().getSeconds()).isEqualTo(1);
     assertThat(retryInfo.getRetryDelay().getNanos()).isEqualTo(500_000_000);
@@ -155,12 +158,38 @@ class GrpcServerTest {
   }
 
   @Test
-  void resourceExhaustedWithoutARetryDelayHasNoDetails() {
+  void resourceExhaustedWithoutARetryDelayHasNoRetryInfo() {
     StatusRuntimeException e = send("limited-no-delay");
 
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-    assertThat(StatusProto.fromThrowable(e).getDetailsList()).isEmpty();
+    // Only the ErrorInfo every error carries.
+    assertThat(StatusProto.fromThrowable(e).getDetailsList()).singleElement()
+        .satisfies(detail -> assertThat(detail.is(ErrorInfo.class)).isTrue());
     assertThat(RetryDelay.of(e)).isEmpty();
+  }
+
+  @Test
+  void aClientReadsTheReasonAndTheFieldViolationOfAnInvalidArgument() {
+    StatusRuntimeException e = send("invalid");
+
+    assertThat(ErrorDetails.errorInfo(e)).hasValueSatisfying(info -> {
+      assertThat(info.getReason()).isEqualTo("INVALID_ID");
+      assertThat(info.getDomain()).isEqualTo("whatsapp-clone");
+    });
+    assertThat(ErrorDetails.badRequest(e).orElseThrow().getFieldViolationsList()).singleElement()
+        .satisfies(violation -> {
+          assertThat(violation.getField()).isEqualTo("conversation_id");
+          assertThat(violation.getDescription()).isEqualTo("must be a UUID");
+        });
+    assertThat(StatusProto.fromThrowable(e).getMessage()).isEqualTo("conversation_id: must be a UUID");
+  }
+
+  @Test
+  void everyFailureCarriesAReasonPassedToOnErrorOrNotMappedFromADomainError() {
+    assertThat(ErrorDetails.reason(send("on-error"))).isEqualTo("NOT_A_PARTICIPANT");
+    assertThat(ErrorDetails.reason(send("limited-on-error"))).isEqualTo("OTP_RATE_LIMITED");
+    assertThat(ErrorDetails.reason(send("db-down"))).isEqualTo("DATABASE_UNAVAILABLE");
+    assertThat(ErrorDetails.reason(send("bug"))).isEqualTo("INTERNAL");
   }
 
   private static RetryInfo unpack(com.google.protobuf.Any detail) {

@@ -1,7 +1,8 @@
 package com.whatsappclone.gateway;
 
 import com.whatsappclone.common.auth.AuthContext;
-import com.whatsappclone.common.grpc.RetryDelay;
+import com.whatsappclone.common.error.Reasons;
+import com.whatsappclone.common.error.ResourceExhaustedException;
 import com.whatsappclone.common.ratelimit.ClockTimeMeter;
 import com.whatsappclone.common.ratelimit.KeyedBuckets;
 import io.github.bucket4j.ConsumptionProbe;
@@ -9,7 +10,6 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.Status;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -44,10 +44,10 @@ final class RateLimitInterceptor implements ServerInterceptor {
     }
     long retryMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(probe.getNanosToWaitForRefill()));
     String who = user != null ? "this user" : "this address";
-    Status status = Status.RESOURCE_EXHAUSTED.withDescription(
-        "too many requests from " + who + "; retry in " + retryMillis + " ms");
     Duration retryAfter = Duration.ofNanos(Math.max(probe.getNanosToWaitForRefill(), 1_000_000));
-    call.close(status, RetryDelay.trailers(status, retryAfter));
+    ResourceExhaustedException refusal = new ResourceExhaustedException(Reasons.RATE_LIMITED,
+        "too many requests from " + who + "; retry in " + retryMillis + " ms", retryAfter);
+    call.close(refusal.toStatus(), refusal.toTrailers());
     return new ServerCall.Listener<>() {};
   }
 }

@@ -1,12 +1,12 @@
 package com.whatsappclone.gateway;
 
 import com.whatsappclone.common.auth.AuthContext;
+import com.whatsappclone.common.error.ResourceExhaustedException;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.Status;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,8 +37,9 @@ final class StreamLimitInterceptor implements ServerInterceptor {
       return next.startCall(call, headers);
     }
     if (!tryAcquire(user)) {
-      call.close(Status.RESOURCE_EXHAUSTED.withDescription(
-          "too many open Connect streams for this user (at most " + maxPerUser + ")"), new Metadata());
+      ResourceExhaustedException refusal = new ResourceExhaustedException("STREAM_LIMIT",
+          "too many open Connect streams for this user (at most " + maxPerUser + ")");
+      call.close(refusal.toStatus(), refusal.toTrailers());
       return new ServerCall.Listener<>() {};
     }
     AtomicBoolean released = new AtomicBoolean();

@@ -62,14 +62,14 @@ final class FakeServices {
     public void sendMessage(SendMessageRequest request, StreamObserver<SendMessageResponse> out) {
       switch (request.getContent()) {
         case "not-found":
-          throw new NotFoundException("conversation not found");
+          throw new NotFoundException("CONVERSATION_NOT_FOUND", "conversation not found");
         case "failed-precondition":
           // Through the observer (not thrown), so that the call's own close adds the echo trailers.
           out.onError(io.grpc.Status.FAILED_PRECONDITION.withDescription("not now").asRuntimeException());
           return;
         case "rate-limited":
           // What chat answers a flooding sender: the status details must cross the gateway.
-          throw new ResourceExhaustedException("sending too fast", Duration.ofMillis(750));
+          throw new ResourceExhaustedException("RATE_LIMITED", "sending too fast", Duration.ofMillis(750));
         case "hang":
           return;
         default:

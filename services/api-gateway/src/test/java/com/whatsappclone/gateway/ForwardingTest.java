@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.whatsappclone.common.error.ErrorDetails;
 import com.whatsappclone.common.grpc.RetryDelay;
 import com.whatsappclone.common.net.ClientAddressSignature;
 import com.whatsappclone.proto.chat.ChatServiceGrpc;
@@ -148,6 +149,7 @@ class ForwardingTest {
     com.google.rpc.Status details = StatusProto.fromThrowable(refused);
     assertThat(details.getMessage()).isEqualTo("sending too fast");
     assertThat(RetryDelay.of(refused)).contains(Duration.ofMillis(750));
+    assertThat(ErrorDetails.reason(refused)).as("the backend's ErrorInfo passes too").isEqualTo("RATE_LIMITED");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.whatsappclone.common.auth.TokenManager;
+import com.whatsappclone.common.error.ErrorDetails;
 import com.whatsappclone.common.grpc.RetryDelay;
 import com.whatsappclone.common.net.ClientAddressSignature;
 import com.whatsappclone.proto.auth.AuthServiceGrpc;
@@ -115,6 +116,7 @@ class LimitsTest {
           assertThat(e.getStatus().getDescription()).isEqualTo("too many requests from this user; retry in 500 ms");
           assertThat(RetryDelay.of(e)).as("RetryInfo: 2 a second, the next token in 500 ms")
               .contains(Duration.ofMillis(500));
+          assertThat(ErrorDetails.reason(e)).isEqualTo("RATE_LIMITED");
         });
     assertThat(stack.observations.get(testId)).isEmpty();
   }

@@ -6,10 +6,13 @@ import com.whatsappclone.common.auth.SessionRevocations;
 import com.whatsappclone.common.auth.TokenClaims;
 import com.whatsappclone.common.auth.TokenManager;
 import com.whatsappclone.common.auth.TokenPair;
+import com.whatsappclone.common.db.DatabaseException;
 import com.whatsappclone.common.error.InvalidArgumentException;
 import com.whatsappclone.common.error.NotFoundException;
+import com.whatsappclone.common.error.Reasons;
 import com.whatsappclone.common.error.ResourceExhaustedException;
 import com.whatsappclone.common.error.UnauthenticatedException;
+import com.whatsappclone.common.text.Ids;
 import com.whatsappclone.common.text.TextInput;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,6 +41,11 @@ final class AuthService {
   static final int MAX_ABOUT_TEXT = 250;
   /** Rate-limit keys are stored in a varchar(64). */
   private static final int MAX_LIMIT_KEY = 64;
+
+  /** ErrorInfo reasons of the abuse limits: codes requested too often, too many wrong codes. */
+  static final String OTP_RATE_LIMITED = "OTP_RATE_LIMITED";
+  static final String OTP_LOCKED = "OTP_LOCKED";
+
   private static final Pattern OTP_CODE = Pattern.compile("[0-9]{4,10}");
 
   private final UserStore users;
@@ -65,9 +73,9 @@ final class AuthService {
   void sendOtp(String rawPhone, String clientIp) {
     String phone = PhoneNumbers.requireE164("phone_number", rawPhone);
     CallLog.phone(phone);
-    consume(config.sendOtpPerIp(), clientIp,
+    consume(config.sendOtpPerIp(), clientIp, OTP_RATE_LIMITED,
         "too many verification codes requested from this network address");
-    consume(config.sendOtpPerPhone(), phone,
+    consume(config.sendOtpPerPhone(), phone, OTP_RATE_LIMITED,
         "phone_number: too many verification codes requested for this number");
     otp.send(phone);
   }
@@ -82,13 +90,13 @@ final class AuthService {
     String phone = PhoneNumbers.requireE164("phone_number", rawPhone);
     CallLog.phone(phone);
     if (code == null || !OTP_CODE.matcher(code).matches()) {
-      throw new InvalidArgumentException("otp_code", "must be 4 to 10 digits");
+      throw new InvalidArgumentException("INVALID_OTP_CODE", "otp_code", "must be 4 to 10 digits");
     }
     String deviceName = TextInput.singleLine("device_id", rawDeviceName, MAX_DEVICE_NAME);
     DeviceType deviceType = DeviceType.parse("device_type", rawDeviceType);
 
     RateLimit failures = config.failedVerifyPerPhone();
-    consume(failures, phone, "otp_code: too many wrong codes for this phone number");
+    consume(failures, phone, OTP_LOCKED, "otp_code: too many wrong codes for this phone number");
     boolean approved;
     try {
       approved = otp.check(phone, code);
@@ -97,7 +105,7 @@ final class AuthService {
       throw e;
     }
     if (!approved) {
-      throw new UnauthenticatedException("otp_code is wrong or expired");
+      throw new UnauthenticatedException("OTP_REJECTED", "otp_code is wrong or expired");
     }
     refund(failures, phone);
 
@@ -130,7 +138,7 @@ final class AuthService {
     try {
       TokenClaims claims = tokens.validateAccessToken(token);
       return revocations.isRevoked(claims) ? Optional.empty()
-          : parseUuid(claims.userId()).map(UUID::toString);
+          : Ids.tryParse(claims.userId()).map(UUID::toString);
     } catch (InvalidTokenException e) {
       return Optional.empty();
     }
@@ -161,11 +169,13 @@ final class AuthService {
         revoked(userId, List.of(result.sessionId()), now);
         log.warn("user {}: a rotated refresh token was presented again; session {} revoked", userId,
             result.sessionId());
-        throw new UnauthenticatedException("refresh token was already used; its session has been revoked");
+        throw new UnauthenticatedException("REFRESH_TOKEN_REUSED",
+            "refresh token was already used; its session has been revoked");
       case ALREADY_REVOKED:
-        throw new UnauthenticatedException("refresh token's session has been revoked");
+        throw new UnauthenticatedException(Reasons.SESSION_REVOKED,
+            "refresh token's session has been revoked");
       default:
-        throw new UnauthenticatedException("refresh token is not known");
+        throw new UnauthenticatedException("REFRESH_TOKEN_UNKNOWN", "refresh token is not known");
     }
   }
 
@@ -186,9 +196,10 @@ final class AuthService {
         revoked(userId, List.of(result.sessionId()), now);
         log.warn("user {}: a rotated refresh token was presented again; session {} revoked", userId,
             result.sessionId());
-        throw new UnauthenticatedException("refresh token was already used; its session has been revoked");
+        throw new UnauthenticatedException("REFRESH_TOKEN_REUSED",
+            "refresh token was already used; its session has been revoked");
       default:
-        throw new UnauthenticatedException("refresh token is not known");
+        throw new UnauthenticatedException("REFRESH_TOKEN_UNKNOWN", "refresh token is not known");
     }
   }
 
@@ -200,7 +211,7 @@ final class AuthService {
   int logoutAllDevices(String accessToken) {
     TokenClaims claims = tokens.validateAccessToken(accessToken);
     if (revocations.isRevoked(claims)) {
-      throw new UnauthenticatedException(SessionRevocations.REVOKED_MESSAGE);
+      throw new UnauthenticatedException(Reasons.SESSION_REVOKED, SessionRevocations.REVOKED_MESSAGE);
     }
     UUID userId = userIdOf(claims);
     CallLog.user(userId);
@@ -214,7 +225,7 @@ final class AuthService {
   User getMe(String callerId) {
     UUID userId = callerUuid(callerId);
     return DatabaseException.wrap(() -> users.findById(userId))
-        .orElseThrow(() -> new NotFoundException("user not found"));
+        .orElseThrow(() -> new NotFoundException(Reasons.USER_NOT_FOUND, "user not found"));
   }
 
   /** UpdateProfile: validates and applies the fields present; with none present it changes nothing. */
@@ -228,7 +239,7 @@ final class AuthService {
       return getMe(callerId);
     }
     return DatabaseException.wrap(() -> users.updateProfile(userId, update, clock.instant()))
-        .orElseThrow(() -> new NotFoundException("user not found"));
+        .orElseThrow(() -> new NotFoundException(Reasons.USER_NOT_FOUND, "user not found"));
   }
 
   /** A listed session and whether it is the caller's own. */
@@ -242,8 +253,8 @@ final class AuthService {
   List<DeviceView> listDevices(String callerId, Optional<String> callerSessionId,
       Optional<String> callerAccessTokenJti) {
     UUID userId = callerUuid(callerId);
-    Optional<UUID> session = callerSessionId.flatMap(AuthService::parseUuid);
-    Optional<UUID> jti = callerAccessTokenJti.flatMap(AuthService::parseUuid);
+    Optional<UUID> session = callerSessionId.flatMap(Ids::tryParse);
+    Optional<UUID> jti = callerAccessTokenJti.flatMap(Ids::tryParse);
     return DatabaseException.wrap(() -> sessions.listActive(userId)).stream()
         .map(s -> new DeviceView(s, session.isPresent()
             ? session.get().equals(s.id())
@@ -254,14 +265,10 @@ final class AuthService {
   /** RevokeDevice: ends one of the caller's active sessions. */
   void revokeDevice(String callerId, String rawSessionId) {
     UUID userId = callerUuid(callerId);
-    if (rawSessionId == null || rawSessionId.isEmpty()) {
-      throw new InvalidArgumentException("id", "is required (a device id from ListDevices)");
-    }
-    UUID sessionId = parseUuid(rawSessionId)
-        .orElseThrow(() -> new InvalidArgumentException("id", "must be a UUID (a device id from ListDevices)"));
+    UUID sessionId = Ids.parse("id", rawSessionId, "a device id from ListDevices");
     Instant now = clock.instant();
     if (!DatabaseException.wrap(() -> sessions.revokeById(userId, sessionId, now))) {
-      throw new NotFoundException("device not found among your active sessions");
+      throw new NotFoundException("DEVICE_NOT_FOUND", "device not found among your active sessions");
     }
     revoked(userId, List.of(sessionId), now);
   }
@@ -274,7 +281,7 @@ final class AuthService {
   }
 
   /** Takes one use of {@code limit} for {@code key}, or refuses with RESOURCE_EXHAUSTED. */
-  private void consume(RateLimit limit, String key, String message) {
+  private void consume(RateLimit limit, String key, String reason, String message) {
     Instant now = clock.instant();
     RateLimitStore.Decision decision = DatabaseException.wrap(() -> limits.tryConsume(limit, limitKey(key), now));
     if (!decision.allowed()) {
@@ -284,7 +291,7 @@ final class AuthService {
       }
       long seconds = Math.max(1, (untilReset.toMillis() + 999) / 1000);
       // The window's end is when the call can succeed again: clients get it as RetryInfo too.
-      throw new ResourceExhaustedException(message + "; try again in " + seconds + " s", untilReset);
+      throw new ResourceExhaustedException(reason, message + "; try again in " + seconds + " s", untilReset);
     }
   }
 
@@ -305,22 +312,10 @@ final class AuthService {
   }
 
   private static UUID userIdOf(TokenClaims claims) {
-    return parseUuid(claims.userId())
-        .orElseThrow(() -> new UnauthenticatedException("token subject is not a user id"));
+    return Ids.caller(claims.userId());
   }
 
   private static UUID callerUuid(String callerId) {
-    return parseUuid(callerId).orElseThrow(() -> new UnauthenticatedException("token subject is not a user id"));
-  }
-
-  private static Optional<UUID> parseUuid(String raw) {
-    if (raw == null || raw.length() != 36) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(UUID.fromString(raw));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
+    return Ids.caller(callerId);
   }
 }

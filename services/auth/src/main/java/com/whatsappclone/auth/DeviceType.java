@@ -26,7 +26,7 @@ enum DeviceType {
         return type;
       }
     }
-    throw new InvalidArgumentException(field, "must be one of mobile, web, desktop");
+    throw new InvalidArgumentException("INVALID_DEVICE_TYPE", field, "must be one of mobile, web, desktop");
   }
 
   /** A stored value; rows written before this service may have none. */

@@ -13,6 +13,8 @@ final class PhoneNumbers {
   /** E.164: '+', a country code not starting with 0, at most 15 digits in all. */
   private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
   private static final String EXAMPLE = "e.g. +905551234567";
+  /** ErrorInfo reason of any refused number. */
+  static final String INVALID_PHONE_NUMBER = "INVALID_PHONE_NUMBER";
 
   private PhoneNumbers() {}
 
@@ -25,21 +27,21 @@ final class PhoneNumbers {
    */
   static String requireE164(String field, String raw) {
     if (raw == null || raw.isEmpty()) {
-      throw new InvalidArgumentException(field, "is required, in E.164 form (" + EXAMPLE + ")");
+      throw new InvalidArgumentException(INVALID_PHONE_NUMBER, field, "is required, in E.164 form (" + EXAMPLE + ")");
     }
     if (!E164.matcher(raw).matches()) {
-      throw new InvalidArgumentException(field, "must be in E.164 form: '+', country code and number, digits only ("
+      throw new InvalidArgumentException(INVALID_PHONE_NUMBER, field, "must be in E.164 form: '+', country code and number, digits only ("
           + EXAMPLE + ")");
     }
     PhoneNumber parsed;
     try {
       parsed = UTIL.parse(raw, null);
     } catch (NumberParseException e) {
-      throw new InvalidArgumentException(field, "is not a phone number (" + EXAMPLE + ")");
+      throw new InvalidArgumentException(INVALID_PHONE_NUMBER, field, "is not a phone number (" + EXAMPLE + ")");
     }
     if (!UTIL.isValidNumber(parsed)
         || !raw.equals(UTIL.format(parsed, PhoneNumberUtil.PhoneNumberFormat.E164))) {
-      throw new InvalidArgumentException(field, "is not a valid phone number (" + EXAMPLE + ")");
+      throw new InvalidArgumentException(INVALID_PHONE_NUMBER, field, "is not a valid phone number (" + EXAMPLE + ")");
     }
     return raw;
   }

@@ -50,7 +50,7 @@ final class TwilioOtpVerifier implements OtpVerifier {
       Integer status = httpStatus(e);
       if (status != null && status == 400) {
         log.info("Twilio refused to send to {}: error {}", PhoneNumbers.mask(phoneNumber), twilioCode(e));
-        throw new InvalidArgumentException("phone_number", "cannot receive SMS verification codes");
+        throw new InvalidArgumentException("PHONE_CANNOT_RECEIVE_SMS", "phone_number", "cannot receive SMS verification codes");
       }
       throw translate(e, "send");
     }
@@ -76,7 +76,7 @@ final class TwilioOtpVerifier implements OtpVerifier {
     Integer status = httpStatus(e);
     if (status != null && status == 429) {
       log.warn("Twilio is rate-limiting verification {} requests (error {})", operation, twilioCode(e));
-      return new ResourceExhaustedException("too many verification requests, try again later");
+      return new ResourceExhaustedException("SMS_PROVIDER_RATE_LIMITED", "too many verification requests, try again later");
     }
     if (status != null && (status == 401 || status == 403)) {
       log.error("Twilio rejected our credentials on verification {} (HTTP {}, error {}): check TWILIO_ACCOUNT_SID, "
@@ -86,7 +86,7 @@ final class TwilioOtpVerifier implements OtpVerifier {
       log.warn("Twilio verification {} failed: {} (HTTP {}, error {})", operation,
           e.getClass().getSimpleName(), status == null ? "-" : status, twilioCode(e));
     }
-    return new UnavailableException("SMS verification is unavailable, try again later");
+    return new UnavailableException("SMS_PROVIDER_UNAVAILABLE", "SMS verification is unavailable, try again later");
   }
 
   private static Integer httpStatus(TwilioException e) {

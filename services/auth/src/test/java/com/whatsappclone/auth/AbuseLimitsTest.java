@@ -4,6 +4,7 @@ import static com.whatsappclone.auth.GrpcAssertions.assertFailsWith;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.whatsappclone.common.error.ErrorDetails;
 import com.whatsappclone.common.grpc.RetryDelay;
 import com.whatsappclone.common.net.ClientAddressSignature;
 import com.whatsappclone.proto.auth.AuthServiceGrpc.AuthServiceBlockingStub;
@@ -150,6 +151,8 @@ class AbuseLimitsTest {
     String message = assertFailsWith(Status.Code.RESOURCE_EXHAUSTED, () -> verify(phone, DevModeOtpVerifier.CODE));
 
     assertThat(message).startsWith("otp_code");
+    assertThat(ErrorDetails.reason(catchThrowableOfType(StatusRuntimeException.class,
+        () -> verify(phone, DevModeOtpVerifier.CODE)))).isEqualTo("OTP_LOCKED");
     clock.advance(Duration.ofMinutes(4));
     assertThat(retryDelayOf(() -> verify(phone, DevModeOtpVerifier.CODE))).isEqualTo(Duration.ofMinutes(6));
     clock.advance(Duration.ofMinutes(10));

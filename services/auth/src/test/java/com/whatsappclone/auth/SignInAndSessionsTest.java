@@ -2,8 +2,11 @@ package com.whatsappclone.auth;
 
 import static com.whatsappclone.auth.GrpcAssertions.assertFailsWith;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.google.rpc.BadRequest;
 import com.whatsappclone.common.auth.TokenManager;
+import com.whatsappclone.common.error.ErrorDetails;
 import com.whatsappclone.proto.auth.GetMeRequest;
 import com.whatsappclone.proto.auth.ListDevicesRequest;
 import com.whatsappclone.proto.auth.LogoutAllDevicesRequest;
@@ -18,6 +21,7 @@ import com.whatsappclone.proto.auth.VerifyOTPResponse;
 import com.whatsappclone.testing.MutableClock;
 import com.whatsappclone.testing.WithPostgres;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -365,6 +369,32 @@ class SignInAndSessionsTest {
 
   private static boolean validate(String token) {
     return auth.stub().validateToken(ValidateTokenRequest.newBuilder().setAccessToken(token).build()).getIsValid();
+  }
+
+  // --- error details ---
+
+  @Test
+  void clientsReadTheReasonAndTheRequestFieldOfARefusal() {
+    StatusRuntimeException badPhone = catchThrowableOfType(StatusRuntimeException.class, () -> auth.stub()
+        .sendOTP(SendOTPRequest.newBuilder().setPhoneNumber("05321234567").build()));
+    assertThat(ErrorDetails.reason(badPhone)).isEqualTo("INVALID_PHONE_NUMBER");
+    assertThat(ErrorDetails.badRequest(badPhone).orElseThrow().getFieldViolationsList())
+        .extracting(BadRequest.FieldViolation::getField).containsExactly("phone_number");
+
+    StatusRuntimeException wrongCode = catchThrowableOfType(StatusRuntimeException.class, () -> auth.stub()
+        .verifyOTP(VerifyOTPRequest.newBuilder().setPhoneNumber(TestPhones.next()).setOtpCode("654321").build()));
+    assertThat(ErrorDetails.reason(wrongCode)).isEqualTo("OTP_REJECTED");
+
+    StatusRuntimeException garbage = catchThrowableOfType(StatusRuntimeException.class, () -> refresh("garbage"));
+    assertThat(ErrorDetails.reason(garbage)).isEqualTo("TOKEN_INVALID");
+
+    StatusRuntimeException noToken = catchThrowableOfType(StatusRuntimeException.class,
+        () -> auth.stub().getMe(GetMeRequest.getDefaultInstance()));
+    assertThat(noToken.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(ErrorDetails.errorInfo(noToken)).hasValueSatisfying(info -> {
+      assertThat(info.getReason()).isEqualTo("TOKEN_MISSING");
+      assertThat(info.getDomain()).isEqualTo(ErrorDetails.DOMAIN);
+    });
   }
 
   private static RefreshTokenResponse refresh(String token) {

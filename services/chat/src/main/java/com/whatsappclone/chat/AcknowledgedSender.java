@@ -1,5 +1,6 @@
 package com.whatsappclone.chat;
 
+import com.whatsappclone.common.error.Reasons;
 import com.whatsappclone.common.error.UnavailableException;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -70,16 +71,16 @@ final class AcknowledgedSender implements AutoCloseable {
     long started = System.nanoTime();
     Duration wait = budget == null ? longestWait : min(budget.minus(DEADLINE_MARGIN), longestWait);
     if (wait.isNegative() || wait.isZero()) {
-      throw new UnavailableException("not enough time left before the deadline to send");
+      throw new UnavailableException("DEADLINE_TOO_SHORT", "not enough time left before the deadline to send");
     }
     try {
       // Right after start-up the topics may still be being created; Kafka down: they never are.
       if (!topics.awaitReady(wait)) {
-        throw new UnavailableException("message queue unavailable, try again later");
+        throw new UnavailableException(Reasons.QUEUE_UNAVAILABLE, "message queue unavailable, try again later");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new UnavailableException("interrupted while sending", e);
+      throw new UnavailableException(Reasons.QUEUE_UNAVAILABLE, "interrupted while sending", e);
     }
     wait = wait.minusNanos(System.nanoTime() - started);
     CompletableFuture<RecordMetadata> ack = new CompletableFuture<>();
@@ -101,21 +102,21 @@ final class AcknowledgedSender implements AutoCloseable {
         }
       });
     } catch (RejectedExecutionException e) {
-      throw new UnavailableException("message queue unavailable, try again later", e);
+      throw new UnavailableException(Reasons.QUEUE_UNAVAILABLE, "message queue unavailable, try again later", e);
     }
     try {
       return ack.get(Math.max(0, wait.toNanos()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException | CancellationException e) {
       ack.cancel(false);
       log.warn("Kafka did not acknowledge a record on {} within {}", record.topic(), wait);
-      throw new UnavailableException("message queue unavailable, try again later", e);
+      throw new UnavailableException(Reasons.QUEUE_UNAVAILABLE, "message queue unavailable, try again later", e);
     } catch (ExecutionException e) {
       log.warn("Kafka refused a record on {}: {}", record.topic(), e.getCause().toString());
-      throw new UnavailableException("message queue unavailable, try again later", e.getCause());
+      throw new UnavailableException(Reasons.QUEUE_UNAVAILABLE, "message queue unavailable, try again later", e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       ack.cancel(false);
-      throw new UnavailableException("interrupted while sending", e);
+      throw new UnavailableException(Reasons.QUEUE_UNAVAILABLE, "interrupted while sending", e);
     }
   }
 

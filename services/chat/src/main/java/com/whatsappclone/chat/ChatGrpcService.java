@@ -1,7 +1,8 @@
 package com.whatsappclone.chat;
 
 import com.whatsappclone.common.auth.AuthContext;
-import com.whatsappclone.common.error.UnauthenticatedException;
+import com.whatsappclone.common.db.DatabaseException;
+import com.whatsappclone.common.text.Ids;
 import com.whatsappclone.proto.chat.AddParticipantsRequest;
 import com.whatsappclone.proto.chat.AddParticipantsResponse;
 import com.whatsappclone.proto.chat.ChatServiceGrpc;
@@ -20,7 +21,6 @@ import com.whatsappclone.proto.chat.SendMessageResponse;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.stub.StreamObserver;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -147,12 +147,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
   }
 
   private static UUID caller() {
-    String userId = AuthContext.currentUserId();
-    try {
-      return UUID.fromString(userId);
-    } catch (IllegalArgumentException e) {
-      throw new UnauthenticatedException("the token's subject is not a user id");
-    }
+    return Ids.caller(AuthContext.currentUserId());
   }
 
   /** Time left before the call's deadline, null when the client set none. */
@@ -161,31 +156,13 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
     return deadline == null ? null : Duration.ofNanos(deadline.timeRemaining(TimeUnit.NANOSECONDS));
   }
 
-  @FunctionalInterface
-  private interface Call<T> {
-    T run() throws SQLException;
-  }
-
   /** Runs a service call; a database failure goes to the error interceptor (UNAVAILABLE or INTERNAL). */
-  private static <T> T call(Call<T> call) {
-    try {
-      return call.run();
-    } catch (SQLException e) {
-      throw new DatabaseFailure(e);
-    }
+  private static <T> T call(DatabaseException.SqlCall<T> call) {
+    return DatabaseException.wrap(call);
   }
 
   private static <T> void reply(StreamObserver<T> out, T response) {
     out.onNext(response);
     out.onCompleted();
-  }
-
-  /** Carries a SQLException unchecked; StatusMapper looks through it at the cause. */
-  static final class DatabaseFailure extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    DatabaseFailure(SQLException cause) {
-      super("database call failed", cause);
-    }
   }
 }

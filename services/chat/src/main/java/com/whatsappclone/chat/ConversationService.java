@@ -6,7 +6,9 @@ import com.whatsappclone.common.error.FailedPreconditionException;
 import com.whatsappclone.common.error.InvalidArgumentException;
 import com.whatsappclone.common.error.NotFoundException;
 import com.whatsappclone.common.error.PermissionDeniedException;
+import com.whatsappclone.common.error.Reasons;
 import com.whatsappclone.common.error.UnavailableException;
+import com.whatsappclone.common.text.Ids;
 import com.whatsappclone.common.text.TextInput;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -29,6 +31,10 @@ final class ConversationService {
   static final int MAX_GROUP_NAME_CHARS = 100;
   static final int MIN_GROUP_MEMBERS = 2;
   static final int MAX_GROUP_MEMBERS = 256;
+
+  /** ErrorInfo reasons: a membership change of a one-to-one conversation; a member count out of range. */
+  static final String NOT_A_GROUP = "NOT_A_GROUP";
+  static final String INVALID_PARTICIPANT_COUNT = "INVALID_PARTICIPANT_COUNT";
 
   private final ConversationStore conversations;
   private final MessageEvents events;
@@ -55,12 +61,12 @@ final class ConversationService {
     if (isGroup) {
       name = groupName(groupName);
       if (members.size() < MIN_GROUP_MEMBERS || members.size() > MAX_GROUP_MEMBERS) {
-        throw new InvalidArgumentException("participant_ids", "a group has " + MIN_GROUP_MEMBERS
+        throw new InvalidArgumentException(INVALID_PARTICIPANT_COUNT, "participant_ids", "a group has " + MIN_GROUP_MEMBERS
             + " to " + MAX_GROUP_MEMBERS + " distinct members, the caller included (got "
             + members.size() + ")");
       }
     } else if (members.size() != 2) {
-      throw new InvalidArgumentException("participant_ids", "a one-to-one conversation has exactly"
+      throw new InvalidArgumentException(INVALID_PARTICIPANT_COUNT, "participant_ids", "a one-to-one conversation has exactly"
           + " 2 distinct participants, the caller included (got " + members.size() + ")");
     }
     requireUsersExist("participant_ids", members);
@@ -85,7 +91,7 @@ final class ConversationService {
       Duration budget) throws SQLException {
     UUID id = Ids.parse("conversation_id", conversationId);
     if (userIds.isEmpty()) {
-      throw new InvalidArgumentException("user_ids", "name at least one user");
+      throw new InvalidArgumentException(Reasons.FIELD_REQUIRED, "user_ids", "name at least one user");
     }
     Set<UUID> wanted = new LinkedHashSet<>();
     for (int i = 0; i < userIds.size(); i++) {
@@ -97,18 +103,18 @@ final class ConversationService {
       Conversation conversation = locked.conversation();
       Member me = requireMember(conversation, caller);
       if (!conversation.isGroup()) {
-        throw new FailedPreconditionException("a one-to-one conversation cannot gain members");
+        throw new FailedPreconditionException(NOT_A_GROUP, "a one-to-one conversation cannot gain members");
       }
       if (!me.isAdmin()) {
-        throw new PermissionDeniedException("only group admins can add participants");
+        throw new PermissionDeniedException("NOT_GROUP_ADMIN", "only group admins can add participants");
       }
       Set<UUID> missing = locked.missingUsers(wanted);
       if (!missing.isEmpty()) {
-        throw new NotFoundException("user_ids: no user with id " + missing.iterator().next());
+        throw new NotFoundException(Reasons.USER_NOT_FOUND, "user_ids: no user with id " + missing.iterator().next());
       }
       wanted.stream().filter(u -> !conversation.participantIds().contains(u)).forEach(added::add);
       if (conversation.members().size() + added.size() > MAX_GROUP_MEMBERS) {
-        throw new InvalidArgumentException("user_ids", "a group has at most " + MAX_GROUP_MEMBERS
+        throw new InvalidArgumentException(INVALID_PARTICIPANT_COUNT, "user_ids", "a group has at most " + MAX_GROUP_MEMBERS
             + " members (it has " + conversation.members().size() + ", adding " + added.size() + ")");
       }
       locked.addMembers(added, Role.MEMBER, now);
@@ -130,13 +136,14 @@ final class ConversationService {
       Conversation conversation = locked.conversation();
       Member me = requireMember(conversation, caller);
       if (!conversation.isGroup()) {
-        throw new FailedPreconditionException("no one can be removed from a one-to-one conversation");
+        throw new FailedPreconditionException(NOT_A_GROUP,
+            "no one can be removed from a one-to-one conversation");
       }
       if (!target.equals(caller) && !me.isAdmin()) {
-        throw new PermissionDeniedException("only group admins can remove participants");
+        throw new PermissionDeniedException("NOT_GROUP_ADMIN", "only group admins can remove participants");
       }
       if (!conversation.participantIds().contains(target)) {
-        throw new NotFoundException("user_id: not a participant of this conversation");
+        throw new NotFoundException("PARTICIPANT_NOT_FOUND", "user_id: not a participant of this conversation");
       }
       return removeKeepingAnAdmin(locked, target);
     }).orElseThrow(ConversationService::notFound);
@@ -152,7 +159,7 @@ final class ConversationService {
       Conversation conversation = locked.conversation();
       requireMember(conversation, caller);
       if (!conversation.isGroup()) {
-        throw new FailedPreconditionException("a one-to-one conversation cannot be left");
+        throw new FailedPreconditionException(NOT_A_GROUP, "a one-to-one conversation cannot be left");
       }
       return removeKeepingAnAdmin(locked, caller);
     }).orElseThrow(ConversationService::notFound);
@@ -188,24 +195,24 @@ final class ConversationService {
 
   static Member requireMember(Conversation conversation, UUID userId) {
     return conversation.members().stream().filter(m -> m.userId().equals(userId)).findFirst()
-        .orElseThrow(() -> new PermissionDeniedException("not a participant of this conversation"));
+        .orElseThrow(() -> new PermissionDeniedException(Reasons.NOT_A_PARTICIPANT, "not a participant of this conversation"));
   }
 
   static DomainException notFound() {
-    return new NotFoundException("conversation_id: no such conversation");
+    return new NotFoundException(Reasons.CONVERSATION_NOT_FOUND, "conversation_id: no such conversation");
   }
 
   private void requireUsersExist(String field, Set<UUID> userIds) throws SQLException {
     Set<UUID> missing = conversations.missingUsers(userIds);
     if (!missing.isEmpty()) {
-      throw new NotFoundException(field + ": no user with id " + missing.iterator().next());
+      throw new NotFoundException(Reasons.USER_NOT_FOUND, field + ": no user with id " + missing.iterator().next());
     }
   }
 
   private static String groupName(String raw) {
     String name = raw == null ? "" : raw.strip();
     if (name.isEmpty()) {
-      throw new InvalidArgumentException("group_name", "is required for a group");
+      throw new InvalidArgumentException(Reasons.FIELD_REQUIRED, "group_name", "is required for a group");
     }
     // One line without control characters, as auth's display_name: members see it in lists.
     return TextInput.singleLine("group_name", name, MAX_GROUP_NAME_CHARS);

@@ -4,7 +4,9 @@ import com.github.f4b6a3.uuid.UuidCreator;
 import com.whatsappclone.common.error.AlreadyExistsException;
 import com.whatsappclone.common.error.InvalidArgumentException;
 import com.whatsappclone.common.error.NotFoundException;
+import com.whatsappclone.common.error.Reasons;
 import com.whatsappclone.common.error.UnavailableException;
+import com.whatsappclone.common.text.Ids;
 import com.whatsappclone.common.text.TextInput;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -116,7 +118,7 @@ final class MessageService {
         return reserved.get().published() ? earlier : publish(earlier, recipients, budget);
       }
     }
-    throw new UnavailableException("the message is being stored right now, try again");
+    throw new UnavailableException("MESSAGE_IN_FLIGHT", "the message is being stored right now, try again");
   }
 
   private Message publish(Message message, List<UUID> recipients, Duration budget) throws SQLException {
@@ -127,7 +129,7 @@ final class MessageService {
 
   private static Message sameSender(Message message, UUID caller) {
     if (!message.senderId().equals(caller)) {
-      throw new AlreadyExistsException(
+      throw new AlreadyExistsException("CLIENT_MESSAGE_ID_TAKEN",
           "client_message_id: already used by another sender in this conversation");
     }
     return message;
@@ -139,7 +141,7 @@ final class MessageService {
     UUID id = Ids.parse("conversation_id", conversationId);
     UUID before = beforeMessageId.isEmpty() ? null : Ids.parse("before_message_id", beforeMessageId);
     if (limit < 0) {
-      throw new InvalidArgumentException("limit", "must not be negative");
+      throw new InvalidArgumentException("INVALID_LIMIT", "limit", "must not be negative");
     }
     int page = limit == 0 ? DEFAULT_PAGE : Math.min(limit, MAX_PAGE);
     Conversation conversation = conversations.find(id).orElseThrow(ConversationService::notFound);
@@ -148,7 +150,7 @@ final class MessageService {
     if (before != null) {
       beforeSeq = messages.seqOf(id, before);
       if (beforeSeq.isEmpty()) {
-        throw new NotFoundException("before_message_id: no such message in this conversation");
+        throw new NotFoundException(Reasons.MESSAGE_NOT_FOUND, "before_message_id: no such message in this conversation");
       }
     }
     return messages.newest(id, beforeSeq, page);
@@ -158,37 +160,37 @@ final class MessageService {
       String clientMessageId) {
     int contentBytes = content.getBytes(StandardCharsets.UTF_8).length;
     if (mediaUrl == null && contentBytes == 0) {
-      throw new InvalidArgumentException("content", "must not be empty (unless media_url is given)");
+      throw new InvalidArgumentException("EMPTY_MESSAGE", "content", "must not be empty (unless media_url is given)");
     }
     if (contentBytes > MAX_CONTENT_BYTES) {
-      throw new InvalidArgumentException("content", "must be at most " + MAX_CONTENT_BYTES
+      throw new InvalidArgumentException(Reasons.TEXT_TOO_LONG, "content", "must be at most " + MAX_CONTENT_BYTES
           + " bytes of UTF-8 (got " + contentBytes + ")");
     }
     // Multi-line text: line breaks and tabs, but no other control characters (no NUL, no ESC).
     TextInput.multiLineCharacters("content", content);
     if (mediaUrl != null) {
       if (mediaUrl.length() > MAX_MEDIA_URL_CHARS) {
-        throw new InvalidArgumentException("media_url", "must be at most " + MAX_MEDIA_URL_CHARS
+        throw new InvalidArgumentException(Reasons.TEXT_TOO_LONG, "media_url", "must be at most " + MAX_MEDIA_URL_CHARS
             + " characters");
       }
       TextInput.singleLineCharacters("media_url", mediaUrl);
       if (mediaType == null) {
-        throw new InvalidArgumentException("media_type", "is required with media_url (one of "
+        throw new InvalidArgumentException(Reasons.FIELD_REQUIRED, "media_type", "is required with media_url (one of "
             + String.join(", ", List.of("image", "video", "audio", "document")) + ")");
       }
     }
     if (mediaType != null) {
       if (!MEDIA_TYPES.contains(mediaType)) {
-        throw new InvalidArgumentException("media_type",
+        throw new InvalidArgumentException("INVALID_MEDIA_TYPE", "media_type",
             "must be one of image, video, audio, document");
       }
       if (mediaUrl == null) {
-        throw new InvalidArgumentException("media_url", "is required with media_type");
+        throw new InvalidArgumentException(Reasons.FIELD_REQUIRED, "media_url", "is required with media_type");
       }
     }
     if (clientMessageId != null) {
       if (clientMessageId.codePointCount(0, clientMessageId.length()) > MAX_CLIENT_MESSAGE_ID_CHARS) {
-        throw new InvalidArgumentException("client_message_id", "must be at most "
+        throw new InvalidArgumentException(Reasons.TEXT_TOO_LONG, "client_message_id", "must be at most "
             + MAX_CLIENT_MESSAGE_ID_CHARS + " characters");
       }
       TextInput.singleLineCharacters("client_message_id", clientMessageId);

@@ -1,5 +1,6 @@
 package com.whatsappclone.chat;
 
+import com.whatsappclone.common.error.Reasons;
 import com.whatsappclone.common.error.ResourceExhaustedException;
 import com.whatsappclone.common.ratelimit.ClockTimeMeter;
 import com.whatsappclone.common.ratelimit.KeyedBuckets;
@@ -36,7 +37,7 @@ final class SendRateLimiter {
     }
     Duration wait = Duration.ofNanos(Math.max(probe.getNanosToWaitForRefill(), 1_000_000));
     long millis = Math.max(1, (wait.toNanos() + 999_999) / 1_000_000);
-    throw new ResourceExhaustedException("sending too fast: at most " + limits.ratePerSecond()
+    throw new ResourceExhaustedException(Reasons.RATE_LIMITED, "sending too fast: at most " + limits.ratePerSecond()
         + " messages a second (bursts of " + limits.burst() + "); retry in " + millis + " ms", wait);
   }
 }

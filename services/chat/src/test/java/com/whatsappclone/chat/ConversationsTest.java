@@ -2,10 +2,14 @@ package com.whatsappclone.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.google.rpc.BadRequest;
+import com.whatsappclone.common.error.ErrorDetails;
 import com.whatsappclone.proto.chat.Conversation;
 import com.whatsappclone.proto.chat.CreateConversationRequest;
 import com.whatsappclone.proto.chat.GetConversationsRequest;
+import com.whatsappclone.proto.chat.ListMessagesRequest;
 import com.whatsappclone.testing.WithKafka;
 import com.whatsappclone.testing.WithPostgres;
 import io.grpc.Status;
@@ -229,6 +233,32 @@ class ConversationsTest {
     assertThatThrownBy(() -> kit.anonymous().getConversations(GetConversationsRequest.getDefaultInstance()))
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+  }
+
+  @Test
+  void clientsReadTheReasonAndTheRequestFieldOfARefusal() throws Exception {
+    UUID alice = kit.createUser();
+    UUID bob = kit.createUser();
+    UUID outsider = kit.createUser();
+    Conversation conversation = kit.direct(alice, bob);
+
+    StatusRuntimeException malformed = catchThrowableOfType(StatusRuntimeException.class, () -> kit.as(alice)
+        .listMessages(ListMessagesRequest.newBuilder().setConversationId("not-an-id").build()));
+    assertThat(ErrorDetails.reason(malformed)).isEqualTo("INVALID_ID");
+    assertThat(ErrorDetails.badRequest(malformed).orElseThrow().getFieldViolationsList())
+        .extracting(BadRequest.FieldViolation::getField).containsExactly("conversation_id");
+
+    StatusRuntimeException notMine = catchThrowableOfType(StatusRuntimeException.class, () -> kit.as(outsider)
+        .listMessages(ListMessagesRequest.newBuilder().setConversationId(conversation.getId()).build()));
+    assertThat(ErrorDetails.reason(notMine)).isEqualTo("NOT_A_PARTICIPANT");
+
+    StatusRuntimeException missing = catchThrowableOfType(StatusRuntimeException.class, () -> kit.as(alice)
+        .listMessages(ListMessagesRequest.newBuilder().setConversationId(UUID.randomUUID().toString()).build()));
+    assertThat(ErrorDetails.reason(missing)).isEqualTo("CONVERSATION_NOT_FOUND");
+
+    StatusRuntimeException anonymous = catchThrowableOfType(StatusRuntimeException.class,
+        () -> kit.anonymous().getConversations(GetConversationsRequest.getDefaultInstance()));
+    assertThat(ErrorDetails.reason(anonymous)).isEqualTo("TOKEN_MISSING");
   }
 
   private static CreateConversationRequest.Builder withMembers(List<UUID> members) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.rpc.RetryInfo;
 import com.whatsappclone.common.config.Settings;
+import com.whatsappclone.common.error.ErrorDetails;
 import com.whatsappclone.proto.chat.Conversation;
 import com.whatsappclone.proto.chat.Message;
 import com.whatsappclone.testing.KafkaExtension;
@@ -55,8 +56,10 @@ class SendRateLimitTest {
         .isEqualTo("sending too fast: at most 2 messages a second (bursts of 3); retry in 500 ms");
     com.google.rpc.Status details = StatusProto.fromThrowable(refused);
     assertThat(details.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED.value());
-    assertThat(details.getDetailsList()).hasSize(1);
+    // The RetryInfo, then the ErrorInfo every error carries.
+    assertThat(details.getDetailsList()).hasSize(2);
     assertThat(details.getDetails(0).is(RetryInfo.class)).isTrue();
+    assertThat(ErrorDetails.reason(refused)).isEqualTo("RATE_LIMITED");
     assertThat(retryDelay(refused)).isEqualTo(Duration.ofMillis(500));
 
     kit.clock.advance(Duration.ofMillis(200));

@@ -1,13 +1,14 @@
 package com.whatsappclone.worker;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.whatsappclone.common.text.Ids;
 import com.whatsappclone.proto.events.MessageSubmitted;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * Turns a record value into a {@link SubmittedMessage}, or says why it cannot be stored. Only what
@@ -15,9 +16,6 @@ import java.util.regex.Pattern;
  * missing timestamp): chat has already applied the business rules.
  */
 final class SubmittedMessageDecoder {
-
-  private static final Pattern CANONICAL_UUID =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
   /** Exactly one of {@code message} and {@code rejection} is set. */
   record Result(SubmittedMessage message, String rejection) {
@@ -70,10 +68,11 @@ final class SubmittedMessageDecoder {
   }
 
   private static UUID uuid(String field, String value) throws Invalid {
-    if (!CANONICAL_UUID.matcher(value).matches()) {
+    Optional<UUID> id = Ids.tryParse(value);
+    if (id.isEmpty()) {
       throw new Invalid(field + " is not a UUID");
     }
-    return UUID.fromString(value);
+    return id.get();
   }
 
   private static String text(String field, String value) throws Invalid {

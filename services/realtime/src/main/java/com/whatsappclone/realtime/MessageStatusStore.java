@@ -1,5 +1,6 @@
 package com.whatsappclone.realtime;
 
+import com.whatsappclone.common.db.DatabaseException;
 import com.whatsappclone.proto.realtime.NewMessage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,5 +1,6 @@
 package com.whatsappclone.realtime;
 
+import com.whatsappclone.common.db.DatabaseException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,12 +1,16 @@
 package com.whatsappclone.realtime;
 
 import com.whatsappclone.common.auth.AuthContext;
-import com.whatsappclone.common.net.ClientAddressInterceptor;
+import com.whatsappclone.common.auth.AuthInterceptor;
 import com.whatsappclone.common.auth.TokenClaims;
+import com.whatsappclone.common.error.Reasons;
+import com.whatsappclone.common.error.ResourceExhaustedException;
+import com.whatsappclone.common.error.UnauthenticatedException;
+import com.whatsappclone.common.net.ClientAddressInterceptor;
+import com.whatsappclone.common.text.Ids;
 import com.whatsappclone.proto.realtime.ClientEvent;
 import com.whatsappclone.proto.realtime.RealtimeServiceGrpc;
 import com.whatsappclone.proto.realtime.ServerEvent;
-import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
@@ -15,6 +19,9 @@ import io.grpc.stub.StreamObserver;
  * the token's user (AuthInterceptor); everything else is {@link RealtimeService}'s.
  */
 final class RealtimeGrpcService extends RealtimeServiceGrpc.RealtimeServiceImplBase {
+
+  /** ErrorInfo reason of a connection over the per-user or per-address cap. */
+  static final String CONNECTION_LIMIT = "CONNECTION_LIMIT";
 
   private final RealtimeService service;
   private final ConnectionCaps caps;
@@ -29,10 +36,12 @@ final class RealtimeGrpcService extends RealtimeServiceGrpc.RealtimeServiceImplB
     ServerCallStreamObserver<ServerEvent> observer =
         (ServerCallStreamObserver<ServerEvent>) responseObserver;
     TokenClaims claims = AuthContext.claims()
-        .orElseThrow(() -> Status.UNAUTHENTICATED.withDescription("no authenticated user").asRuntimeException());
-    if (Ids.parseOrNull(claims.userId()) == null) {
-      observer.onError(Status.UNAUTHENTICATED.withDescription("token subject is not a user id")
-          .asRuntimeException());
+        .orElseThrow(() -> new UnauthenticatedException(Reasons.TOKEN_MISSING, "no authenticated user")
+            .toStatusRuntimeException());
+    try {
+      Ids.caller(claims.userId());
+    } catch (UnauthenticatedException e) {
+      observer.onError(e.toStatusRuntimeException());
       return ignoring();
     }
     // The client's address: the one the gateway signed, or the TCP peer of a direct caller.
@@ -40,7 +49,8 @@ final class RealtimeGrpcService extends RealtimeServiceGrpc.RealtimeServiceImplB
     ConnectionCaps.Admission admission = caps.admit(claims.userId(),
         ClientAddressInterceptor.UNKNOWN.equals(address) ? null : address);
     if (!admission.admitted()) {
-      observer.onError(Status.RESOURCE_EXHAUSTED.withDescription(admission.refusal()).asRuntimeException());
+      observer.onError(new ResourceExhaustedException(CONNECTION_LIMIT, admission.refusal())
+          .toStatusRuntimeException());
       return ignoring();
     }
     ConnectionCaps.Lease lease = admission.lease();

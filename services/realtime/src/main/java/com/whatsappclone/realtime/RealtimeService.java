@@ -8,7 +8,9 @@ import com.whatsappclone.common.auth.TokenClaims;
 import com.whatsappclone.common.auth.TokenManager;
 import com.whatsappclone.common.error.NotFoundException;
 import com.whatsappclone.common.error.PermissionDeniedException;
+import com.whatsappclone.common.error.Reasons;
 import com.whatsappclone.common.grpc.StatusMapper;
+import com.whatsappclone.common.text.Ids;
 import com.whatsappclone.proto.events.ConversationMembershipChanged;
 import com.whatsappclone.proto.events.MessageStored;
 import com.whatsappclone.proto.events.ServerEventFanout;
@@ -188,19 +190,19 @@ final class RealtimeService {
     }
     try {
       if (!session.inbox().submitFrame(() -> handle(session, event))) {
-        session.send(error(Status.RESOURCE_EXHAUSTED.getCode().name(),
+        session.send(error(Status.Code.RESOURCE_EXHAUSTED, "TOO_MANY_PENDING_FRAMES",
             "too many frames waiting on this connection (" + settings.inboundPendingLimit()
                 + "); this one was not processed, send it again later"));
       }
     } catch (RejectedExecutionException e) {
-      session.send(error(Status.UNAVAILABLE.getCode().name(),
+      session.send(error(Status.Code.UNAVAILABLE, "SERVER_BUSY",
           "server busy; this frame was not processed, send it again later"));
     }
   }
 
   /** A frame that could not be decoded: an Error event, and the connection stays. */
   void rejectFrame(Session session, String problem) {
-    session.send(error(Status.INVALID_ARGUMENT.getCode().name(), problem));
+    session.send(error(Status.Code.INVALID_ARGUMENT, "MALFORMED_FRAME", problem));
   }
 
   private void handle(Session session, ClientEvent event) {
@@ -213,7 +215,7 @@ final class RealtimeService {
       }
     } catch (RuntimeException e) {
       Status status = StatusMapper.toStatus(e);
-      session.send(error(status.getCode().name(), status.getDescription()));
+      session.send(error(status.getCode(), StatusMapper.reasonOf(e), status.getDescription()));
     }
   }
 
@@ -221,10 +223,10 @@ final class RealtimeService {
     UUID conversationId = Ids.parse("typing.conversation_id", typing.getConversationId());
     Set<String> members = participants.participants(conversationId);
     if (members.isEmpty()) {
-      throw new NotFoundException("typing.conversation_id: no such conversation");
+      throw new NotFoundException(Reasons.CONVERSATION_NOT_FOUND, "typing.conversation_id: no such conversation");
     }
     if (!members.contains(session.userId())) {
-      throw new PermissionDeniedException("you are not a participant of this conversation");
+      throw new PermissionDeniedException(Reasons.NOT_A_PARTICIPANT, "you are not a participant of this conversation");
     }
     ServerEvent event = ServerEvent.newBuilder()
         .setTyping(TypingIndicator.newBuilder()
@@ -244,7 +246,7 @@ final class RealtimeService {
     MessageStatusStore.Receipt receipt =
         statuses.markDelivered(messageId, conversationId, UUID.fromString(session.userId()), now);
     if (receipt.outcome() == MessageStatusStore.Outcome.NOT_FOUND) {
-      throw new NotFoundException("ack.message_id: no such message for you in this conversation");
+      throw new NotFoundException(Reasons.MESSAGE_NOT_FOUND, "ack.message_id: no such message for you in this conversation");
     }
     if (receipt.outcome() == MessageStatusStore.Outcome.UPDATED) {
       deliver(List.of(receipt.senderId()), delivered(messageId, conversationId, session.userId(), now));
@@ -258,7 +260,8 @@ final class RealtimeService {
     MessageStatusStore.Receipt receipt =
         statuses.markRead(messageId, conversationId, UUID.fromString(session.userId()), now);
     if (receipt.outcome() == MessageStatusStore.Outcome.NOT_FOUND) {
-      throw new NotFoundException("read_receipt.message_id: no such message for you in this conversation");
+      throw new NotFoundException(Reasons.MESSAGE_NOT_FOUND,
+          "read_receipt.message_id: no such message for you in this conversation");
     }
     if (receipt.outcome() == MessageStatusStore.Outcome.UPDATED) {
       List<String> sender = List.of(receipt.senderId());
@@ -288,8 +291,6 @@ final class RealtimeService {
 
   // ---- credentials -----------------------------------------------------------------------
 
-  private static final String UNAUTHENTICATED = Status.UNAUTHENTICATED.getCode().name();
-
   /**
    * Renews the connection's credentials with a valid access token of an unrevoked session of the
    * same user: the connection then lasts until that token's {@code exp}. Anything else is
@@ -300,17 +301,20 @@ final class RealtimeService {
     try {
       renewed = tokens.validateAccessToken(request.getAccessToken());
     } catch (InvalidTokenException e) {
-      session.send(error(UNAUTHENTICATED, "authenticate: " + e.getMessage()
+      session.send(error(Status.Code.UNAUTHENTICATED, e.errorReason(),
+          "authenticate: " + e.getMessage()
           + "; the connection keeps its current credentials"));
       return;
     }
     if (!renewed.userId().equals(session.userId())) {
-      session.send(error(UNAUTHENTICATED, "authenticate: the access token belongs to another user; "
+      session.send(error(Status.Code.UNAUTHENTICATED, "TOKEN_USER_MISMATCH",
+          "authenticate: the access token belongs to another user; "
           + "the connection keeps its current credentials"));
       return;
     }
     if (revocations.isRevoked(renewed)) {
-      session.send(error(UNAUTHENTICATED, "authenticate: " + SessionRevocations.REVOKED_MESSAGE
+      session.send(error(Status.Code.UNAUTHENTICATED, Reasons.SESSION_REVOKED,
+          "authenticate: " + SessionRevocations.REVOKED_MESSAGE
           + "; the connection keeps its current credentials"));
       return;
     }
@@ -490,10 +494,10 @@ final class RealtimeService {
   private void invalidateParticipants(ConsumerRecord<String, byte[]> record) {
     if (MEMBERSHIP_TYPE.equals(FanoutBus.typeOf(record))) {
       try {
-        UUID conversationId = Ids.parseOrNull(
-            ConversationMembershipChanged.parseFrom(record.value()).getConversationId());
-        if (conversationId != null) {
-          participants.invalidate(conversationId);
+        Optional<UUID> conversationId =
+            Ids.tryParse(ConversationMembershipChanged.parseFrom(record.value()).getConversationId());
+        if (conversationId.isPresent()) {
+          participants.invalidate(conversationId.get());
           return;
         }
       } catch (InvalidProtocolBufferException | NullPointerException e) {
@@ -501,9 +505,9 @@ final class RealtimeService {
             record.partition(), record.offset());
       }
     }
-    UUID conversationId = Ids.parseOrNull(record.key());
-    if (conversationId != null) {
-      participants.invalidate(conversationId);
+    Optional<UUID> conversationId = Ids.tryParse(record.key());
+    if (conversationId.isPresent()) {
+      participants.invalidate(conversationId.get());
     } else {
       participants.invalidateAll();
     }
@@ -540,9 +544,13 @@ final class RealtimeService {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
-  private static ServerEvent error(String code, String message) {
+  /** An Error event: the code's name, the ErrorInfo reason a gRPC call would carry, the text. */
+  private static ServerEvent error(Status.Code code, String reason, String message) {
     return ServerEvent.newBuilder()
-        .setError(Error.newBuilder().setCode(code).setMessage(message == null ? "" : message))
+        .setError(Error.newBuilder()
+            .setCode(code.name())
+            .setReason(reason)
+            .setMessage(message == null ? "" : message))
         .build();
   }
 }

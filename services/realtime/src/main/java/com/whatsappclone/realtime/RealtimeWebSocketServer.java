@@ -6,8 +6,9 @@ import com.whatsappclone.common.auth.TokenClaims;
 import com.whatsappclone.common.auth.TokenManager;
 import com.whatsappclone.common.net.TrustedProxies;
 import com.whatsappclone.common.ratelimit.KeyedBuckets;
-import io.github.bucket4j.ConsumptionProbe;
+import com.whatsappclone.common.text.Ids;
 import com.whatsappclone.proto.realtime.ClientEvent;
+import io.github.bucket4j.ConsumptionProbe;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -106,7 +107,7 @@ final class RealtimeWebSocketServer extends SupervisedWebSocketServer {
     if (credentials.token().isPresent()) {
       try {
         TokenClaims claims = tokens.validateAccessToken(credentials.token().get());
-        if (Ids.parseOrNull(claims.userId()) == null) {
+        if (Ids.tryParse(claims.userId()).isEmpty()) {
           problem = "token subject is not a user id";
         } else if (revocations.isRevoked(claims)) {
           problem = SessionRevocations.REVOKED_MESSAGE;

@@ -2,6 +2,7 @@ package com.whatsappclone.realtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.whatsappclone.common.error.ErrorDetails;
 import com.whatsappclone.proto.events.MessageStored;
 import com.whatsappclone.proto.realtime.ClientEvent;
 import com.whatsappclone.proto.realtime.MessageAck;
@@ -44,6 +45,34 @@ class GrpcConnectTest {
   void streamWithoutTokenIsRefusedUnauthenticated() {
     StreamClient anonymous = StreamClient.connect(server.anonymousChannel());
     assertThat(anonymous.awaitEnd().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+  }
+
+  @Test
+  void aRefusedStreamAndAnErrorEventCarryTheSameKindOfReason() {
+    StreamClient anonymous = StreamClient.connect(server.anonymousChannel());
+    assertThat(ErrorDetails.reason(anonymous.awaitFailure())).isEqualTo("TOKEN_MISSING");
+
+    UUID alice = fixtures.newUser();
+    UUID bob = fixtures.newUser();
+    UUID outsider = fixtures.newUser();
+    UUID chat = fixtures.conversation(alice, bob);
+    try (StreamClient outsiderStream = server.grpc(outsider)) {
+      outsiderStream.send(ClientEvent.newBuilder().setTyping(TypingIndicator.newBuilder()
+          .setConversationId(chat.toString()).setIsTyping(true)).build());
+      com.whatsappclone.proto.realtime.Error notMine = outsiderStream.next(EventCase.ERROR).getError();
+      assertThat(notMine.getCode()).isEqualTo("PERMISSION_DENIED");
+      assertThat(notMine.getReason()).isEqualTo("NOT_A_PARTICIPANT");
+
+      outsiderStream.send(ClientEvent.newBuilder().setTyping(TypingIndicator.newBuilder()
+          .setConversationId("not-an-id")).build());
+      com.whatsappclone.proto.realtime.Error malformed = outsiderStream.next(EventCase.ERROR).getError();
+      assertThat(malformed.getCode()).isEqualTo("INVALID_ARGUMENT");
+      assertThat(malformed.getReason()).isEqualTo("INVALID_ID");
+      assertThat(malformed.getMessage()).startsWith("typing.conversation_id");
+
+      outsiderStream.send(ClientEvent.getDefaultInstance());
+      assertThat(outsiderStream.next(EventCase.ERROR).getError().getReason()).isEqualTo("MALFORMED_FRAME");
+    }
   }
 
   @Test

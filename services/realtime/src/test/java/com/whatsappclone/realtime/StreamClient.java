@@ -25,6 +25,8 @@ final class StreamClient implements ClientResponseObserver<ClientEvent, ServerEv
 
   private final LinkedBlockingQueue<ServerEvent> events = new LinkedBlockingQueue<>();
   private final CompletableFuture<Status> ended = new CompletableFuture<>();
+  /** What the stream failed with, trailers included (null when it completed). */
+  private volatile Throwable failure;
   private final boolean manualFlowControl;
   private ClientCallStreamObserver<ClientEvent> requests;
 
@@ -63,6 +65,7 @@ final class StreamClient implements ClientResponseObserver<ClientEvent, ServerEv
 
   @Override
   public void onError(Throwable t) {
+    failure = t;
     ended.complete(Status.fromThrowable(t));
   }
 
@@ -137,6 +140,12 @@ final class StreamClient implements ClientResponseObserver<ClientEvent, ServerEv
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** What the stream failed with (its status details are in its trailers); null if it completed. */
+  Throwable awaitFailure() {
+    awaitEnd();
+    return failure;
   }
 
   /** Everything received so far, without waiting. */

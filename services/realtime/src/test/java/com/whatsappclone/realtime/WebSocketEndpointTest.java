@@ -109,6 +109,17 @@ class WebSocketEndpointTest {
   }
 
   @Test
+  void anErrorEventCarriesItsReasonInTheJson() {
+    WsClient client = server.ws(server.fixtures.newUser());
+
+    client.sendJson("{\"typing\":{\"conversationId\":\"nope\",\"isTyping\":true}}");
+
+    assertThat(client.nextText()).isEqualTo("{\"error\":{\"code\":\"INVALID_ARGUMENT\","
+        + "\"message\":\"typing.conversation_id: must be a UUID\",\"reason\":\"INVALID_ID\"}}");
+    client.close();
+  }
+
+  @Test
   void badJsonGetsAnErrorEventAndTheConnectionStays() {
     WsClient client = server.ws(server.fixtures.newUser());
 

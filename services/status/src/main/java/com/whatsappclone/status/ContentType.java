@@ -35,7 +35,7 @@ public enum ContentType {
         return type;
       }
     }
-    throw new InvalidArgumentException("content_type", "must be one of text, image, video");
+    throw new InvalidArgumentException("INVALID_CONTENT_TYPE", "content_type", "must be one of text, image, video");
   }
 
   /** Reads a stored value; the table's CHECK constraint allows only these three. */

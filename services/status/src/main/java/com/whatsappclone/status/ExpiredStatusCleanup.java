@@ -1,5 +1,6 @@
 package com.whatsappclone.status;
 
+import com.whatsappclone.common.db.DatabaseException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,7 +56,7 @@ public final class ExpiredStatusCleanup {
         batches++;
       } while (lastBatch == batchSize && !Thread.currentThread().isInterrupted());
     } catch (SQLException e) {
-      throw new DatabaseException(e);
+      throw new DatabaseException("database call", e);
     }
     if (deleted > 0) {
       log.info("deleted {} status(es) that expired before {} ({} batch(es))", deleted, cutoff, batches);

@@ -1,6 +1,7 @@
 package com.whatsappclone.status;
 
 import com.whatsappclone.common.error.InvalidArgumentException;
+import com.whatsappclone.common.error.Reasons;
 import com.whatsappclone.common.text.TextInput;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -27,19 +28,19 @@ public record StatusDraft(ContentType contentType, String content, String mediaU
     if (type.isMedia()) {
       checkMediaUrl(mediaUrl);
     } else if (!mediaUrl.isEmpty()) {
-      throw new InvalidArgumentException("media_url", "only image and video statuses have a media_url");
+      throw new InvalidArgumentException("MEDIA_URL_NOT_ALLOWED", "media_url", "only image and video statuses have a media_url");
     }
     return new StatusDraft(type, content, mediaUrl);
   }
 
   private static void checkContent(String content, ContentType type) {
     if (!type.isMedia() && content.isBlank()) {
-      throw new InvalidArgumentException("content", "a text status needs 1 to "
+      throw new InvalidArgumentException(Reasons.FIELD_REQUIRED, "content", "a text status needs 1 to "
           + MAX_CONTENT_CODE_POINTS + " characters (not only spaces)");
     }
     int length = content.codePointCount(0, content.length());
     if (length > MAX_CONTENT_CODE_POINTS) {
-      throw new InvalidArgumentException("content", "at most " + MAX_CONTENT_CODE_POINTS
+      throw new InvalidArgumentException(Reasons.TEXT_TOO_LONG, "content", "at most " + MAX_CONTENT_CODE_POINTS
           + " characters (got " + length + ")");
     }
     // Text and captions may span lines, but carry no other control characters: no NUL (PostgreSQL
@@ -49,23 +50,23 @@ public record StatusDraft(ContentType contentType, String content, String mediaU
 
   private static void checkMediaUrl(String mediaUrl) {
     if (mediaUrl.isEmpty()) {
-      throw new InvalidArgumentException("media_url", "is required for image and video statuses");
+      throw new InvalidArgumentException(Reasons.FIELD_REQUIRED, "media_url", "is required for image and video statuses");
     }
     if (mediaUrl.length() > MAX_MEDIA_URL_LENGTH) {
-      throw new InvalidArgumentException("media_url", "at most " + MAX_MEDIA_URL_LENGTH + " characters");
+      throw new InvalidArgumentException(Reasons.TEXT_TOO_LONG, "media_url", "at most " + MAX_MEDIA_URL_LENGTH + " characters");
     }
     URI uri;
     try {
       uri = new URI(mediaUrl);
     } catch (URISyntaxException e) {
-      throw new InvalidArgumentException("media_url", "is not a valid URL");
+      throw new InvalidArgumentException(Reasons.INVALID_URL, "media_url", "is not a valid URL");
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
-      throw new InvalidArgumentException("media_url", "must be an http or https URL");
+      throw new InvalidArgumentException(Reasons.INVALID_URL, "media_url", "must be an http or https URL");
     }
     if (uri.getHost() == null || uri.getHost().isEmpty()) {
-      throw new InvalidArgumentException("media_url", "must name a host");
+      throw new InvalidArgumentException(Reasons.INVALID_URL, "media_url", "must name a host");
     }
   }
 }

@@ -1,8 +1,11 @@
 package com.whatsappclone.status;
 
 import com.github.f4b6a3.uuid.UuidCreator;
+import com.whatsappclone.common.db.DatabaseException;
 import com.whatsappclone.common.error.NotFoundException;
 import com.whatsappclone.common.error.PermissionDeniedException;
+import com.whatsappclone.common.error.Reasons;
+import com.whatsappclone.common.text.Ids;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,6 +32,9 @@ public final class StatusService {
 
   /** The one answer for "missing", "expired" and "not yours to see". */
   static final String NOT_FOUND_MESSAGE = "status_id: status not found";
+  /** ErrorInfo reasons: no such status (or not visible to the caller); someone else's status. */
+  static final String STATUS_NOT_FOUND = "STATUS_NOT_FOUND";
+  static final String NOT_STATUS_AUTHOR = "NOT_STATUS_AUTHOR";
 
   private final StatusStore store;
   private final Clock clock;
@@ -48,7 +54,7 @@ public final class StatusService {
     UUID caller = Ids.caller(callerId);
     Optional<UUID> requested = Ids.optional("user_id", requestedUserId);
     if (requested.isPresent() && !requested.get().equals(caller)) {
-      throw new PermissionDeniedException("user_id: you can only create your own statuses");
+      throw new PermissionDeniedException("NOT_YOUR_USER_ID", "user_id: you can only create your own statuses");
     }
     StatusDraft draft = StatusDraft.of(contentType, content, mediaUrl);
     Instant createdAt = now();
@@ -57,9 +63,9 @@ public final class StatusService {
     try {
       store.insert(id, caller, draft, createdAt, expiresAt);
     } catch (StatusStore.UnknownAuthorException e) {
-      throw new NotFoundException("user_id: your user account does not exist");
+      throw new NotFoundException(Reasons.USER_NOT_FOUND, "user_id: your user account does not exist");
     } catch (SQLException e) {
-      throw new DatabaseException(e);
+      throw new DatabaseException("database call", e);
     }
     return new StatusUpdate(id, caller, draft.contentType(), draft.content(), draft.mediaUrl(),
         createdAt, expiresAt, 0, false);
@@ -76,7 +82,7 @@ public final class StatusService {
     try {
       return store.listByAuthor(caller, author, now());
     } catch (SQLException e) {
-      throw new DatabaseException(e);
+      throw new DatabaseException("database call", e);
     }
   }
 
@@ -90,7 +96,7 @@ public final class StatusService {
     try {
       statuses = store.listFeed(caller, now());
     } catch (SQLException e) {
-      throw new DatabaseException(e);
+      throw new DatabaseException("database call", e);
     }
     // The store returns them ordered by author, then oldest first: cut at each new author.
     List<FeedGroup> groups = new ArrayList<>();
@@ -114,55 +120,55 @@ public final class StatusService {
    */
   public Optional<Instant> view(String callerId, String statusId) {
     UUID caller = Ids.caller(callerId);
-    UUID id = Ids.required("status_id", statusId);
+    UUID id = Ids.parse("status_id", statusId);
     try {
       StatusUpdate status = visible(caller, id);
       if (status.authorId().equals(caller)) {
         return Optional.empty();
       }
       Instant viewedAt = store.recordView(id, caller, now())
-          .orElseThrow(() -> new NotFoundException(NOT_FOUND_MESSAGE)); // deleted meanwhile
+          .orElseThrow(() -> new NotFoundException(STATUS_NOT_FOUND, NOT_FOUND_MESSAGE)); // deleted meanwhile
       return Optional.of(viewedAt);
     } catch (SQLException e) {
-      throw new DatabaseException(e);
+      throw new DatabaseException("database call", e);
     }
   }
 
   /** Who viewed one of the caller's own unexpired statuses, most recent first. */
   public List<StatusViewer> viewers(String callerId, String statusId) {
     UUID caller = Ids.caller(callerId);
-    UUID id = Ids.required("status_id", statusId);
+    UUID id = Ids.parse("status_id", statusId);
     try {
       StatusUpdate status = visible(caller, id);
       if (!status.authorId().equals(caller)) {
-        throw new PermissionDeniedException("status_id: only the author can see who viewed a status");
+        throw new PermissionDeniedException(NOT_STATUS_AUTHOR, "status_id: only the author can see who viewed a status");
       }
       return store.listViewers(id);
     } catch (SQLException e) {
-      throw new DatabaseException(e);
+      throw new DatabaseException("database call", e);
     }
   }
 
   /** Deletes one of the caller's own unexpired statuses and its views. */
   public void delete(String callerId, String statusId) {
     UUID caller = Ids.caller(callerId);
-    UUID id = Ids.required("status_id", statusId);
+    UUID id = Ids.parse("status_id", statusId);
     try {
       StatusUpdate status = visible(caller, id);
       if (!status.authorId().equals(caller)) {
-        throw new PermissionDeniedException("status_id: only the author can delete a status");
+        throw new PermissionDeniedException(NOT_STATUS_AUTHOR, "status_id: only the author can delete a status");
       }
       if (!store.delete(id, caller)) {
-        throw new NotFoundException(NOT_FOUND_MESSAGE); // deleted meanwhile
+        throw new NotFoundException(STATUS_NOT_FOUND, NOT_FOUND_MESSAGE); // deleted meanwhile
       }
     } catch (SQLException e) {
-      throw new DatabaseException(e);
+      throw new DatabaseException("database call", e);
     }
   }
 
   private StatusUpdate visible(UUID caller, UUID statusId) throws SQLException {
     return store.findVisible(caller, statusId, now())
-        .orElseThrow(() -> new NotFoundException(NOT_FOUND_MESSAGE));
+        .orElseThrow(() -> new NotFoundException(STATUS_NOT_FOUND, NOT_FOUND_MESSAGE));
   }
 
   /** PostgreSQL keeps microseconds: what is returned on create is exactly what is read later. */

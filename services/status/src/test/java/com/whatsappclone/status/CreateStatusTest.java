@@ -1,8 +1,11 @@
 package com.whatsappclone.status;
 
+import static com.whatsappclone.status.GrpcErrors.exceptionOf;
 import static com.whatsappclone.status.GrpcErrors.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.rpc.BadRequest;
+import com.whatsappclone.common.error.ErrorDetails;
 import com.whatsappclone.proto.status.CreateStatusRequest;
 import com.whatsappclone.proto.status.CreateStatusResponse;
 import com.whatsappclone.proto.status.GetStatusesRequest;
@@ -10,6 +13,7 @@ import com.whatsappclone.proto.status.Status;
 import com.whatsappclone.testing.MutableClock;
 import com.whatsappclone.testing.WithPostgres;
 import io.grpc.Status.Code;
+import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -108,6 +112,27 @@ class CreateStatusTest {
 
     assertThat(failure.getCode()).isEqualTo(Code.INVALID_ARGUMENT);
     assertThat(failure.getDescription()).startsWith("user_id:");
+  }
+
+  @Test
+  void clientsReadTheReasonAndTheRequestFieldOfARefusal() {
+    UUID alice = service.fixtures.newUser();
+    UUID mallory = service.fixtures.newUser();
+
+    StatusRuntimeException malformed = exceptionOf(() -> service.as(alice).createStatus(CreateStatusRequest
+        .newBuilder().setUserId("not-a-uuid").setContent("hi").build()));
+    StatusRuntimeException unknownType = exceptionOf(() -> service.as(alice).createStatus(CreateStatusRequest
+        .newBuilder().setContentType("audio").setContent("hi").build()));
+    StatusRuntimeException impostor = exceptionOf(() -> service.as(mallory).createStatus(CreateStatusRequest
+        .newBuilder().setUserId(alice.toString()).setContent("I am alice").build()));
+
+    assertThat(ErrorDetails.reason(malformed)).isEqualTo("INVALID_ID");
+    assertThat(ErrorDetails.badRequest(malformed).orElseThrow().getFieldViolationsList())
+        .extracting(BadRequest.FieldViolation::getField).containsExactly("user_id");
+    assertThat(ErrorDetails.reason(unknownType)).isEqualTo("INVALID_CONTENT_TYPE");
+    assertThat(ErrorDetails.badRequest(unknownType).orElseThrow().getFieldViolations(0).getField())
+        .isEqualTo("content_type");
+    assertThat(ErrorDetails.reason(impostor)).isEqualTo("NOT_YOUR_USER_ID");
   }
 
   @Test

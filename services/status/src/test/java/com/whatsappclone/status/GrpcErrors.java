@@ -12,9 +12,13 @@ final class GrpcErrors {
   private GrpcErrors() {}
 
   static Status failureOf(ThrowingCallable call) {
-    Status[] status = new Status[1];
-    assertThatThrownBy(call)
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> status[0] = e.getStatus());
-    return status[0];
+    return exceptionOf(call).getStatus();
+  }
+
+  /** The exception a call fails with, trailers included (for the status details). */
+  static StatusRuntimeException exceptionOf(ThrowingCallable call) {
+    StatusRuntimeException[] failure = new StatusRuntimeException[1];
+    assertThatThrownBy(call).isInstanceOfSatisfying(StatusRuntimeException.class, e -> failure[0] = e);
+    return failure[0];
   }
 }
