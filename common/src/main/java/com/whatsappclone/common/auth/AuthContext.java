@@ -8,8 +8,8 @@ import java.util.Optional;
 /**
  * The authenticated caller of the current gRPC call, as put there by {@link AuthInterceptor}.
  *
- * <p>Handlers take the caller from here, never from a request field (API.md: "the sender is
- * always the caller").
+ * <p>Handlers take the caller from here, never from a request field: the sender, author or caller
+ * of every RPC is the token's user (docs/API.md, "Services and RPCs").
  */
 public final class AuthContext {
 

@@ -1,5 +1,6 @@
 package com.whatsappclone.common.auth;
 
+import com.whatsappclone.common.policy.PublicRpcs;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -13,21 +14,8 @@ import java.util.Set;
  */
 public final class PublicMethods {
 
-  /**
-   * The original's six AuthService RPCs are public by contract (API.md); RPCs added to AuthService
-   * later (GetMe, ListDevices...) act on the caller and need a token, so they are not listed.
-   * Health checks and server reflection work without a token so that load balancers, Postman and
-   * grpcurl can discover and probe services.
-   */
-  public static final Set<String> DEFAULT_PATTERNS = Set.of(
-      "auth.AuthService/SendOTP",
-      "auth.AuthService/VerifyOTP",
-      "auth.AuthService/ValidateToken",
-      "auth.AuthService/RefreshToken",
-      "auth.AuthService/RevokeCurrentDevice",
-      "auth.AuthService/LogoutAllDevices",
-      "grpc.health.v1.Health/*",
-      "grpc.reflection.*");
+  /** The policy's public methods and services ({@link PublicRpcs#PATTERNS}). */
+  public static final Set<String> DEFAULT_PATTERNS = Set.copyOf(PublicRpcs.PATTERNS);
 
   private final List<String> exact;
   private final List<String> prefixes;

@@ -24,7 +24,7 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Issues and validates the HS256 JWTs shared by every service (API.md, "JWT").
+ * Issues and validates the HS256 JWTs shared by every service (docs/API.md, "JWT").
  *
  * <p>Wire compatibility with the Go original (golang-jwt): header {@code {"alg":"HS256","typ":"JWT"}},
  * {@code aud} written as a one-element JSON array (what golang-jwt itself writes; it reads both an

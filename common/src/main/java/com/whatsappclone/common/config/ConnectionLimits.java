@@ -1,9 +1,14 @@
 package com.whatsappclone.common.config;
 
+import com.whatsappclone.common.policy.Caps;
+import com.whatsappclone.common.policy.RateLimitRule;
+import com.whatsappclone.common.policy.RateLimits;
+
 /**
  * How many long-lived connections (realtime's WebSocket connections and Connect streams) one user
- * and one network address may hold. Declared once here for every door: the gateway caps Connect
- * streams per user with the same number, and realtime caps both of its doors.
+ * and one network address may hold, as in force: the values and their settings are declared in
+ * {@link Caps} and {@link RateLimits}. The gateway caps Connect streams per user with the same
+ * number, and realtime caps both of its doors together.
  *
  * @param maxPerUser    MAX_CONNECTIONS_PER_USER (falling back to the older
  *                      GATEWAY_MAX_CONNECT_STREAMS_PER_USER): a phone, a few linked devices and a
@@ -20,18 +25,11 @@ package com.whatsappclone.common.config;
 public record ConnectionLimits(int maxPerUser, int maxPerAddress, int handshakesPerAddressPerSecond,
     int handshakeBurstPerAddress) {
 
-  public static final int DEFAULT_MAX_PER_USER = 5;
-  public static final int DEFAULT_MAX_PER_ADDRESS = 200;
-  public static final int DEFAULT_HANDSHAKES_PER_ADDRESS_PER_SECOND = 20;
-  public static final int DEFAULT_HANDSHAKE_BURST_PER_ADDRESS = 200;
-
+  /** The caps and the handshake limit in force (the policy's defaults, or their settings). */
   public static ConnectionLimits from(Settings settings) {
-    int legacy = settings.integer("GATEWAY_MAX_CONNECT_STREAMS_PER_USER", DEFAULT_MAX_PER_USER, 1, 10_000);
-    int perUser = settings.integer("MAX_CONNECTIONS_PER_USER", legacy, 1, 10_000);
-    int perAddress = settings.integer("MAX_CONNECTIONS_PER_ADDRESS", DEFAULT_MAX_PER_ADDRESS, 1, 1_000_000);
-    int rate = settings.integer("HANDSHAKES_PER_ADDRESS_PER_SECOND",
-        DEFAULT_HANDSHAKES_PER_ADDRESS_PER_SECOND, 1, 10_000_000);
-    int burst = settings.integer("HANDSHAKE_BURST_PER_ADDRESS", DEFAULT_HANDSHAKE_BURST_PER_ADDRESS, 1, 10_000_000);
-    return new ConnectionLimits(perUser, perAddress, rate, burst);
+    RateLimitRule handshakes = RateLimits.WEBSOCKET_HANDSHAKES_PER_ADDRESS;
+    return new ConnectionLimits(Caps.CONNECTIONS_PER_USER.read(settings),
+        Caps.CONNECTIONS_PER_ADDRESS.read(settings), handshakes.refillPerSecond(settings),
+        handshakes.capacity(settings));
   }
 }

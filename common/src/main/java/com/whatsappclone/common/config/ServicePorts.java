@@ -1,6 +1,6 @@
 package com.whatsappclone.common.config;
 
-/** Setting names and default ports of API.md, so that every service and test agrees. */
+/** Setting names and default ports of docs/API.md ("Ports and settings"), so that every service and test agrees. */
 public final class ServicePorts {
   private ServicePorts() {}
 

@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns any exception a handler lets escape into the gRPC status of API.md's "Error codes" and
+ * Turns any exception a handler lets escape into the gRPC status of docs/API.md's "Error codes" and
  * the trailers with its standard details.
  *
  * <p>A {@link DomainException} knows its own status and details. A lost database or Kafka is

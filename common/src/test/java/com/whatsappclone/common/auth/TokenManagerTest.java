@@ -57,7 +57,9 @@ class TokenManagerTest {
     assertThat(p.get("iss")).isEqualTo("my-auth-service");
     assertThat(p.get("aud")).isEqualTo(List.of("my-app-client"));
     assertThat(p.get("jti")).isEqualTo(issued.jti());
-    assertThat(UUID.fromString(issued.jti())).isNotNull();
+    // A canonical UUID, new for every token (the revocation lists key on it).
+    assertThat(UUID.fromString(issued.jti())).hasToString(issued.jti());
+    assertThat(tokens.issueAccessToken(USER).jti()).isNotEqualTo(issued.jti());
     assertThat(((Number) p.get("iat")).longValue()).isEqualTo(START.getEpochSecond());
     assertThat(((Number) p.get("exp")).longValue())
         .isEqualTo(START.plus(Duration.ofMinutes(15)).getEpochSecond());

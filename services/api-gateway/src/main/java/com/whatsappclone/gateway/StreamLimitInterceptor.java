@@ -2,6 +2,7 @@ package com.whatsappclone.gateway;
 
 import com.whatsappclone.common.auth.AuthContext;
 import com.whatsappclone.common.error.ResourceExhaustedException;
+import com.whatsappclone.common.policy.Caps;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -15,11 +16,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Caps how many realtime {@code Connect} streams one user holds open at once (every device of a
  * user needs one; a client that reconnects in a loop without closing would otherwise pile them up
  * in the realtime service). The stream over the cap is closed with {@code RESOURCE_EXHAUSTED}; a
- * slot frees when a stream ends in any way (completed, failed, cancelled, client gone).
+ * slot frees when a stream ends in any way (completed, failed, cancelled, client gone). The cap is
+ * {@link Caps#CONNECTIONS_PER_USER}; realtime counts it again over both of its doors (WebSocket
+ * connections and Connect streams together), which is where a user's WebSocket counts too.
  */
 final class StreamLimitInterceptor implements ServerInterceptor {
-
-  static final String CONNECT_METHOD = "proto.RealtimeService/Connect";
 
   private final int maxPerUser;
   /** Only users with open streams have an entry, so the map cannot grow beyond the open streams. */
@@ -33,7 +34,7 @@ final class StreamLimitInterceptor implements ServerInterceptor {
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
     String user = AuthContext.userId().orElse(null);
-    if (user == null || !CONNECT_METHOD.equals(call.getMethodDescriptor().getFullMethodName())) {
+    if (user == null || !Caps.CONNECT_METHOD.equals(call.getMethodDescriptor().getFullMethodName())) {
       return next.startCall(call, headers);
     }
     if (!tryAcquire(user)) {

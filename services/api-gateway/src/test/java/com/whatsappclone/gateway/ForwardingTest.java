@@ -105,7 +105,11 @@ class ForwardingTest {
 
     String requestId = observed(testId).headers.get(ForwardedMetadata.X_REQUEST_ID);
     assertThat(requestId).isNotBlank();
-    assertThat(UUID.fromString(requestId)).isNotNull();
+    // A canonical UUID, a new one for every call.
+    assertThat(UUID.fromString(requestId)).hasToString(requestId);
+    String nextTestId = TestStack.newTestId();
+    chat(stack.userHeaders(nextTestId)).sendMessage(message("no request id either"));
+    assertThat(observed(nextTestId).headers.get(ForwardedMetadata.X_REQUEST_ID)).isNotEqualTo(requestId);
   }
 
   @Test

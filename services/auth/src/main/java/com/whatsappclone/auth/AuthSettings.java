@@ -2,6 +2,9 @@ package com.whatsappclone.auth;
 
 import com.whatsappclone.common.net.ClientAddressInterceptor;
 import com.whatsappclone.common.config.Settings;
+import com.whatsappclone.common.policy.Caps;
+import com.whatsappclone.common.policy.RateLimitRule;
+import com.whatsappclone.common.policy.RateLimits;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -29,7 +32,6 @@ record AuthSettings(
   static final String TWILIO_VERIFY_SERVICE_SID = "TWILIO_VERIFY_SERVICE_SID";
   static final String TWILIO_API_BASE_URL = "TWILIO_API_BASE_URL";
   static final String TWILIO_TIMEOUT = "TWILIO_TIMEOUT";
-  static final String MAX_SESSIONS = "AUTH_MAX_SESSIONS_PER_USER";
   /**
    * No longer read: auth believes a client address only when the gateway signed it (see
    * {@link ClientAddressInterceptor}); a peer's address no longer makes it trusted.
@@ -40,11 +42,10 @@ record AuthSettings(
   static AuthSettings from(Settings settings) {
     boolean devMode = settings.flag(DEV_MODE, false);
     Optional<TwilioSettings> twilio = devMode ? Optional.empty() : Optional.of(twilio(settings));
-    RateLimit perPhone = limit(settings, "send_otp_phone", "AUTH_SEND_OTP_PHONE", 3, Duration.ofMinutes(10));
-    RateLimit perIp = limit(settings, "send_otp_ip", "AUTH_SEND_OTP_IP", 20, Duration.ofHours(1));
-    RateLimit failedVerify = limit(settings, "verify_otp_failures", "AUTH_VERIFY_OTP_FAILURES", 5,
-        Duration.ofMinutes(10));
-    int maxSessions = settings.integer(MAX_SESSIONS, 10, 1, 1000);
+    RateLimit perPhone = limit(settings, RateLimits.SEND_OTP_PER_PHONE);
+    RateLimit perIp = limit(settings, RateLimits.SEND_OTP_PER_ADDRESS);
+    RateLimit failedVerify = limit(settings, RateLimits.FAILED_VERIFY_PER_PHONE);
+    int maxSessions = Caps.SESSIONS_PER_USER.read(settings);
     Duration cleanup = positive(settings, "AUTH_RATE_LIMIT_CLEANUP_INTERVAL", Duration.ofMinutes(15));
     return new AuthSettings(devMode, twilio, perPhone, perIp, failedVerify, maxSessions, cleanup);
   }
@@ -83,11 +84,10 @@ record AuthSettings(
     return Optional.empty();
   }
 
-  /** {@code <prefix>_LIMIT} uses per {@code <prefix>_PERIOD}. */
-  private static RateLimit limit(Settings settings, String name, String prefix, int capacity, Duration period) {
-    int limit = settings.integer(prefix + "_LIMIT", capacity, 1, 1_000_000);
-    Duration window = positive(settings, prefix + "_PERIOD", period);
-    return new RateLimit(name, limit, window);
+  /** The policy's windowed limit with its settings applied. */
+  private static RateLimit limit(Settings settings, RateLimitRule rule) {
+    Duration window = positive(settings, rule.refillSetting(), rule.refillPeriod());
+    return new RateLimit(rule.name(), rule.capacity(settings), window);
   }
 
   private static Duration positive(Settings settings, String name, Duration fallback) {

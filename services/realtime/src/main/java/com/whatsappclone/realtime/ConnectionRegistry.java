@@ -43,8 +43,4 @@ final class ConnectionRegistry {
   void forEach(Consumer<Session> action) {
     byUser.values().forEach(sessions -> sessions.forEach(action));
   }
-
-  int userCount() {
-    return byUser.size();
-  }
 }

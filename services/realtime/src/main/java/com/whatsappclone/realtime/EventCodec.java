@@ -7,7 +7,7 @@ import com.whatsappclone.proto.realtime.ServerEvent;
 import java.nio.ByteBuffer;
 
 /**
- * WebSocket frames (API.md "WebSocket"): text frames carry protobuf's canonical JSON mapping,
+ * WebSocket frames (docs/API.md, "WebSocket"): text frames carry protobuf's canonical JSON mapping,
  * binary frames the protobuf bytes.
  *
  * <p>Reading: both lowerCamelCase and the .proto's snake_case names are accepted, and unknown

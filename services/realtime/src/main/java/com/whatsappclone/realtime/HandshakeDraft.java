@@ -24,8 +24,8 @@ import org.java_websocket.protocols.Protocol;
  * to {@link RealtimeSettings#MAX_FRAME_BYTES} (larger ones close the connection with 1009), and a
  * refused upgrade is answered with a real HTTP status.
  *
- * <p>Java-WebSocket can only refuse a handshake with "404 WebSocket Upgrade Failure"; API.md wants
- * 401 for a missing or bad token. The server answers the handshake with a {@link Refusal}, which
+ * <p>Java-WebSocket can only refuse a handshake with "404 WebSocket Upgrade Failure";
+ * docs/API.md ("WebSocket") wants 401 for a missing or bad token. The server answers the handshake with a {@link Refusal}, which
  * this draft writes as that status instead of "101 Switching Protocols"; the server then closes
  * the connection as soon as the answer is flushed, without ever treating it as open.
  *

@@ -36,7 +36,7 @@ final class MessageStatusStore {
 
   private static final String UNDELIVERED_COLUMNS =
       "SELECT m.id, m.conversation_id, m.sender_id, m.content, m.media_url, m.media_type,"
-      + " m.created_at, %s AS seq"
+      + " m.created_at, m.seq"
       + " FROM message_status ms JOIN messages m ON m.id = ms.message_id"
       + " WHERE ms.user_id = ? AND ms.delivered_at IS NULL";
 
@@ -73,28 +73,10 @@ final class MessageStatusStore {
   private final String firstPage;
   private final String nextPage;
 
-  /**
-   * @param hasSeq whether {@code messages.seq} exists (the message worker's migration adds it);
-   *               without it NewMessage.seq stays 0
-   */
-  MessageStatusStore(DataSource dataSource, boolean hasSeq) {
+  MessageStatusStore(DataSource dataSource) {
     this.dataSource = dataSource;
-    String select = String.format(UNDELIVERED_COLUMNS, hasSeq ? "m.seq" : "NULL::bigint");
-    this.firstPage = select + ORDER;
-    this.nextPage = select + AFTER_CURSOR + ORDER;
-  }
-
-  /** Whether the schema has {@code messages.seq}. */
-  static boolean hasSeqColumn(DataSource dataSource) {
-    String sql = "SELECT 1 FROM information_schema.columns"
-        + " WHERE table_schema = current_schema() AND table_name = 'messages' AND column_name = 'seq'";
-    try (Connection connection = dataSource.getConnection();
-         PreparedStatement statement = connection.prepareStatement(sql);
-         ResultSet rows = statement.executeQuery()) {
-      return rows.next();
-    } catch (SQLException e) {
-      throw new DatabaseException("checking for messages.seq", e);
-    }
+    this.firstPage = UNDELIVERED_COLUMNS + ORDER;
+    this.nextPage = UNDELIVERED_COLUMNS + AFTER_CURSOR + ORDER;
   }
 
   /**

@@ -93,7 +93,6 @@ public final class RealtimeApplication {
       AutoCloseable stopPool = () -> shutdown(pool, Duration.ofSeconds(10));
       opened.push(stopPool);
 
-      boolean hasSeq = MessageStatusStore.hasSeqColumn(database.dataSource());
       ParticipantStore participantStore = new ParticipantStore(database.dataSource());
       ParticipantCache participants = new ParticipantCache(participantStore::participants,
           config.participantCacheSize(), config.participantCacheTtl(), clock);
@@ -101,7 +100,7 @@ public final class RealtimeApplication {
       FanoutBus bus = new FanoutBus(producer, config.realtimeEventsTopic(), instanceId.toString());
       ConnectionRegistry registry = new ConnectionRegistry();
       RealtimeService service = new RealtimeService(registry,
-          new MessageStatusStore(database.dataSource(), hasSeq), participants, participantStore,
+          new MessageStatusStore(database.dataSource()), participants, participantStore,
           presence, bus, pool, config, clock, instanceId, probe, tokens, revocations);
       revocations.addListener(service::onRevoked);
       // At stop: let the disconnections queued by closing the devices finish, then drop whatever

@@ -68,7 +68,7 @@ public record RealtimeSettings(
     ConnectionLimits connectionLimits,
     TrustedProxies webSocketProxies) {
 
-  /** Frames larger than this close the WebSocket connection with 1009 (API.md). */
+  /** Frames larger than this close the WebSocket connection with 1009 (docs/API.md, "WebSocket"). */
   public static final int MAX_FRAME_BYTES = 64 * 1024;
 
   /** The stored-messages topic, behind the prefix. */

@@ -164,12 +164,6 @@ final class Session {
     afterEnqueue(overflow);
   }
 
-  boolean isCatchingUp() {
-    synchronized (lock) {
-      return catchingUp;
-    }
-  }
-
   /**
    * Paces the catch-up: when the queue is at most a quarter full, returns {@code false} and the
    * caller goes on now; otherwise remembers {@code resume}, runs it once the client has taken
@@ -217,13 +211,6 @@ final class Session {
   boolean isClosed() {
     synchronized (lock) {
       return closed;
-    }
-  }
-
-  /** Events waiting for the client (tests and metrics). */
-  int pendingEvents() {
-    synchronized (lock) {
-      return outbound.size();
     }
   }
 

@@ -49,7 +49,7 @@ class CreateStatusTest {
         .createStatus(CreateStatusRequest.newBuilder().setContent("hello world").build())
         .getStatus();
 
-    assertThat(UUID.fromString(created.getId())).isNotNull();
+    assertThat(UUID.fromString(created.getId()).version()).as("a time-ordered UUIDv7").isEqualTo(7);
     assertThat(created.getUserId()).isEqualTo(alice.toString());
     assertThat(created.getContent()).isEqualTo("hello world");
     assertThat(created.getContentType()).isEqualTo("text");
