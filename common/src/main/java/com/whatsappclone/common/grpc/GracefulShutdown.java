@@ -3,7 +3,6 @@ package com.whatsappclone.common.grpc;
 import io.grpc.Server;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.time.Duration;
-import java.util.Deque;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +19,7 @@ public final class GracefulShutdown {
   private GracefulShutdown() {}
 
   public static void drainThenClose(String name, Server server, HealthStatusManager health,
-      Duration drainTimeout, Deque<AutoCloseable> resources) {
+      Duration drainTimeout, AutoCloseable resources) {
     log.info("{} stopping: draining in-flight calls for up to {}", name, drainTimeout);
     health.enterTerminalState();
     server.shutdown();
@@ -34,13 +33,10 @@ public final class GracefulShutdown {
       Thread.currentThread().interrupt();
       server.shutdownNow();
     }
-    while (!resources.isEmpty()) {
-      AutoCloseable resource = resources.pop();
-      try {
-        resource.close();
-      } catch (Exception e) {
-        log.warn("{}: closing {} failed", name, resource, e);
-      }
+    try {
+      resources.close();
+    } catch (Exception e) {
+      log.warn("{}: closing its resources failed", name, e);
     }
     log.info("{} stopped", name);
   }

@@ -1,7 +1,7 @@
 package com.whatsappclone.auth;
 
-import com.whatsappclone.common.net.ClientAddressInterceptor;
 import com.whatsappclone.common.config.Settings;
+import com.whatsappclone.common.net.ClientAddressInterceptor;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -45,7 +45,7 @@ record AuthSettings(
     RateLimit failedVerify = limit(settings, "verify_otp_failures", "AUTH_VERIFY_OTP_FAILURES", 5,
         Duration.ofMinutes(10));
     int maxSessions = settings.integer(MAX_SESSIONS, 10, 1, 1000);
-    Duration cleanup = positive(settings, "AUTH_RATE_LIMIT_CLEANUP_INTERVAL", Duration.ofMinutes(15));
+    Duration cleanup = settings.positive("AUTH_RATE_LIMIT_CLEANUP_INTERVAL", Duration.ofMinutes(15));
     return new AuthSettings(devMode, twilio, perPhone, perIp, failedVerify, maxSessions, cleanup);
   }
 
@@ -66,7 +66,7 @@ record AuthSettings(
           + DevModeOtpVerifier.CODE + ")");
     }
     Optional<URI> baseUrl = settings.optional(TWILIO_API_BASE_URL).flatMap(raw -> baseUrl(settings, raw));
-    Duration timeout = positive(settings, TWILIO_TIMEOUT, Duration.ofSeconds(10));
+    Duration timeout = settings.positive(TWILIO_TIMEOUT, Duration.ofSeconds(10));
     return new TwilioSettings(accountSid.orElse(""), authToken.orElse(""), serviceSid.orElse(""), baseUrl, timeout);
   }
 
@@ -86,16 +86,7 @@ record AuthSettings(
   /** {@code <prefix>_LIMIT} uses per {@code <prefix>_PERIOD}. */
   private static RateLimit limit(Settings settings, String name, String prefix, int capacity, Duration period) {
     int limit = settings.integer(prefix + "_LIMIT", capacity, 1, 1_000_000);
-    Duration window = positive(settings, prefix + "_PERIOD", period);
+    Duration window = settings.positive(prefix + "_PERIOD", period);
     return new RateLimit(name, limit, window);
-  }
-
-  private static Duration positive(Settings settings, String name, Duration fallback) {
-    Duration value = settings.duration(name, fallback);
-    if (value.toMillis() < 1) {
-      settings.reportProblem(name + " must be a positive duration such as 30s, 10m or 1h");
-      return fallback;
-    }
-    return value;
   }
 }

@@ -9,6 +9,7 @@ import com.whatsappclone.common.auth.TokenManager;
 import com.whatsappclone.common.error.NotFoundException;
 import com.whatsappclone.common.error.PermissionDeniedException;
 import com.whatsappclone.common.grpc.StatusMapper;
+import com.whatsappclone.common.text.Timestamps;
 import com.whatsappclone.proto.events.ConversationMembershipChanged;
 import com.whatsappclone.proto.events.MessageStored;
 import com.whatsappclone.proto.events.ServerEventFanout;
@@ -271,7 +272,7 @@ final class RealtimeService {
               .setMessageId(messageId.toString())
               .setConversationId(conversationId.toString())
               .setUserId(session.userId())
-              .setReadAt(StoredMessage.rfc3339(now)))
+              .setReadAt(Timestamps.format(now)))
           .build());
     }
   }
@@ -282,7 +283,7 @@ final class RealtimeService {
             .setMessageId(messageId.toString())
             .setConversationId(conversationId.toString())
             .setUserId(userId)
-            .setDeliveredAt(StoredMessage.rfc3339(at)))
+            .setDeliveredAt(Timestamps.format(at)))
         .build();
   }
 
@@ -413,7 +414,7 @@ final class RealtimeService {
           .setPresence(PresenceUpdate.newBuilder()
               .setUserId(session.userId())
               .setStatus("offline")
-              .setLastSeen(StoredMessage.rfc3339(lastSeen.get())))
+              .setLastSeen(Timestamps.format(lastSeen.get())))
           .build());
     }
   }
