@@ -145,10 +145,13 @@ public final class Settings {
     }
   }
 
-  /** A {@link #duration} that must be longer than zero; records a problem (and returns the fallback) otherwise. */
+  /**
+   * A {@link #duration} of at least a millisecond (intervals are scheduled in whole milliseconds,
+   * and 0 is refused there); records a problem (and returns the fallback) otherwise.
+   */
   public Duration positive(String name, Duration fallback) {
     Duration value = duration(name, fallback);
-    if (value.isZero() || value.isNegative()) {
+    if (value.toMillis() < 1) {
       problems.add(name + " must be a positive duration such as 30s, 10m or 1h (got " + value + ")");
       return fallback;
     }

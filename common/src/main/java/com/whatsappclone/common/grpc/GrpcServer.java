@@ -116,7 +116,7 @@ public final class GrpcServer implements RunningServer {
     private final List<ServerServiceDefinition> services = new ArrayList<>();
     private final List<ServerInterceptor> interceptors = new ArrayList<>();
     private final Resources resources = new Resources();
-    private Duration drainTimeout = Duration.ofSeconds(20);
+    private Duration drainTimeout = GrpcServerSettings.DEFAULT_DRAIN_TIMEOUT;
     private String host;
     private TlsSettings tls = TlsSettings.plaintext();
     private HandlerRegistry fallback;
