@@ -145,6 +145,19 @@ public final class Settings {
     }
   }
 
+  /**
+   * A {@link #duration} of at least a millisecond (intervals are scheduled in whole milliseconds,
+   * and 0 is refused there); records a problem (and returns the fallback) otherwise.
+   */
+  public Duration positive(String name, Duration fallback) {
+    Duration value = duration(name, fallback);
+    if (value.toMillis() < 1) {
+      problems.add(name + " must be a positive duration such as 30s, 10m or 1h (got " + value + ")");
+      return fallback;
+    }
+    return value;
+  }
+
   /** A PostgreSQL location from DATABASE_URL; records a problem when missing or malformed. */
   public Optional<DatabaseUrl> databaseUrl(String name) {
     String raw = required(name, "a postgres://user:password@host:port/db URL or a jdbc:postgresql: URL");

@@ -1,8 +1,10 @@
 package com.whatsappclone.common.grpc;
 
+import com.whatsappclone.common.lifecycle.Resources;
 import com.whatsappclone.common.net.TlsContexts;
 import com.whatsappclone.common.net.TlsSettings;
 import io.grpc.BindableService;
+import io.grpc.HandlerRegistry;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
@@ -15,9 +17,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,10 +26,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one gRPC server bootstrap every service uses: its port, the auth interceptor, the error
- * mapping, {@code grpc.health.v1}, server reflection (v1 and v1alpha, for Postman and grpcurl), TLS
- * when configured, and a graceful shutdown that drains in-flight calls and then closes the
- * service's resources.
+ * The one gRPC server bootstrap every service and the gateway use: its port, the service's
+ * interceptors around the error mapping, {@code grpc.health.v1}, server reflection (v1 and
+ * v1alpha, for Postman and grpcurl), TLS when configured, an optional fallback registry (the
+ * gateway forwards the methods it learns about at run time through one), and a graceful shutdown
+ * that drains in-flight calls and then closes the service's resources.
+ *
+ * <p>Interceptor order: those added with {@link Builder#intercept} run in the order added, then the
+ * error mapping, innermost, right next to the handler. So every interceptor (auth, outcome logs,
+ * limits) sees the status the client gets, not the exception a handler threw. The mapping runs
+ * once more outermost, only for an interceptor that itself throws.
  */
 public final class GrpcServer implements RunningServer {
 
@@ -39,7 +46,8 @@ public final class GrpcServer implements RunningServer {
   private final HealthStatusManager health;
   private final List<String> serviceNames;
   private final Duration drainTimeout;
-  private final Deque<AutoCloseable> resources;
+  private final Runnable endOpenStreams;
+  private final Resources resources;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
   private GrpcServer(Builder builder, Server server, HealthStatusManager health, List<String> serviceNames) {
@@ -48,11 +56,19 @@ public final class GrpcServer implements RunningServer {
     this.health = health;
     this.serviceNames = serviceNames;
     this.drainTimeout = builder.drainTimeout;
-    this.resources = new ArrayDeque<>(builder.resources);
+    this.endOpenStreams = builder.endOpenStreams;
+    this.resources = builder.resources;
   }
 
   public static Builder builder(String name, int port) {
     return new Builder(name, port);
+  }
+
+  /** A builder with the port, bind address, TLS and drain timeout of {@code settings}. */
+  public static Builder builder(String name, GrpcServerSettings settings) {
+    Builder builder = new Builder(name, settings.port()).tls(settings.tls()).drainTimeout(settings.drainTimeout());
+    settings.bindHost().ifPresent(builder::host);
+    return builder;
   }
 
   @Override
@@ -65,9 +81,11 @@ public final class GrpcServer implements RunningServer {
     return health;
   }
 
-  /** The fully-qualified names of the application services (health reports each). */
-  public List<String> serviceNames() {
-    return serviceNames;
+  /** Reports the whole server and each of its services SERVING or NOT_SERVING (a dependency's outage). */
+  public void reportServing(boolean serving) {
+    ServingStatus status = serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, status);
+    serviceNames.forEach(service -> health.setStatus(service, status));
   }
 
   @Override
@@ -90,7 +108,7 @@ public final class GrpcServer implements RunningServer {
     if (!stopped.compareAndSet(false, true)) {
       return;
     }
-    GracefulShutdown.drainThenClose(name, server, health, drainTimeout, resources);
+    GracefulShutdown.drainThenClose(name, server, health, drainTimeout, endOpenStreams, resources);
   }
 
   /** Builds and starts a {@link GrpcServer}. */
@@ -99,10 +117,13 @@ public final class GrpcServer implements RunningServer {
     private final int port;
     private final List<ServerServiceDefinition> services = new ArrayList<>();
     private final List<ServerInterceptor> interceptors = new ArrayList<>();
-    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-    private Duration drainTimeout = Duration.ofSeconds(20);
+    private final Resources resources = new Resources();
+    private Duration drainTimeout = GrpcServerSettings.DEFAULT_DRAIN_TIMEOUT;
+    private Runnable endOpenStreams = () -> {};
     private String host;
     private TlsSettings tls = TlsSettings.plaintext();
+    private HandlerRegistry fallback;
+    private HealthStatusManager health;
 
     private Builder(String name, int port) {
       this.name = name;
@@ -120,22 +141,54 @@ public final class GrpcServer implements RunningServer {
     }
 
     /**
-     * Adds an interceptor applied to the application services (not to health/reflection). The
-     * first one added runs first; the error mapping is always outermost.
+     * Adds an interceptor applied to the application services and the fallback registry's methods
+     * (not to health/reflection). The first one added runs first; all run outside the error
+     * mapping, so they see final statuses.
      */
     public Builder intercept(ServerInterceptor interceptor) {
       interceptors.add(interceptor);
       return this;
     }
 
-    /** Closed after the server drained, last registered first (register the pool before users of it). */
+    /**
+     * Closed after the server drained, last registered first (register the pool before users of
+     * it). Not closed when {@link #start} fails: whoever opened it closes it then.
+     */
     public Builder closeOnStop(AutoCloseable resource) {
       resources.push(resource);
       return this;
     }
 
+    /**
+     * Serves every method no added service has through {@code registry}, with the same
+     * interceptors (the gateway's forwarding, whose routes change at run time). Its
+     * {@code getServices()} is what reflection lists besides the added services.
+     */
+    public Builder fallback(HandlerRegistry registry) {
+      this.fallback = registry;
+      return this;
+    }
+
+    /**
+     * Uses {@code health} instead of a new manager, and leaves every status in it to the caller
+     * (the gateway reports its backends' health, known before it listens).
+     */
+    public Builder health(HealthStatusManager health) {
+      this.health = health;
+      return this;
+    }
+
     public Builder drainTimeout(Duration timeout) {
       this.drainTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Run at stop once no new call is accepted, before the drain: ends the calls that would
+     * otherwise hold the drain for its whole timeout (streams that only end when the client leaves).
+     */
+    public Builder endOpenStreamsOnStop(Runnable endOpenStreams) {
+      this.endOpenStreams = endOpenStreams;
       return this;
     }
 
@@ -164,25 +217,23 @@ public final class GrpcServer implements RunningServer {
       netty.keepAliveTime(60, TimeUnit.SECONDS).keepAliveTimeout(20, TimeUnit.SECONDS);
       TlsContexts.serve(netty, tls);
 
-      List<ServerInterceptor> chain = new ArrayList<>();
-      chain.add(new ErrorMappingInterceptor());
-      chain.addAll(interceptors);
-      // ServerInterceptors.intercept runs the LAST interceptor first, so reverse the list.
-      List<ServerInterceptor> reversed = new ArrayList<>(chain);
-      java.util.Collections.reverse(reversed);
-
+      List<ServerInterceptor> chain = interceptorChain();
       List<String> serviceNames = new ArrayList<>();
       MalformedRequestLog malformed = new MalformedRequestLog(name);
       for (ServerServiceDefinition service : services) {
         serviceNames.add(service.getServiceDescriptor().getName());
         // Outside the interceptors: a request that does not parse gets INVALID_ARGUMENT, not UNKNOWN
         // with a stack trace (RequestParsingGuard).
-        netty.addService(RequestParsingGuard.guard(ServerInterceptors.intercept(service, reversed), malformed));
+        netty.addService(RequestParsingGuard.guard(ServerInterceptors.intercept(service, chain), malformed));
       }
-      HealthStatusManager health = new HealthStatusManager();
+      boolean ownHealth = health == null;
+      HealthStatusManager health = ownHealth ? new HealthStatusManager() : this.health;
       netty.addService(health.getHealthService());
       netty.addService(ProtoReflectionServiceV1.newInstance());
       netty.addService(GracefulShutdown.legacyReflection());
+      if (fallback != null) {
+        netty.fallbackHandlerRegistry(new InterceptedRegistry(fallback, chain));
+      }
 
       Server server = netty.build();
       try {
@@ -190,13 +241,27 @@ public final class GrpcServer implements RunningServer {
       } catch (IOException e) {
         throw new UncheckedIOException(name + " could not listen on port " + port + ": " + e.getMessage(), e);
       }
-      health.setStatus("", ServingStatus.SERVING);
-      for (String serviceName : serviceNames) {
-        health.setStatus(serviceName, ServingStatus.SERVING);
+      GrpcServer started = new GrpcServer(this, server, health, List.copyOf(serviceNames));
+      if (ownHealth) {
+        started.reportServing(true);
       }
-      log.info("{} listening on :{} ({}; health and reflection enabled)", name, server.getPort(),
-          tls.serverTls() ? "gRPC over TLS" : "gRPC, plaintext");
-      return new GrpcServer(this, server, health, List.copyOf(serviceNames));
+      log.info("{} listening on :{} ({}; {}health and reflection enabled)", name, server.getPort(),
+          tls.serverTls() ? "gRPC over TLS" : "gRPC, plaintext", fallback == null ? "" : "forwarding, ");
+      return started;
+    }
+
+    /**
+     * In {@code ServerInterceptors.intercept} order, which runs the LAST one first: the error
+     * mapping innermost, the added ones outside it in the order added, and the mapping once more
+     * outermost for what an interceptor throws itself (it leaves statuses already mapped alone).
+     */
+    private List<ServerInterceptor> interceptorChain() {
+      List<ServerInterceptor> runOrder = new ArrayList<>();
+      runOrder.add(new ErrorMappingInterceptor());
+      runOrder.addAll(interceptors);
+      runOrder.add(new ErrorMappingInterceptor());
+      Collections.reverse(runOrder);
+      return List.copyOf(runOrder);
     }
   }
 }

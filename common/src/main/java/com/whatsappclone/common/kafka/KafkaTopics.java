@@ -18,6 +18,12 @@ public final class KafkaTopics {
   /** Presence, typing, receipts and other events pushed to connected clients. */
   public static final String REALTIME_EVENTS = "realtime.events";
 
+  /**
+   * The record header naming the event a record carries (a protobuf message's full name, or
+   * realtime's fan-out marker), for readers of a topic that carries more than one kind.
+   */
+  public static final String EVENT_TYPE_HEADER = "event-type";
+
   public static final List<String> ALL =
       List.of(MESSAGES_SUBMITTED, MESSAGES_STORED, MESSAGES_DEAD_LETTER, REALTIME_EVENTS);
 

@@ -1,5 +1,6 @@
 package com.whatsappclone.common.net;
 
+import com.whatsappclone.common.grpc.RequestIds;
 import io.grpc.Metadata;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -44,8 +45,8 @@ public final class ClientAddressSignature {
       Metadata.Key.of("x-client-address", Metadata.ASCII_STRING_MARSHALLER);
   public static final Metadata.Key<String> SIGNATURE =
       Metadata.Key.of("x-client-address-signature", Metadata.ASCII_STRING_MARSHALLER);
-  public static final Metadata.Key<String> REQUEST_ID =
-      Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
+  /** Signed along with the address, so a signature cannot be replayed on another call. */
+  public static final Metadata.Key<String> REQUEST_ID = RequestIds.KEY;
 
   /** The label of the key derivation; a new format gets a new label. */
   static final String KEY_LABEL = "x-client-address v1";

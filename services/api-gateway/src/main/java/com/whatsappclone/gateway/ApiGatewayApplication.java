@@ -3,10 +3,13 @@ package com.whatsappclone.gateway;
 import com.whatsappclone.common.auth.AuthInterceptor;
 import com.whatsappclone.common.auth.PublicMethods;
 import com.whatsappclone.common.config.Settings;
-import com.whatsappclone.common.grpc.ErrorMappingInterceptor;
+import com.whatsappclone.common.grpc.GrpcServer;
+import com.whatsappclone.common.lifecycle.DaemonThreads;
+import com.whatsappclone.common.lifecycle.Resources;
 import com.whatsappclone.common.net.ClientAddressSignature;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -23,16 +26,19 @@ public final class ApiGatewayApplication {
 
   private static final Logger log = LoggerFactory.getLogger(ApiGatewayApplication.class);
 
+  /** How long a check interrupted at stop may take to notice. */
+  private static final Duration SCHEDULER_STOP_WAIT = Duration.ofSeconds(10);
+
   private ApiGatewayApplication() {}
 
   /**
-   * Starts the gateway and returns its running server; {@link GatewayServer#stop()} drains calls,
+   * Starts the gateway and returns its running server; {@link GrpcServer#stop()} drains calls,
    * then stops the background checks and closes the backend channels. Backends that are down at
    * start-up do not stop it: their calls fail with {@code UNAVAILABLE} until they come up.
    *
    * @throws com.whatsappclone.common.config.SettingsException naming every missing or bad setting
    */
-  public static GatewayServer start(Settings settings, Clock clock) {
+  public static GrpcServer start(Settings settings, Clock clock) {
     GatewaySettings config = GatewaySettings.from(settings);
     settings.check();
     if (config.tls().internal()) {
@@ -42,31 +48,17 @@ public final class ApiGatewayApplication {
       log.warn("TLS_TRUST_FILE is set but INTERNAL_TLS is not: calls to the backends are plaintext");
     }
 
-    List<AutoCloseable> resources = new ArrayList<>();
-    try {
+    // Closed last-pushed first, at stop or after a failed start: the checks stop before the
+    // channels they use.
+    return Resources.startOrClose(resources -> {
       List<Backend> backends = new ArrayList<>();
       for (BackendConfig backend : config.backends()) {
-        Backend opened = new Backend(backend, config.backendConnectTimeout(), config.tls());
-        backends.add(opened);
-        resources.add(opened);
+        backends.add(resources.push(new Backend(backend, config.backendConnectTimeout(), config.tls())));
       }
-      ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "api-gateway-upkeep");
-        thread.setDaemon(true);
-        return thread;
-      });
-      // Closed before the channels: the checks must not run on closed channels.
-      resources.add(() -> stopScheduler(scheduler));
+      ScheduledExecutorService scheduler = resources.interruptOnClose(
+          Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("api-gateway-upkeep")), SCHEDULER_STOP_WAIT);
 
-      InterceptedHandlers handlers = new InterceptedHandlers(List.of(
-          new ErrorMappingInterceptor(),
-          new ClientAddressInterceptor(config.trustedProxies()),
-          // The original six AuthService RPCs, health and reflection are public; all else needs a token.
-          new AuthInterceptor(config.jwt().tokenManager(clock), PublicMethods.defaults()),
-          new RateLimitInterceptor(config.limits(), clock),
-          new StreamLimitInterceptor(config.limits().maxStreamsPerUser())),
-          ClientAddressSignature.fromJwtSecret(config.jwt().secret()));
-
+      ForwardingHandlers handlers = new ForwardingHandlers(ClientAddressSignature.fromJwtSecret(config.jwt().secret()));
       HealthStatusManager health = new HealthStatusManager();
       ProxyRegistry registry = new ProxyRegistry(handlers);
       BackendHealthMonitor monitor = new BackendHealthMonitor(backends, health, registry::table,
@@ -77,8 +69,16 @@ public final class ApiGatewayApplication {
 
       discovery.refreshAll();
       monitor.checkAll();
-      GatewayServer server = GatewayServer.start("api-gateway", config.port(), config.bindHost(), config.tls(),
-          registry, health, config.drainTimeout(), resources);
+      GrpcServer server = GrpcServer.builder("api-gateway", config.grpc())
+          .intercept(new ForwardedForInterceptor(config.trustedProxies()))
+          // The original six AuthService RPCs, health and reflection are public; all else needs a token.
+          .intercept(new AuthInterceptor(config.jwt().tokenManager(clock), PublicMethods.defaults()))
+          .intercept(new RateLimitInterceptor(config.limits(), clock))
+          .intercept(new StreamLimitInterceptor(config.limits().maxStreamsPerUser()))
+          .fallback(registry)
+          .health(health)
+          .closeOnStop(resources)
+          .start();
 
       long healthMillis = config.healthCheckInterval().toMillis();
       scheduler.scheduleWithFixedDelay(() -> runLogged("health check", () -> {
@@ -90,12 +90,7 @@ public final class ApiGatewayApplication {
       scheduler.scheduleWithFixedDelay(() -> runLogged("service discovery", discovery::refreshAll),
           discoveryMillis, discoveryMillis, TimeUnit.MILLISECONDS);
       return server;
-    } catch (RuntimeException e) {
-      for (int i = resources.size() - 1; i >= 0; i--) {
-        closeQuietly(resources.get(i), e);
-      }
-      throw e;
-    }
+    });
   }
 
   /** A failed run must not end the schedule: scheduleWithFixedDelay stops at the first exception. */
@@ -104,23 +99,6 @@ public final class ApiGatewayApplication {
       task.run();
     } catch (RuntimeException e) {
       log.error("{} failed", what, e);
-    }
-  }
-
-  private static void stopScheduler(ScheduledExecutorService scheduler) {
-    scheduler.shutdownNow();
-    try {
-      scheduler.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void closeQuietly(AutoCloseable resource, RuntimeException failure) {
-    try {
-      resource.close();
-    } catch (Exception e) {
-      failure.addSuppressed(e);
     }
   }
 }

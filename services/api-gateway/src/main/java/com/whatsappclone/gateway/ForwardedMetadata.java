@@ -27,18 +27,18 @@ final class ForwardedMetadata {
 
   /**
    * The headers for the backend: the client's application metadata, {@code x-forwarded-for} as
-   * decided by {@link ClientAddressInterceptor}, and exactly one {@code x-request-id} so that a
+   * decided by {@link ForwardedForInterceptor}, and exactly one {@code x-request-id} so that a
    * call can be followed through the logs of every service: the client's if {@link RequestIds}
    * accepts it, else a new one (a client must not choose what the backends write in their logs).
    * A client's own {@code x-client-address} and {@code x-client-address-signature} are dropped.
    */
   static Metadata request(Metadata incoming, String forwardedFor) {
     Metadata out = copy(incoming, false);
-    out.discardAll(ClientAddressInterceptor.X_FORWARDED_FOR);
+    out.discardAll(ForwardedForInterceptor.X_FORWARDED_FOR);
     // Only the gateway speaks for a client address (ForwardingHandler signs its own).
     ClientAddressSignature.strip(out);
     if (forwardedFor != null) {
-      out.put(ClientAddressInterceptor.X_FORWARDED_FOR, forwardedFor);
+      out.put(ForwardedForInterceptor.X_FORWARDED_FOR, forwardedFor);
     }
     String requestId = RequestIds.of(incoming);
     out.discardAll(X_REQUEST_ID);

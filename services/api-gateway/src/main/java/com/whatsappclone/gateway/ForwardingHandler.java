@@ -46,10 +46,10 @@ final class ForwardingHandler implements ServerCallHandler<byte[], byte[]> {
       Context.ROOT.detach(previous);
     }
     ForwardedCall forwarded = new ForwardedCall(serverCall, backendCall, serviceName);
-    Metadata outgoing = ForwardedMetadata.request(headers, ClientAddressInterceptor.FORWARDED_FOR.get());
+    Metadata outgoing = ForwardedMetadata.request(headers, ForwardedForInterceptor.FORWARDED_FOR.get());
     // The client's address as decided here, signed so that backends (auth's per-IP limit) believe
     // only the gateway; bound to the request id just set.
-    clientAddress.attach(outgoing, ClientAddressInterceptor.CLIENT_IP.get());
+    clientAddress.attach(outgoing, ForwardedForInterceptor.CLIENT_IP.get());
     backendCall.start(forwarded.backendListener(), outgoing);
     // One message in flight each way; ForwardedCall asks for more as the other side drains.
     backendCall.request(1);

@@ -21,11 +21,11 @@ import java.util.function.Consumer;
  */
 final class ProxyRegistry extends HandlerRegistry {
 
-  private final InterceptedHandlers handlers;
+  private final ForwardingHandlers handlers;
   private volatile Consumer<Backend> onUnknownMethod = backend -> { };
   private volatile RouteTable table = RouteTable.empty();
 
-  ProxyRegistry(InterceptedHandlers handlers) {
+  ProxyRegistry(ForwardingHandlers handlers) {
     this.handlers = handlers;
   }
 

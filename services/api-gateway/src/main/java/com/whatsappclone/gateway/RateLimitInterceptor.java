@@ -38,7 +38,7 @@ final class RateLimitInterceptor implements ServerInterceptor {
     String user = AuthContext.userId().orElse(null);
     ConsumptionProbe probe = user != null
         ? perUser.tryConsume(user)
-        : perIp.tryConsume(String.valueOf(ClientAddressInterceptor.CLIENT_IP.get()));
+        : perIp.tryConsume(String.valueOf(ForwardedForInterceptor.CLIENT_IP.get()));
     if (probe.isConsumed()) {
       return next.startCall(call, headers);
     }

@@ -43,7 +43,7 @@ final class ReflectionClient {
       List<String> services = new ArrayList<>();
       for (ServiceResponse service : exchange.send(ServerReflectionRequest.newBuilder().setListServices("*").build())
           .getListServicesResponse().getServiceList()) {
-        if (!GatewayServer.isInfrastructure(service.getName())) {
+        if (!RouteCatalog.isInfrastructure(service.getName())) {
           services.add(service.getName());
         }
       }

@@ -38,9 +38,18 @@ final class RouteCatalog {
   private static final Logger log = LoggerFactory.getLogger(RouteCatalog.class);
 
   private final List<Backend> backends;
-  private final InterceptedHandlers handlers;
+  private final ForwardingHandlers handlers;
 
-  RouteCatalog(List<Backend> backends, InterceptedHandlers handlers) {
+  /**
+   * Services of gRPC itself ({@code grpc.*}): health and reflection, which the gateway answers for
+   * itself, and admin services a backend may add (channelz, CSDS, binary log), which describe one
+   * backend's internals and are not for clients. None is taken from a backend or forwarded.
+   */
+  static boolean isInfrastructure(String serviceName) {
+    return serviceName.startsWith("grpc.");
+  }
+
+  RouteCatalog(List<Backend> backends, ForwardingHandlers handlers) {
     this.backends = List.copyOf(backends);
     this.handlers = handlers;
   }
@@ -90,7 +99,7 @@ final class RouteCatalog {
         continue;
       }
       for (String service : found.services()) {
-        if (GatewayServer.isInfrastructure(service)) {
+        if (RouteCatalog.isInfrastructure(service)) {
           continue;
         }
         Backend owner = routes.putIfAbsent(service, backend);

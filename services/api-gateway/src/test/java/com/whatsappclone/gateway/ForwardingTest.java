@@ -116,11 +116,11 @@ class ForwardingTest {
   void backendSeesTheClientAddressNotAForwardedForTheClientMadeUp() {
     String testId = TestStack.newTestId();
     Metadata headers = stack.userHeaders(testId);
-    headers.put(ClientAddressInterceptor.X_FORWARDED_FOR, "203.0.113.9");
+    headers.put(ForwardedForInterceptor.X_FORWARDED_FOR, "203.0.113.9");
 
     chat(headers).sendMessage(message("spoof"));
 
-    assertThat(observed(testId).headers.getAll(ClientAddressInterceptor.X_FORWARDED_FOR)).containsExactly("127.0.0.1");
+    assertThat(observed(testId).headers.getAll(ForwardedForInterceptor.X_FORWARDED_FOR)).containsExactly("127.0.0.1");
   }
 
   @Test

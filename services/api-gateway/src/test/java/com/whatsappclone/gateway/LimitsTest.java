@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.whatsappclone.common.auth.TokenManager;
 import com.whatsappclone.common.error.ErrorDetails;
+import com.whatsappclone.common.grpc.GrpcServer;
 import com.whatsappclone.common.grpc.RetryDelay;
 import com.whatsappclone.common.net.ClientAddressSignature;
 import com.whatsappclone.proto.auth.AuthServiceGrpc;
@@ -45,7 +46,7 @@ class LimitsTest {
   private static final MutableClock clock = new MutableClock(Instant.now());
   private static final TokenManager tokens = new TokenManager(TestStack.JWT_SECRET, Duration.ofMinutes(15),
       Duration.ofDays(7), clock);
-  private static GatewayServer gateway;
+  private static GrpcServer gateway;
   private static ManagedChannel channel;
 
   @BeforeAll
@@ -137,7 +138,7 @@ class LimitsTest {
 
   @Test
   void behindATrustedProxyEachForwardedClientHasItsOwnLimitAndBackendsSeeTheChain() throws Exception {
-    GatewayServer behindProxy = stack.startGateway(Map.of(
+    GrpcServer behindProxy = stack.startGateway(Map.of(
         "GATEWAY_IP_RATE_PER_SECOND", "1", "GATEWAY_IP_BURST", "1",
         "GATEWAY_TRUSTED_PROXIES", "127.0.0.0/8"), clock);
     ManagedChannel proxied = TestStack.channelTo(behindProxy);
@@ -148,7 +149,7 @@ class LimitsTest {
       String testId = TestStack.newTestId();
       assertThat(sendOtp(proxied, forwardedFor("198.51.100.2", testId))).isEqualTo(Status.Code.OK);
       Metadata seen = stack.observations.get(testId).orElseThrow().headers;
-      assertThat(seen.getAll(ClientAddressInterceptor.X_FORWARDED_FOR)).containsExactly("198.51.100.2, 127.0.0.1");
+      assertThat(seen.getAll(ForwardedForInterceptor.X_FORWARDED_FOR)).containsExactly("198.51.100.2, 127.0.0.1");
       // What auth keys its per-IP SendOTP limit on: the forwarded client, signed by the gateway.
       assertThat(ClientAddressSignature.fromJwtSecret(TestStack.JWT_SECRET).verifiedAddress(seen))
           .contains("198.51.100.2");
@@ -202,7 +203,7 @@ class LimitsTest {
 
   private static Metadata forwardedFor(String client, String testId) {
     Metadata headers = new Metadata();
-    headers.put(ClientAddressInterceptor.X_FORWARDED_FOR, client);
+    headers.put(ForwardedForInterceptor.X_FORWARDED_FOR, client);
     if (testId != null) {
       headers.put(Observations.TEST_ID, testId);
     }

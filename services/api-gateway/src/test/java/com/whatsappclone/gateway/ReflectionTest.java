@@ -6,6 +6,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.MethodDescriptorProto;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.whatsappclone.common.grpc.GrpcServer;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -93,7 +94,7 @@ class ReflectionTest {
 
   @Test
   void backendDownAtStartUpIsStillListedFromTheCompiledInDescriptors() throws Exception {
-    GatewayServer gateway = stack.startGateway(Map.of("REALTIME_SERVICE_ADDR", "127.0.0.1:" + closedPort()),
+    GrpcServer gateway = stack.startGateway(Map.of("REALTIME_SERVICE_ADDR", "127.0.0.1:" + closedPort()),
         Clock.systemUTC());
     ManagedChannel channel = TestStack.channelTo(gateway);
     try {

@@ -3,6 +3,7 @@ package com.whatsappclone.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.whatsappclone.common.grpc.GrpcServer;
 import com.whatsappclone.proto.chat.ChatServiceGrpc;
 import com.whatsappclone.proto.chat.SendMessageRequest;
 import com.whatsappclone.proto.realtime.NewMessage;
@@ -39,7 +40,7 @@ class ResilienceTest {
   @Test
   void restartedBackendIsServedAgainAndItsNewServicesDiscovered() throws Exception {
     FakeBackend chat = FakeBackend.start("restarting-chat", stack.observations, new FakeServices.Chat());
-    GatewayServer gateway = stack.startGateway(Map.of("CHAT_SERVICE_ADDR", chat.address()), Clock.systemUTC());
+    GrpcServer gateway = stack.startGateway(Map.of("CHAT_SERVICE_ADDR", chat.address()), Clock.systemUTC());
     ManagedChannel channel = TestStack.channelTo(gateway);
     try {
       assertThat(send(channel)).isEqualTo(Status.Code.OK);
@@ -77,7 +78,7 @@ class ResilienceTest {
   @Test
   void backendDownAtStartUpIsServedOnceItComesUp() throws Exception {
     int port = ReflectionTest.closedPort();
-    GatewayServer gateway = stack.startGateway(Map.of("CHAT_SERVICE_ADDR", "127.0.0.1:" + port), Clock.systemUTC());
+    GrpcServer gateway = stack.startGateway(Map.of("CHAT_SERVICE_ADDR", "127.0.0.1:" + port), Clock.systemUTC());
     ManagedChannel channel = TestStack.channelTo(gateway);
     FakeBackend chat = null;
     try {

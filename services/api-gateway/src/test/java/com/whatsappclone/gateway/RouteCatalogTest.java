@@ -26,7 +26,7 @@ class RouteCatalogTest {
   private final Backend second = new Backend(
       new BackendConfig("second", "127.0.0.1:2", "chat.ChatService", ChatProto.getDescriptor()), Duration.ofSeconds(1));
   private final RouteCatalog catalog = new RouteCatalog(List.of(first, second),
-      new InterceptedHandlers(List.of(), ClientAddressSignature.fromJwtSecret(TestStack.JWT_SECRET)));
+      new ForwardingHandlers(ClientAddressSignature.fromJwtSecret(TestStack.JWT_SECRET)));
 
   @AfterEach
   void closeChannels() {

@@ -2,6 +2,7 @@ package com.whatsappclone.gateway;
 
 import com.whatsappclone.common.auth.TokenManager;
 import com.whatsappclone.common.config.Settings;
+import com.whatsappclone.common.grpc.GrpcServer;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -29,7 +30,7 @@ final class TestStack {
   final FakeBackend status = FakeBackend.start("fake-status", observations, new FakeServices.Status(),
       FakeServices.Ticker.definition());
   final TokenManager tokens = new TokenManager(JWT_SECRET);
-  final GatewayServer gateway;
+  final GrpcServer gateway;
   final ManagedChannel channel;
 
   private TestStack() {
@@ -62,11 +63,11 @@ final class TestStack {
     return settings;
   }
 
-  GatewayServer startGateway(Map<String, String> overrides, Clock clock) {
+  GrpcServer startGateway(Map<String, String> overrides, Clock clock) {
     return ApiGatewayApplication.start(Settings.of(gatewaySettings(overrides)), clock);
   }
 
-  static ManagedChannel channelTo(GatewayServer gateway) {
+  static ManagedChannel channelTo(GrpcServer gateway) {
     return NettyChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
   }
 

@@ -99,7 +99,7 @@ class TlsTest {
   }
 
   /** A client on the internet: TLS, trusting the CA that signed the gateway's certificate. */
-  private static ManagedChannel tlsClient(GatewayServer gateway, String ca) throws Exception {
+  private static ManagedChannel tlsClient(GrpcServer gateway, String ca) throws Exception {
     return NettyChannelBuilder.forAddress("localhost", gateway.port())
         .sslContext(GrpcSslContexts.forClient().trustManager(new File(TestTls.file(ca).toString())).build())
         .build();
@@ -129,7 +129,7 @@ class TlsTest {
 
   @Test
   void clientTrustingTheCaCallsTheGatewayOverTlsAndGetsTheBackendsAnswers() throws Exception {
-    GatewayServer gateway = stack.startGateway(TestTls.serverSettings(), Clock.systemUTC());
+    GrpcServer gateway = stack.startGateway(TestTls.serverSettings(), Clock.systemUTC());
     ManagedChannel channel = tlsClient(gateway, TestTls.CA);
     try {
       assertThat(AuthServiceGrpc.newBlockingStub(channel).withDeadlineAfter(WAIT.toMillis(), TimeUnit.MILLISECONDS)
@@ -156,7 +156,7 @@ class TlsTest {
 
   @Test
   void plaintextClientAndClientTrustingAnotherCaGetNothingFromTheTlsPort() throws Exception {
-    GatewayServer gateway = stack.startGateway(TestTls.serverSettings(), Clock.systemUTC());
+    GrpcServer gateway = stack.startGateway(TestTls.serverSettings(), Clock.systemUTC());
     ManagedChannel plaintext = TestStack.channelTo(gateway);
     ManagedChannel otherCa = tlsClient(gateway, TestTls.OTHER_CA);
     try {
@@ -171,7 +171,7 @@ class TlsTest {
 
   @Test
   void withInternalTlsTheGatewayForwardsChecksHealthAndDiscoversOverTls() throws Exception {
-    GatewayServer gateway = stack.startGateway(towardsTlsBackends(
+    GrpcServer gateway = stack.startGateway(towardsTlsBackends(
         merged(TestTls.serverSettings(), TestTls.internalClientSettings())), Clock.systemUTC());
     ManagedChannel channel = tlsClient(gateway, TestTls.CA);
     try {
@@ -201,7 +201,7 @@ class TlsTest {
         "trusting the JVM's default CAs", Map.of("INTERNAL_TLS", "true"),
         "without INTERNAL_TLS", Map.of());
     cases.forEach((name, settings) -> {
-      GatewayServer gateway = stack.startGateway(towardsTlsBackends(settings), Clock.systemUTC());
+      GrpcServer gateway = stack.startGateway(towardsTlsBackends(settings), Clock.systemUTC());
       ManagedChannel channel = TestStack.channelTo(gateway);
       try {
         assertThat(health(channel)).as(name).isEqualTo(ServingStatus.NOT_SERVING);

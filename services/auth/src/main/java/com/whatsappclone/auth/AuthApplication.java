@@ -1,6 +1,5 @@
 package com.whatsappclone.auth;
 
-import com.whatsappclone.common.net.ClientAddressInterceptor;
 import com.whatsappclone.common.auth.AuthInterceptor;
 import com.whatsappclone.common.auth.SessionRevocationPoller;
 import com.whatsappclone.common.auth.SessionRevocations;
@@ -12,8 +11,11 @@ import com.whatsappclone.common.config.Settings;
 import com.whatsappclone.common.db.Database;
 import com.whatsappclone.common.db.DatabaseConfig;
 import com.whatsappclone.common.grpc.GrpcServer;
+import com.whatsappclone.common.grpc.GrpcServerSettings;
+import com.whatsappclone.common.lifecycle.DaemonThreads;
+import com.whatsappclone.common.lifecycle.Resources;
+import com.whatsappclone.common.net.ClientAddressInterceptor;
 import com.whatsappclone.common.net.ClientAddressSignature;
-import com.whatsappclone.common.net.TlsSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -29,7 +31,9 @@ public final class AuthApplication {
   private static final Logger log = LoggerFactory.getLogger(AuthApplication.class);
 
   /** Binds the gRPC server to one address (tests use 127.0.0.1); all interfaces when unset. */
-  public static final String GRPC_BIND_HOST = "GRPC_BIND_HOST";
+  public static final String GRPC_BIND_HOST = GrpcServerSettings.BIND_HOST;
+  /** How long a cleanup pass interrupted at stop may take to notice. */
+  private static final Duration SCHEDULER_STOP_WAIT = Duration.ofSeconds(10);
 
   private AuthApplication() {}
 
@@ -41,12 +45,10 @@ public final class AuthApplication {
    *     e.g. the Twilio credentials when dev mode is off
    */
   public static GrpcServer start(Settings settings, Clock clock) {
-    int port = settings.port(ServicePorts.AUTH_SERVICE_GRPC_PORT, ServicePorts.DEFAULT_AUTH_SERVICE_GRPC_PORT);
-    Optional<String> host = settings.optional(GRPC_BIND_HOST);
-    TlsSettings tls = TlsSettings.from(settings);
+    GrpcServerSettings grpc = GrpcServerSettings.from(settings, ServicePorts.AUTH_SERVICE_GRPC_PORT,
+        ServicePorts.DEFAULT_AUTH_SERVICE_GRPC_PORT);
     JwtSettings jwt = JwtSettings.from(settings);
     Optional<DatabaseConfig> databaseConfig = DatabaseSettings.from(settings);
-    Duration drainTimeout = settings.duration("GRPC_DRAIN_TIMEOUT", Duration.ofSeconds(20));
     AuthSettings auth = AuthSettings.from(settings);
     Duration revocationPoll = SessionRevocationPoller.pollInterval(settings);
     settings.check();
@@ -61,68 +63,36 @@ public final class AuthApplication {
           AuthSettings.DEV_MODE, DevModeOtpVerifier.CODE);
     }
 
-    Database database = Database.start(databaseConfig.orElseThrow(), "auth-db");
-    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
-      Thread thread = new Thread(task, "auth-rate-limit-cleanup");
-      thread.setDaemon(true);
-      return thread;
-    });
-    AutoCloseable stopScheduler = () -> stopScheduler(scheduler);
-    SessionRevocationPoller poller = null;
-    try {
+    // Closed in reverse at stop or after a failed start: the job stops before the pool it uses.
+    return Resources.startOrClose(resources -> {
+      Database database = resources.push(Database.start(databaseConfig.orElseThrow(), "auth-db"));
       TokenManager tokens = jwt.tokenManager(clock);
       // Revocations by other auth instances arrive through the poller; this instance's own are
       // added by AuthService as it makes them.
       SessionRevocations revocations = SessionRevocations.forTokens(tokens, clock);
-      poller = SessionRevocationPoller.start("auth", database.dataSource(), revocations, revocationPoll);
+      resources.push(SessionRevocationPoller.start("auth", database.dataSource(), revocations, revocationPoll));
+      ScheduledExecutorService scheduler = resources.interruptOnClose(
+          Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("auth-rate-limit-cleanup")),
+          SCHEDULER_STOP_WAIT);
       RateLimitStore rateLimits = new RateLimitStore(database.dataSource());
-      AuthService service = new AuthService(
-          new UserStore(database.dataSource()),
-          new DeviceSessionStore(database.dataSource()),
-          rateLimits,
-          SessionLimits.from(auth),
-          otp,
-          tokens,
-          revocations,
-          clock);
+      AuthService service = new AuthService(new UserStore(database.dataSource()),
+          new DeviceSessionStore(database.dataSource()), rateLimits, SessionLimits.from(auth), otp, tokens,
+          revocations, clock);
 
-      GrpcServer.Builder builder = GrpcServer.builder("auth", port)
-          // Order matters: the outcome logger first, so that it also sees calls the token check
+      GrpcServer server = GrpcServer.builder("auth", grpc)
+          // Order matters: the outcome log first, so that it also sees calls the token check
           // refuses; the caller's token id after the check that validated it.
-          .intercept(new RpcOutcomeLogger())
+          .intercept(CallLog.interceptor())
           .intercept(new ClientAddressInterceptor(ClientAddressSignature.fromJwtSecret(jwt.secret())))
           .intercept(new AuthInterceptor(tokens, revocations))
           .intercept(new CallerTokenInterceptor(tokens))
           .addService(new AuthGrpcService(service))
-          .drainTimeout(drainTimeout)
-          // closed in reverse order: the job stops before the pool it uses
-          .closeOnStop(database)
-          .closeOnStop(poller)
-          .closeOnStop(stopScheduler);
-      host.ifPresent(builder::host);
-      builder.tls(tls);
-      GrpcServer server = builder.start();
-
+          .closeOnStop(resources)
+          .start();
       long interval = auth.rateLimitCleanupInterval().toMillis();
       scheduler.scheduleWithFixedDelay(new RateLimitCleanup(rateLimits, clock), interval, interval,
           TimeUnit.MILLISECONDS);
       return server;
-    } catch (RuntimeException e) {
-      stopScheduler(scheduler);
-      if (poller != null) {
-        poller.close();
-      }
-      database.close();
-      throw e;
-    }
-  }
-
-  private static void stopScheduler(ScheduledExecutorService scheduler) {
-    scheduler.shutdownNow();
-    try {
-      scheduler.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    });
   }
 }

@@ -1,9 +1,10 @@
 package com.whatsappclone.auth;
 
-import com.whatsappclone.common.net.ClientAddressInterceptor;
 import com.whatsappclone.common.auth.AuthContext;
 import com.whatsappclone.common.auth.TokenClaims;
 import com.whatsappclone.common.auth.TokenPair;
+import com.whatsappclone.common.net.ClientAddressInterceptor;
+import com.whatsappclone.common.text.Timestamps;
 import com.whatsappclone.proto.auth.AuthServiceGrpc;
 import com.whatsappclone.proto.auth.Device;
 import com.whatsappclone.proto.auth.GetMeRequest;
@@ -27,7 +28,6 @@ import com.whatsappclone.proto.auth.VerifyOTPRequest;
 import com.whatsappclone.proto.auth.VerifyOTPResponse;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 
 /** auth.AuthService on gRPC: translates between the proto messages and {@link AuthService}. */
@@ -142,7 +142,7 @@ final class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
 
   /** RFC 3339 in UTC ({@code 2024-05-01T10:15:30.123456Z}); "" for a time never set. */
   static String rfc3339(Instant instant) {
-    return instant == null ? "" : DateTimeFormatter.ISO_INSTANT.format(instant);
+    return Timestamps.format(instant);
   }
 
   private static String orEmpty(String value) {

@@ -1,10 +1,10 @@
 package com.whatsappclone.auth;
 
-import com.whatsappclone.common.net.ClientAddressInterceptor;
 import com.whatsappclone.common.config.Settings;
 import com.whatsappclone.common.policy.Caps;
 import com.whatsappclone.common.policy.RateLimitRule;
 import com.whatsappclone.common.policy.RateLimits;
+import com.whatsappclone.common.net.ClientAddressInterceptor;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -46,7 +46,7 @@ record AuthSettings(
     RateLimit perIp = limit(settings, RateLimits.SEND_OTP_PER_ADDRESS);
     RateLimit failedVerify = limit(settings, RateLimits.FAILED_VERIFY_PER_PHONE);
     int maxSessions = Caps.SESSIONS_PER_USER.read(settings);
-    Duration cleanup = positive(settings, "AUTH_RATE_LIMIT_CLEANUP_INTERVAL", Duration.ofMinutes(15));
+    Duration cleanup = settings.positive("AUTH_RATE_LIMIT_CLEANUP_INTERVAL", Duration.ofMinutes(15));
     return new AuthSettings(devMode, twilio, perPhone, perIp, failedVerify, maxSessions, cleanup);
   }
 
@@ -67,7 +67,7 @@ record AuthSettings(
           + DevModeOtpVerifier.CODE + ")");
     }
     Optional<URI> baseUrl = settings.optional(TWILIO_API_BASE_URL).flatMap(raw -> baseUrl(settings, raw));
-    Duration timeout = positive(settings, TWILIO_TIMEOUT, Duration.ofSeconds(10));
+    Duration timeout = settings.positive(TWILIO_TIMEOUT, Duration.ofSeconds(10));
     return new TwilioSettings(accountSid.orElse(""), authToken.orElse(""), serviceSid.orElse(""), baseUrl, timeout);
   }
 
@@ -86,16 +86,7 @@ record AuthSettings(
 
   /** The policy's windowed limit with its settings applied. */
   private static RateLimit limit(Settings settings, RateLimitRule rule) {
-    Duration window = positive(settings, rule.refillSetting(), rule.refillPeriod());
+    Duration window = settings.positive(rule.refillSetting(), rule.refillPeriod());
     return new RateLimit(rule.name(), rule.capacity(settings), window);
-  }
-
-  private static Duration positive(Settings settings, String name, Duration fallback) {
-    Duration value = settings.duration(name, fallback);
-    if (value.toMillis() < 1) {
-      settings.reportProblem(name + " must be a positive duration such as 30s, 10m or 1h");
-      return fallback;
-    }
-    return value;
   }
 }

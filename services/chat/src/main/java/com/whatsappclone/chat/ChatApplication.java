@@ -12,15 +12,15 @@ import com.whatsappclone.common.config.Settings;
 import com.whatsappclone.common.db.Database;
 import com.whatsappclone.common.db.DatabaseConfig;
 import com.whatsappclone.common.grpc.GrpcServer;
+import com.whatsappclone.common.grpc.GrpcServerSettings;
 import com.whatsappclone.common.kafka.KafkaFactories;
 import com.whatsappclone.common.kafka.MessagingTopics;
 import com.whatsappclone.common.kafka.ProducerTimeouts;
+import com.whatsappclone.common.kafka.TopicSettings;
 import com.whatsappclone.common.kafka.Topics;
-import com.whatsappclone.common.net.TlsSettings;
+import com.whatsappclone.common.lifecycle.Resources;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Optional;
 import org.apache.kafka.clients.producer.Producer;
 
@@ -30,46 +30,29 @@ public final class ChatApplication {
   private ChatApplication() {}
 
   public static GrpcServer start(Settings settings, Clock clock) {
-    int port = settings.port(ServicePorts.CHAT_SERVICE_GRPC_PORT,
+    GrpcServerSettings grpc = GrpcServerSettings.from(settings, ServicePorts.CHAT_SERVICE_GRPC_PORT,
         ServicePorts.DEFAULT_CHAT_SERVICE_GRPC_PORT);
-    Optional<String> bindHost = settings.optional("GRPC_BIND_HOST");
-    TlsSettings tls = TlsSettings.from(settings);
-    Duration drainTimeout = settings.duration("GRPC_DRAIN_TIMEOUT", Duration.ofSeconds(20));
     JwtSettings jwt = JwtSettings.from(settings);
     Optional<DatabaseConfig> databaseConfig = DatabaseSettings.from(settings);
     String brokers = KafkaSettings.brokers(settings);
-    String topicPrefix = settings.string("KAFKA_TOPIC_PREFIX", "");
-    if (!MessagingTopics.isLegalPrefix(topicPrefix)) {
-      settings.reportProblem("KAFKA_TOPIC_PREFIX may hold only letters, digits, '.', '_' and '-'"
-          + " (at most 100)");
-    }
-    int partitions = settings.integer("KAFKA_TOPIC_PARTITIONS", 6, 1, 10_000);
-    int replicationFactor = settings.integer("KAFKA_TOPIC_REPLICATION_FACTOR", 1, 1, 32);
+    TopicSettings topicSettings = TopicSettings.from(settings);
     SendLimitSettings sendLimit = SendLimitSettings.from(settings);
     Duration revocationPoll = SessionRevocationPoller.pollInterval(settings);
     settings.check();
 
-    MessagingTopics topics = MessagingTopics.withPrefix(topicPrefix);
+    MessagingTopics topics = topicSettings.topics();
     ProducerTimeouts timeouts = ProducerTimeouts.DEFAULTS;
-    // Opened resources, closed in reverse if start-up fails half way.
-    Deque<AutoCloseable> opened = new ArrayDeque<>();
-    try {
-      Database database = Database.start(databaseConfig.orElseThrow(), "chat-db");
-      opened.push(database);
+    // Closed last-pushed first, after in-flight calls drained or when start-up fails half way.
+    return Resources.startOrClose(resources -> {
+      Database database = resources.push(Database.start(databaseConfig.orElseThrow(), "chat-db"));
       TokenManager tokens = jwt.tokenManager(clock);
       SessionRevocations revocations = SessionRevocations.forTokens(tokens, clock);
-      SessionRevocationPoller poller =
-          SessionRevocationPoller.start("chat", database.dataSource(), revocations, revocationPoll);
-      opened.push(poller);
+      resources.push(SessionRevocationPoller.start("chat", database.dataSource(), revocations, revocationPoll));
       KafkaFactories kafka = new KafkaFactories(brokers, "chat");
-      Producer<String, byte[]> producer = kafka.newProducer(timeouts);
-      opened.push(producer);
-      KafkaTopicSetup topicSetup = new KafkaTopicSetup(
-          () -> Topics.ensure(kafka, topics.all(partitions, (short) replicationFactor)));
-      opened.push(topicSetup);
-      AcknowledgedSender sender = new AcknowledgedSender(producer, topicSetup,
-          timeouts.maxBlock().plus(timeouts.delivery()).plusSeconds(1));
-      opened.push(sender);
+      Producer<String, byte[]> producer = resources.push(kafka.newProducer(timeouts));
+      KafkaTopicSetup topicSetup = resources.push(new KafkaTopicSetup(() -> Topics.ensure(kafka, topicSettings.all())));
+      AcknowledgedSender sender = resources.push(new AcknowledgedSender(producer, topicSetup,
+          timeouts.maxBlock().plus(timeouts.delivery()).plusSeconds(1)));
 
       MessageEvents events = new MessageEvents(sender, topics);
       ConversationStore conversationStore = new ConversationStore(database.dataSource());
@@ -78,27 +61,13 @@ public final class ChatApplication {
           new MessageStore(database.dataSource()), new PendingMessageStore(database.dataSource()),
           events, new SendRateLimiter(sendLimit, clock), clock);
 
-      GrpcServer.Builder builder = GrpcServer.builder("chat", port)
-          .addService(new ChatGrpcService(conversations, messages))
+      GrpcServer server = GrpcServer.builder("chat", grpc)
           .intercept(new AuthInterceptor(tokens, revocations))
-          .drainTimeout(drainTimeout);
-      bindHost.ifPresent(builder::host);
-      builder.tls(tls);
-      // Closed last-registered first, after in-flight calls drained.
-      builder.closeOnStop(database).closeOnStop(poller).closeOnStop(producer).closeOnStop(topicSetup)
-          .closeOnStop(sender);
-      GrpcServer server = builder.start();
+          .addService(new ChatGrpcService(conversations, messages))
+          .closeOnStop(resources)
+          .start();
       topicSetup.start();
       return server;
-    } catch (RuntimeException e) {
-      while (!opened.isEmpty()) {
-        try {
-          opened.pop().close();
-        } catch (Exception closeFailure) {
-          e.addSuppressed(closeFailure);
-        }
-      }
-      throw e;
-    }
+    });
   }
 }

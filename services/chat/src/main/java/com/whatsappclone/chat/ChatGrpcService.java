@@ -3,6 +3,7 @@ package com.whatsappclone.chat;
 import com.whatsappclone.common.auth.AuthContext;
 import com.whatsappclone.common.db.DatabaseException;
 import com.whatsappclone.common.text.Ids;
+import com.whatsappclone.common.text.Timestamps;
 import com.whatsappclone.proto.chat.AddParticipantsRequest;
 import com.whatsappclone.proto.chat.AddParticipantsResponse;
 import com.whatsappclone.proto.chat.ChatServiceGrpc;
@@ -22,8 +23,6 @@ import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -104,7 +103,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
     com.whatsappclone.proto.chat.Conversation.Builder proto =
         com.whatsappclone.proto.chat.Conversation.newBuilder()
             .setId(c.id().toString())
-            .setCreatedAt(rfc3339(c.createdAt()))
+            .setCreatedAt(Timestamps.format(c.createdAt()))
             .setIsGroup(c.isGroup())
             .setLastSeq(c.lastSeq());
     c.participantIds().forEach(id -> proto.addParticipantIds(id.toString()));
@@ -115,7 +114,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
       proto.setGroupName(c.groupName());
     }
     if (c.lastMessageAt() != null) {
-      proto.setLastMessageAt(rfc3339(c.lastMessageAt()));
+      proto.setLastMessageAt(Timestamps.format(c.lastMessageAt()));
     }
     return proto.build();
   }
@@ -127,7 +126,7 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
             .setConversationId(m.conversationId().toString())
             .setSenderId(m.senderId().toString())
             .setContent(m.content())
-            .setCreatedAt(rfc3339(m.createdAt()))
+            .setCreatedAt(Timestamps.format(m.createdAt()))
             .setSeq(m.seq());
     if (m.mediaUrl() != null) {
       proto.setMediaUrl(m.mediaUrl());
@@ -141,10 +140,6 @@ final class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
     return proto.build();
   }
 
-  /** RFC 3339 in UTC, with as many fraction digits as needed (microseconds at most). */
-  static String rfc3339(Instant instant) {
-    return DateTimeFormatter.ISO_INSTANT.format(instant);
-  }
 
   private static UUID caller() {
     return Ids.caller(AuthContext.currentUserId());

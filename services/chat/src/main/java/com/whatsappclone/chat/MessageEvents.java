@@ -1,5 +1,6 @@
 package com.whatsappclone.chat;
 
+import com.whatsappclone.common.kafka.KafkaTopics;
 import com.whatsappclone.common.kafka.MessagingTopics;
 import com.whatsappclone.proto.events.ConversationMembershipChanged;
 import com.whatsappclone.proto.events.MessageSubmitted;
@@ -16,7 +17,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 final class MessageEvents {
 
   /** Header naming the event type on the shared realtime topic. */
-  static final String EVENT_TYPE_HEADER = "event-type";
+  static final String EVENT_TYPE_HEADER = KafkaTopics.EVENT_TYPE_HEADER;
 
   private final AcknowledgedSender sender;
   private final MessagingTopics topics;

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 final class FanoutBus {
 
-  static final String TYPE_HEADER = "event-type";
+  static final String TYPE_HEADER = KafkaTopics.EVENT_TYPE_HEADER;
   static final String FANOUT_TYPE = ServerEventFanout.getDescriptor().getFullName();
 
   private static final Logger log = LoggerFactory.getLogger(FanoutBus.class);

@@ -1,6 +1,7 @@
 package com.whatsappclone.realtime;
 
 import com.whatsappclone.common.db.DatabaseException;
+import com.whatsappclone.common.text.Timestamps;
 import com.whatsappclone.proto.realtime.NewMessage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -104,7 +105,7 @@ final class MessageStatusStore {
               .setContent(nullToEmpty(rows.getString("content")))
               .setMediaUrl(nullToEmpty(rows.getString("media_url")))
               .setMediaType(nullToEmpty(rows.getString("media_type")))
-              .setCreatedAt(StoredMessage.rfc3339(
+              .setCreatedAt(Timestamps.format(
                   rows.getObject("created_at", OffsetDateTime.class).toInstant()))
               .setSeq(rows.getLong("seq"))
               .build());

@@ -13,27 +13,22 @@ import com.whatsappclone.common.db.DatabaseConfig;
 import com.whatsappclone.common.grpc.GrpcServer;
 import com.whatsappclone.common.kafka.KafkaFactories;
 import com.whatsappclone.common.kafka.Topics;
+import com.whatsappclone.common.lifecycle.DaemonThreads;
+import com.whatsappclone.common.lifecycle.Resources;
 import com.whatsappclone.common.net.ClientAddressInterceptor;
 import com.whatsappclone.common.net.ClientAddressSignature;
 import com.whatsappclone.common.ratelimit.ClockTimeMeter;
 import com.whatsappclone.common.ratelimit.KeyedBuckets;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.Iterator;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +43,8 @@ public final class RealtimeApplication {
   private static final Duration KAFKA_START_TIMEOUT = Duration.ofSeconds(30);
   /** How often open connections are checked for an expired token or a revoked session. */
   private static final Duration CREDENTIAL_CHECK_INTERVAL = Duration.ofSeconds(1);
+  private static final Duration WORKER_STOP_WAIT = Duration.ofSeconds(10);
+  private static final Duration TIMER_STOP_WAIT = Duration.ofSeconds(5);
 
   private RealtimeApplication() {}
 
@@ -73,25 +70,22 @@ public final class RealtimeApplication {
     Duration revocationPoll = SessionRevocationPoller.pollInterval(settings);
     settings.check();
 
-    // Everything opened so far, closed in reverse if start-up fails half way.
-    Deque<AutoCloseable> opened = new ArrayDeque<>();
-    try {
-      Database database = Database.start(databaseConfig.orElseThrow(), "realtime-db");
-      opened.push(database);
+    // Closed last-pushed first, at stop or when start-up fails half way: timers, devices and
+    // WebSocket server, topic readers, worker pool (letting disconnections finish) and this
+    // instance's presence rows, producer, database.
+    return Resources.startOrClose(resources -> {
+      Database database = resources.push(Database.start(databaseConfig.orElseThrow(), "realtime-db"));
       TokenManager tokens = jwt.tokenManager(clock);
       SessionRevocations revocations = SessionRevocations.forTokens(tokens, clock);
-      opened.push(SessionRevocationPoller.start("realtime", database.dataSource(), revocations, revocationPoll));
+      resources.push(SessionRevocationPoller.start("realtime", database.dataSource(), revocations, revocationPoll));
       KafkaFactories kafka = new KafkaFactories(brokers, "realtime");
-      Topics.ensure(kafka, config.allTopics());
-      Producer<String, byte[]> producer = kafka.newProducer();
-      opened.push(producer);
+      Topics.ensure(kafka, config.topics().all());
+      Producer<String, byte[]> producer = resources.push(kafka.newProducer());
 
       UUID instanceId = UUID.randomUUID();
-      ThreadPoolExecutor pool = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(),
-          60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(config.workerQueue()),
-          daemonThreads("realtime-worker"));
-      AutoCloseable stopPool = () -> shutdown(pool, Duration.ofSeconds(10));
-      opened.push(stopPool);
+      ThreadPoolExecutor pool = resources.shutDownOnClose(new ThreadPoolExecutor(config.workerThreads(),
+          config.workerThreads(), 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(config.workerQueue()),
+          DaemonThreads.numbered("realtime-worker")), WORKER_STOP_WAIT);
 
       ParticipantStore participantStore = new ParticipantStore(database.dataSource());
       ParticipantCache participants = new ParticipantCache(participantStore::participants,
@@ -105,19 +99,17 @@ public final class RealtimeApplication {
       revocations.addListener(service::onRevoked);
       // At stop: let the disconnections queued by closing the devices finish, then drop whatever
       // presence rows are left (shutting the pool down twice is harmless).
-      opened.push(() -> {
-        shutdown(pool, Duration.ofSeconds(10));
+      resources.push(() -> {
+        Resources.shutdown(pool, WORKER_STOP_WAIT);
         service.forgetInstance();
       });
 
       // Each instance reads every partition itself: it must see every event for its devices.
       String group = "realtime-" + instanceId;
-      TopicTail storedTail = new TopicTail(kafka, config.storedTopic(), group, service::onMessageStored);
-      opened.push(storedTail);
-      storedTail.start(KAFKA_START_TIMEOUT);
-      TopicTail eventsTail = new TopicTail(kafka, config.realtimeEventsTopic(), group, service::onRealtimeRecord);
-      opened.push(eventsTail);
-      eventsTail.start(KAFKA_START_TIMEOUT);
+      resources.push(new TopicTail(kafka, config.storedTopic(), group, service::onMessageStored))
+          .start(KAFKA_START_TIMEOUT);
+      resources.push(new TopicTail(kafka, config.realtimeEventsTopic(), group, service::onRealtimeRecord))
+          .start(KAFKA_START_TIMEOUT);
 
       InetSocketAddress wsAddress = config.webSocketBindHost()
           .map(host -> new InetSocketAddress(host, config.webSocketPort()))
@@ -128,92 +120,45 @@ public final class RealtimeApplication {
           config.connectionLimits().handshakeBurstPerAddress(), new ClockTimeMeter(clock));
       WebSocketEndpoint<RealtimeWebSocketServer> webSocket = new WebSocketEndpoint<>(address ->
           new RealtimeWebSocketServer(address, tokens, revocations, service, caps, handshakeRate, config));
-      AutoCloseable stopWebSocket = () -> {
+      webSocket.start(wsAddress);
+      resources.push(() -> {
         service.closeAll("server shutting down, reconnect");
         webSocket.close();
-      };
-      webSocket.start(wsAddress);
-      opened.push(stopWebSocket);
+      });
 
       // Two threads: a heartbeat waiting on the database does not hold up the credential checks.
-      ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemonThreads("realtime-timer"));
-      AutoCloseable stopScheduler = () -> shutdown(scheduler, Duration.ofSeconds(5));
-      opened.push(stopScheduler);
+      ScheduledExecutorService scheduler = resources.shutDownOnClose(
+          Executors.newScheduledThreadPool(2, DaemonThreads.numbered("realtime-timer")), TIMER_STOP_WAIT);
       long beat = config.presenceHeartbeat().toMillis();
-      scheduler.scheduleWithFixedDelay(() -> {
-        try {
-          service.heartbeat();
-        } catch (RuntimeException e) {
-          log.warn("presence heartbeat failed: {}", e.toString());
-        }
-      }, beat, beat, TimeUnit.MILLISECONDS);
+      scheduler.scheduleWithFixedDelay(() -> runLogged("presence heartbeat", service::heartbeat),
+          beat, beat, TimeUnit.MILLISECONDS);
       long check = CREDENTIAL_CHECK_INTERVAL.toMillis();
-      scheduler.scheduleWithFixedDelay(() -> {
-        try {
-          service.checkCredentials();
-        } catch (RuntimeException e) {
-          log.warn("checking the connections' credentials failed: {}", e.toString());
-        }
-      }, check, check, TimeUnit.MILLISECONDS);
+      scheduler.scheduleWithFixedDelay(() -> runLogged("checking the connections' credentials", service::checkCredentials),
+          check, check, TimeUnit.MILLISECONDS);
 
-      GrpcServer.Builder builder = GrpcServer.builder("realtime", config.grpcPort())
+      GrpcServer grpc = GrpcServer.builder("realtime", config.grpc())
           .intercept(new ClientAddressInterceptor(ClientAddressSignature.fromJwtSecret(jwt.secret())))
           .intercept(new AuthInterceptor(tokens, revocations))
           .addService(new RealtimeGrpcService(service, caps))
-          .drainTimeout(config.drainTimeout())
-          .tls(config.tls());
-      config.grpcBindHost().ifPresent(builder::host);
-      // closeOnStop closes the last registered first: heartbeat, devices and WebSocket server,
-      // topic readers, worker pool (letting disconnections finish) and this instance's presence
-      // rows, producer, database.
-      for (Iterator<AutoCloseable> oldestFirst = opened.descendingIterator(); oldestFirst.hasNext(); ) {
-        builder.closeOnStop(oldestFirst.next());
-      }
-      GrpcServer grpc = builder.start();
+          // Connect streams last until the client leaves: end them (clients reconnect elsewhere)
+          // instead of holding the drain for its whole timeout.
+          .endOpenStreamsOnStop(() -> service.closeAll("server shutting down, reconnect"))
+          .closeOnStop(resources)
+          .start();
       // A WebSocket endpoint being replaced after a fatal error makes the service NOT_SERVING.
-      webSocket.reportTo(serving -> {
-        ServingStatus status = serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
-        grpc.health().setStatus("", status);
-        grpc.serviceNames().forEach(name -> grpc.health().setStatus(name, status));
-      });
+      webSocket.reportTo(grpc::reportServing);
       log.info("realtime WebSocket endpoint on :{}{} ({})", webSocket.port(), WebSocketHandshake.PATH,
           config.tls().serverTls() ? "wss, TLS" : "ws, plaintext");
       return new RealtimeServers(grpc, webSocket, service);
-    } catch (RuntimeException e) {
-      closeAll(opened);
-      throw e;
-    }
+    });
   }
 
-  private static void closeAll(Deque<AutoCloseable> opened) {
-    while (!opened.isEmpty()) {
-      AutoCloseable resource = opened.pop();
-      try {
-        resource.close();
-      } catch (Exception e) {
-        log.warn("closing {} after a failed start failed", resource, e);
-      }
-    }
-  }
-
-  private static void shutdown(ExecutorService executor, Duration timeout) {
-    executor.shutdown();
+  /** A failed run must not end the schedule: scheduleWithFixedDelay stops at the first exception. */
+  private static void runLogged(String what, Runnable task) {
     try {
-      if (!executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        executor.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      executor.shutdownNow();
+      task.run();
+    } catch (RuntimeException e) {
+      log.warn("{} failed: {}", what, e.toString());
     }
-  }
-
-  private static ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger counter = new AtomicInteger();
-    return task -> {
-      Thread thread = new Thread(task, prefix + "-" + counter.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }

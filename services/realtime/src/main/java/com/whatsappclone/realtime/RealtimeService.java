@@ -11,6 +11,7 @@ import com.whatsappclone.common.error.PermissionDeniedException;
 import com.whatsappclone.common.error.Reasons;
 import com.whatsappclone.common.grpc.StatusMapper;
 import com.whatsappclone.common.text.Ids;
+import com.whatsappclone.common.text.Timestamps;
 import com.whatsappclone.proto.events.ConversationMembershipChanged;
 import com.whatsappclone.proto.events.MessageStored;
 import com.whatsappclone.proto.events.ServerEventFanout;
@@ -274,7 +275,7 @@ final class RealtimeService {
               .setMessageId(messageId.toString())
               .setConversationId(conversationId.toString())
               .setUserId(session.userId())
-              .setReadAt(StoredMessage.rfc3339(now)))
+              .setReadAt(Timestamps.format(now)))
           .build());
     }
   }
@@ -285,7 +286,7 @@ final class RealtimeService {
             .setMessageId(messageId.toString())
             .setConversationId(conversationId.toString())
             .setUserId(userId)
-            .setDeliveredAt(StoredMessage.rfc3339(at)))
+            .setDeliveredAt(Timestamps.format(at)))
         .build();
   }
 
@@ -417,7 +418,7 @@ final class RealtimeService {
           .setPresence(PresenceUpdate.newBuilder()
               .setUserId(session.userId())
               .setStatus("offline")
-              .setLastSeen(StoredMessage.rfc3339(lastSeen.get())))
+              .setLastSeen(Timestamps.format(lastSeen.get())))
           .build());
     }
   }

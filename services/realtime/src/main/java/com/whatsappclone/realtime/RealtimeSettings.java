@@ -3,25 +3,21 @@ package com.whatsappclone.realtime;
 import com.whatsappclone.common.config.ConnectionLimits;
 import com.whatsappclone.common.config.ServicePorts;
 import com.whatsappclone.common.config.Settings;
-import com.whatsappclone.common.kafka.MessagingTopics;
+import com.whatsappclone.common.grpc.GrpcServerSettings;
+import com.whatsappclone.common.kafka.TopicSettings;
 import com.whatsappclone.common.net.TlsSettings;
 import com.whatsappclone.common.net.TrustedProxies;
 import java.time.Duration;
-import java.util.List;
-import org.apache.kafka.clients.admin.NewTopic;
 import java.util.Optional;
 
 /**
  * Every setting the realtime service reads besides the database, Kafka and JWT ones.
  *
- * @param grpcPort              REALTIME_SERVICE_GRPC_PORT
+ * @param grpc                  REALTIME_SERVICE_GRPC_PORT and the gRPC server settings every
+ *                              service shares; its TLS (TLS_CERT_FILE / TLS_KEY_FILE) is the
+ *                              WebSocket endpoint's too (wss)
  * @param webSocketPort         REALTIME_SERVICE_WS_PORT (0: any free port, tests)
- * @param grpcBindHost          GRPC_BIND_HOST: one address instead of all interfaces (tests: 127.0.0.1)
  * @param webSocketBindHost     REALTIME_WS_BIND_HOST, defaults to GRPC_BIND_HOST
- * @param tls                   TLS_CERT_FILE / TLS_KEY_FILE: both the WebSocket endpoint (wss) and
- *                              the gRPC server serve TLS; plaintext without them
- * @param drainTimeout          GRPC_DRAIN_TIMEOUT: Connect streams never end by themselves, so
- *                              the default is shorter than the other services'
  * @param pingInterval          REALTIME_WS_PING_INTERVAL: idle WebSocket connections are pinged
  *                              this often and closed when no pong came for 1.5 times as long
  * @param webSocketSendBuffer   REALTIME_WS_SEND_BUFFER: SO_SNDBUF of each WebSocket connection in
@@ -37,21 +33,16 @@ import java.util.Optional;
  * @param participantCacheTtl   REALTIME_PARTICIPANT_CACHE_TTL: how long a cached member list is trusted
  * @param presenceHeartbeat     REALTIME_PRESENCE_HEARTBEAT: how often an instance confirms its
  *                              connections in realtime_connections
- * @param topicPrefix           KAFKA_TOPIC_PREFIX: deployment-wide prefix of every topic name,
- *                              as chat and the message worker use it (default none)
- * @param topicPartitions       KAFKA_TOPIC_PARTITIONS: partitions of topics this service creates
- * @param replicationFactor     KAFKA_TOPIC_REPLICATION_FACTOR: replicas of topics this service creates
+ * @param topics                KAFKA_TOPIC_PREFIX, KAFKA_TOPIC_PARTITIONS and
+ *                              KAFKA_TOPIC_REPLICATION_FACTOR, as chat and the message worker read them
  * @param connectionLimits      MAX_CONNECTIONS_PER_USER / MAX_CONNECTIONS_PER_ADDRESS, for both doors
  * @param webSocketProxies      REALTIME_WS_TRUSTED_PROXIES: proxies in front of the WebSocket
  *                              endpoint whose X-Forwarded-For names the client (default none)
  */
 public record RealtimeSettings(
-    int grpcPort,
+    GrpcServerSettings grpc,
     int webSocketPort,
-    Optional<String> grpcBindHost,
     Optional<String> webSocketBindHost,
-    TlsSettings tls,
-    Duration drainTimeout,
     Duration pingInterval,
     int webSocketSendBuffer,
     int outboundQueueLimit,
@@ -62,43 +53,34 @@ public record RealtimeSettings(
     int participantCacheSize,
     Duration participantCacheTtl,
     Duration presenceHeartbeat,
-    String topicPrefix,
-    int topicPartitions,
-    short replicationFactor,
+    TopicSettings topics,
     ConnectionLimits connectionLimits,
     TrustedProxies webSocketProxies) {
 
   /** Frames larger than this close the WebSocket connection with 1009 (docs/API.md, "WebSocket"). */
   public static final int MAX_FRAME_BYTES = 64 * 1024;
 
+  /** The TLS both the gRPC server and the WebSocket endpoint serve. */
+  public TlsSettings tls() {
+    return grpc.tls();
+  }
+
   /** The stored-messages topic, behind the prefix. */
   public String storedTopic() {
-    return topics().stored();
+    return topics.topics().stored();
   }
 
   /** The realtime events topic, behind the prefix. */
   public String realtimeEventsTopic() {
-    return topics().realtimeEvents();
-  }
-
-  /** Every topic of the system, behind the prefix, for {@code Topics.ensure}. */
-  public List<NewTopic> allTopics() {
-    return topics().all(topicPartitions, replicationFactor);
-  }
-
-  private MessagingTopics topics() {
-    return MessagingTopics.withPrefix(topicPrefix);
+    return topics.topics().realtimeEvents();
   }
 
   public static RealtimeSettings from(Settings settings) {
-    int grpcPort = settings.port(ServicePorts.REALTIME_SERVICE_GRPC_PORT,
+    GrpcServerSettings grpc = GrpcServerSettings.from(settings, ServicePorts.REALTIME_SERVICE_GRPC_PORT,
         ServicePorts.DEFAULT_REALTIME_SERVICE_GRPC_PORT);
     int wsPort = settings.port(ServicePorts.REALTIME_SERVICE_WS_PORT,
         ServicePorts.DEFAULT_REALTIME_SERVICE_WS_PORT);
-    Optional<String> grpcHost = settings.optional("GRPC_BIND_HOST");
-    Optional<String> wsHost = settings.optional("REALTIME_WS_BIND_HOST").or(() -> grpcHost);
-    TlsSettings tls = TlsSettings.from(settings);
-    Duration drain = positive(settings, "GRPC_DRAIN_TIMEOUT", Duration.ofSeconds(5));
+    Optional<String> wsHost = settings.optional("REALTIME_WS_BIND_HOST").or(grpc::bindHost);
     Duration ping = settings.duration("REALTIME_WS_PING_INTERVAL", Duration.ofSeconds(30));
     if (ping.toSeconds() < 1) {
       // Java-WebSocket counts the interval in whole seconds; 0 would switch the pings off.
@@ -111,15 +93,9 @@ public record RealtimeSettings(
     int queue = settings.integer("REALTIME_WORKER_QUEUE", 10_000, 1, 10_000_000);
     int page = settings.integer("REALTIME_CATCHUP_PAGE_SIZE", 200, 1, 10_000);
     int cacheSize = settings.integer("REALTIME_PARTICIPANT_CACHE_SIZE", 10_000, 1, 10_000_000);
-    Duration cacheTtl = positive(settings, "REALTIME_PARTICIPANT_CACHE_TTL", Duration.ofSeconds(60));
-    Duration heartbeat = positive(settings, "REALTIME_PRESENCE_HEARTBEAT", Duration.ofSeconds(30));
-    String prefix = settings.string("KAFKA_TOPIC_PREFIX", "");
-    if (!MessagingTopics.isLegalPrefix(prefix)) {
-      settings.reportProblem("KAFKA_TOPIC_PREFIX may only hold letters, digits, '.', '_' and '-' (got '"
-          + prefix + "')");
-    }
-    int partitions = settings.integer("KAFKA_TOPIC_PARTITIONS", 6, 1, 10_000);
-    int replication = settings.integer("KAFKA_TOPIC_REPLICATION_FACTOR", 1, 1, 32);
+    Duration cacheTtl = settings.positive("REALTIME_PARTICIPANT_CACHE_TTL", Duration.ofSeconds(60));
+    Duration heartbeat = settings.positive("REALTIME_PRESENCE_HEARTBEAT", Duration.ofSeconds(30));
+    TopicSettings topics = TopicSettings.from(settings);
     ConnectionLimits connectionLimits = ConnectionLimits.from(settings);
     TrustedProxies proxies = TrustedProxies.none();
     try {
@@ -127,17 +103,8 @@ public record RealtimeSettings(
     } catch (IllegalArgumentException e) {
       settings.reportProblem("REALTIME_WS_TRUSTED_PROXIES: " + e.getMessage());
     }
-    return new RealtimeSettings(grpcPort, wsPort, grpcHost, wsHost, tls, drain, ping, sendBuffer,
+    return new RealtimeSettings(grpc, wsPort, wsHost, ping, sendBuffer,
         outbound, inbound, threads, queue, Math.min(page, Math.max(1, outbound / 2)), cacheSize,
-        cacheTtl, heartbeat, prefix, partitions, (short) replication, connectionLimits, proxies);
-  }
-
-  private static Duration positive(Settings settings, String name, Duration fallback) {
-    Duration value = settings.duration(name, fallback);
-    if (value.isZero() || value.isNegative()) {
-      settings.reportProblem(name + " must be positive (got " + value + ")");
-      return fallback;
-    }
-    return value;
+        cacheTtl, heartbeat, topics, connectionLimits, proxies);
   }
 }

@@ -1,9 +1,9 @@
 package com.whatsappclone.realtime;
 
+import com.whatsappclone.common.text.Timestamps;
 import com.whatsappclone.proto.events.MessageStored;
 import com.whatsappclone.proto.realtime.NewMessage;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 
 /** Turns stored messages (a Kafka event or a database row) into the NewMessage clients get. */
@@ -19,13 +19,9 @@ final class StoredMessage {
         .setContent(event.getContent())
         .setMediaUrl(event.getMediaUrl())
         .setMediaType(event.getMediaType())
-        .setCreatedAt(rfc3339(Instant.EPOCH.plus(event.getCreatedAtMicros(), ChronoUnit.MICROS)))
+        .setCreatedAt(Timestamps.format(Instant.EPOCH.plus(event.getCreatedAtMicros(), ChronoUnit.MICROS)))
         .setSeq(event.getSeq())
         .build();
   }
 
-  /** RFC 3339 in UTC with at most microseconds, PostgreSQL's precision ("...T10:15:30.123456Z"). */
-  static String rfc3339(Instant instant) {
-    return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.MICROS));
-  }
 }

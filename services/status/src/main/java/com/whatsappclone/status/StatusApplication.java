@@ -11,7 +11,9 @@ import com.whatsappclone.common.config.Settings;
 import com.whatsappclone.common.db.Database;
 import com.whatsappclone.common.db.DatabaseConfig;
 import com.whatsappclone.common.grpc.GrpcServer;
-import com.whatsappclone.common.net.TlsSettings;
+import com.whatsappclone.common.grpc.GrpcServerSettings;
+import com.whatsappclone.common.lifecycle.DaemonThreads;
+import com.whatsappclone.common.lifecycle.Resources;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -23,7 +25,9 @@ import java.util.concurrent.TimeUnit;
 public final class StatusApplication {
 
   /** Binds the gRPC server to one address (tests use 127.0.0.1); all interfaces when unset. */
-  public static final String GRPC_BIND_HOST = "GRPC_BIND_HOST";
+  public static final String GRPC_BIND_HOST = GrpcServerSettings.BIND_HOST;
+  /** How long a cleanup pass interrupted at stop may take to notice. */
+  private static final Duration SCHEDULER_STOP_WAIT = Duration.ofSeconds(10);
 
   private StatusApplication() {}
 
@@ -34,65 +38,35 @@ public final class StatusApplication {
    * @throws com.whatsappclone.common.config.SettingsException naming every missing or bad setting
    */
   public static GrpcServer start(Settings settings, Clock clock) {
-    int port = settings.port(ServicePorts.STATUS_SERVICE_GRPC_PORT,
+    GrpcServerSettings grpc = GrpcServerSettings.from(settings, ServicePorts.STATUS_SERVICE_GRPC_PORT,
         ServicePorts.DEFAULT_STATUS_SERVICE_GRPC_PORT);
-    Optional<String> host = settings.optional(GRPC_BIND_HOST);
-    TlsSettings tls = TlsSettings.from(settings);
     JwtSettings jwt = JwtSettings.from(settings);
     Optional<DatabaseConfig> databaseConfig = DatabaseSettings.from(settings);
-    Duration drainTimeout = settings.duration("GRPC_DRAIN_TIMEOUT", Duration.ofSeconds(20));
     CleanupSettings cleanup = CleanupSettings.from(settings);
     Duration revocationPoll = SessionRevocationPoller.pollInterval(settings);
     settings.check();
 
-    Database database = Database.start(databaseConfig.orElseThrow(), "status-db");
-    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
-      Thread thread = new Thread(task, "status-cleanup");
-      thread.setDaemon(true);
-      return thread;
-    });
-    AutoCloseable stopScheduler = () -> stopScheduler(scheduler);
-    SessionRevocationPoller poller = null;
-    try {
+    // Closed in reverse at stop or after a failed start: the job stops before the pool it uses.
+    return Resources.startOrClose(resources -> {
+      Database database = resources.push(Database.start(databaseConfig.orElseThrow(), "status-db"));
       TokenManager tokens = jwt.tokenManager(clock);
       SessionRevocations revocations = SessionRevocations.forTokens(tokens, clock);
-      poller = SessionRevocationPoller.start("status", database.dataSource(), revocations, revocationPoll);
+      resources.push(SessionRevocationPoller.start("status", database.dataSource(), revocations, revocationPoll));
+      // Interrupted at stop: a running pass stops between batches.
+      ScheduledExecutorService scheduler = resources.interruptOnClose(
+          Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("status-cleanup")), SCHEDULER_STOP_WAIT);
       StatusStore store = new StatusStore(database.dataSource());
       StatusService service = new StatusService(store, clock);
       ExpiredStatusCleanup cleanupJob = new ExpiredStatusCleanup(store, clock, cleanup.batchSize());
 
-      GrpcServer.Builder builder = GrpcServer.builder("status", port)
+      GrpcServer server = GrpcServer.builder("status", grpc)
           .intercept(new AuthInterceptor(tokens, revocations))
           .addService(new StatusGrpcService(service))
-          .drainTimeout(drainTimeout)
-          // closed in reverse order: the job stops before the pool it uses
-          .closeOnStop(database)
-          .closeOnStop(poller)
-          .closeOnStop(stopScheduler);
-      host.ifPresent(builder::host);
-      builder.tls(tls);
-      GrpcServer server = builder.start();
-
+          .closeOnStop(resources)
+          .start();
       scheduler.scheduleWithFixedDelay(cleanupJob::runScheduled,
           cleanup.firstDelay().toMillis(), cleanup.interval().toMillis(), TimeUnit.MILLISECONDS);
       return server;
-    } catch (RuntimeException e) {
-      stopScheduler(scheduler);
-      if (poller != null) {
-        poller.close();
-      }
-      database.close();
-      throw e;
-    }
-  }
-
-  /** Interrupts a running pass (it stops between batches) and waits briefly for it. */
-  private static void stopScheduler(ScheduledExecutorService scheduler) {
-    scheduler.shutdownNow();
-    try {
-      scheduler.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    });
   }
 }

@@ -1,6 +1,7 @@
 package com.whatsappclone.status;
 
 import com.whatsappclone.common.auth.AuthContext;
+import com.whatsappclone.common.text.Timestamps;
 import com.whatsappclone.proto.status.CreateStatusRequest;
 import com.whatsappclone.proto.status.CreateStatusResponse;
 import com.whatsappclone.proto.status.DeleteStatusRequest;
@@ -17,8 +18,6 @@ import com.whatsappclone.proto.status.StatusServiceGrpc;
 import com.whatsappclone.proto.status.ViewStatusRequest;
 import com.whatsappclone.proto.status.ViewStatusResponse;
 import io.grpc.stub.StreamObserver;
-import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 
 /** The gRPC face of {@link StatusService}: proto in, domain call, proto out. */
 public final class StatusGrpcService extends StatusServiceGrpc.StatusServiceImplBase {
@@ -54,7 +53,7 @@ public final class StatusGrpcService extends StatusServiceGrpc.StatusServiceImpl
       StatusFeedGroup.Builder proto = StatusFeedGroup.newBuilder()
           .setUserId(group.authorId().toString())
           .setAllViewed(group.allViewed())
-          .setLatestCreatedAt(timestamp(group.latestCreatedAt()));
+          .setLatestCreatedAt(Timestamps.format(group.latestCreatedAt()));
       group.statuses().forEach(status -> proto.addStatuses(toProto(status)));
       response.addGroups(proto);
     }
@@ -65,7 +64,7 @@ public final class StatusGrpcService extends StatusServiceGrpc.StatusServiceImpl
   public void viewStatus(ViewStatusRequest request, StreamObserver<ViewStatusResponse> out) {
     ViewStatusResponse.Builder response = ViewStatusResponse.newBuilder();
     statuses.view(AuthContext.currentUserId(), request.getStatusId())
-        .ifPresent(viewedAt -> response.setViewedAt(timestamp(viewedAt)));
+        .ifPresent(viewedAt -> response.setViewedAt(Timestamps.format(viewedAt)));
     reply(out, response.build());
   }
 
@@ -75,7 +74,7 @@ public final class StatusGrpcService extends StatusServiceGrpc.StatusServiceImpl
     for (StatusViewer viewer : statuses.viewers(AuthContext.currentUserId(), request.getStatusId())) {
       response.addViewers(com.whatsappclone.proto.status.StatusViewer.newBuilder()
           .setUserId(viewer.viewerId().toString())
-          .setViewedAt(timestamp(viewer.viewedAt())));
+          .setViewedAt(Timestamps.format(viewer.viewedAt())));
     }
     reply(out, response.build());
   }
@@ -91,19 +90,14 @@ public final class StatusGrpcService extends StatusServiceGrpc.StatusServiceImpl
         .setId(status.id().toString())
         .setUserId(status.authorId().toString())
         .setContent(status.content())
-        .setCreatedAt(timestamp(status.createdAt()))
+        .setCreatedAt(Timestamps.format(status.createdAt()))
         .setContentType(status.contentType().wireName())
         .setMediaUrl(status.mediaUrl())
-        .setExpiresAt(timestamp(status.expiresAt()));
+        .setExpiresAt(Timestamps.format(status.expiresAt()));
     if (status.viewCount() != null) {
       proto.setViewCount(status.viewCount());
     }
     return proto.build();
-  }
-
-  /** RFC 3339 in UTC, e.g. 2024-05-01T12:00:00.123456Z, as the other services write times. */
-  static String timestamp(Instant instant) {
-    return DateTimeFormatter.ISO_INSTANT.format(instant);
   }
 
   private static <T> void reply(StreamObserver<T> out, T response) {

@@ -14,7 +14,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Works out who the client is, for the per-IP limit and for the backends ({@code x-forwarded-for}).
+ * Works out who the client is at the edge, for the per-IP limit and for the backends
+ * ({@code x-forwarded-for}, and the signed {@code x-client-address} {@link ForwardingHandler} adds).
+ *
+ * <p>Not common's {@code ClientAddressInterceptor}, which runs in the backends and believes only
+ * an address the gateway signed: the gateway is where that address is decided, from the TCP peer
+ * and the chain of proxies it trusts, so it has nothing signed to check and a chain to build.
  *
  * <p>The direct peer is the client unless it is a trusted proxy (GATEWAY_TRUSTED_PROXIES). Only
  * then is the incoming {@code x-forwarded-for} believed: the client is its right-most address that
@@ -23,7 +28,7 @@ import java.util.List;
  * peer's address, so a client cannot pose as someone else to dodge per-IP limits here or in the
  * backends (OTP sending), which read the chain the same way.
  */
-final class ClientAddressInterceptor implements ServerInterceptor {
+final class ForwardedForInterceptor implements ServerInterceptor {
 
   static final Metadata.Key<String> X_FORWARDED_FOR =
       Metadata.Key.of("x-forwarded-for", Metadata.ASCII_STRING_MARSHALLER);
@@ -35,7 +40,7 @@ final class ClientAddressInterceptor implements ServerInterceptor {
 
   private final TrustedProxies trusted;
 
-  ClientAddressInterceptor(TrustedProxies trusted) {
+  ForwardedForInterceptor(TrustedProxies trusted) {
     this.trusted = trusted;
   }
 
