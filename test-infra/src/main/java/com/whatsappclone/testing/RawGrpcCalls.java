@@ -78,6 +78,7 @@ public final class RawGrpcCalls {
     /** Responses not read yet; tests may put back what they took out and did not want. */
     public final BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<Status> closed = new CompletableFuture<>();
+    private volatile Metadata trailers;
     private final ClientCall<byte[], byte[]> call;
 
     public Stream(Channel channel, Metadata headers, MethodDescriptor<byte[], byte[]> method) {
@@ -89,7 +90,8 @@ public final class RawGrpcCalls {
         }
 
         @Override
-        public void onClose(Status status, Metadata trailers) {
+        public void onClose(Status status, Metadata closingTrailers) {
+          trailers = closingTrailers;
           closed.complete(status);
         }
       }, headers);
@@ -103,6 +105,11 @@ public final class RawGrpcCalls {
       }
       call.sendMessage(message);
       return true;
+    }
+
+    /** The trailers the call ended with (its error details); null while it runs. */
+    public Metadata trailers() {
+      return trailers;
     }
 
     public boolean isClosed() {

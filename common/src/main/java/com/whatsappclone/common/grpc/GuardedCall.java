@@ -42,8 +42,8 @@ final class GuardedCall<ReqT, RespT> extends ServerCall<ReqT, RespT> {
     return true;
   }
 
-  synchronized void closeRejected(Status status) {
-    raw.close(status, new Metadata());
+  synchronized void closeRejected(Status status, Metadata trailers) {
+    raw.close(status, trailers);
   }
 
   @Override

@@ -1,7 +1,9 @@
 package com.whatsappclone.common.grpc;
 
 import io.grpc.ServerCall;
+import com.whatsappclone.common.error.ErrorDetails;
 import io.grpc.Status;
+import java.util.List;
 import java.io.InputStream;
 
 /**
@@ -18,6 +20,10 @@ import java.io.InputStream;
  * own end-of-call callback that follows is not passed on a second time.
  */
 final class ParsingListener<ReqT> extends ServerCall.Listener<InputStream> {
+
+  /** The ErrorInfo reason of a request whose bytes are not the method's message. */
+  static final String MALFORMED_REQUEST = "MALFORMED_REQUEST";
+
 
   private final ServerCall.Listener<ReqT> delegate;
   private final GuardedCall<ReqT, ?> call;
@@ -103,7 +109,8 @@ final class ParsingListener<ReqT> extends ServerCall.Listener<InputStream> {
     }
     rejected = true;
     log.rejected(call, logReason, parseFailure);
-    call.closeRejected(Status.INVALID_ARGUMENT.withDescription(description));
+    Status status = Status.INVALID_ARGUMENT.withDescription(description);
+    call.closeRejected(status, ErrorDetails.trailers(status, MALFORMED_REQUEST, List.of()));
     delegate.onCancel();
     return true;
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import com.whatsappclone.common.error.ErrorDetails;
 import com.whatsappclone.proto.chat.ChatServiceGrpc;
 import com.whatsappclone.proto.chat.SendMessageRequest;
 import com.whatsappclone.proto.chat.SendMessageResponse;
@@ -110,6 +111,16 @@ class MalformedRequestTest {
 
   private Status sendMessage(byte[]... messages) {
     return RawGrpcCalls.call(channel, new Metadata(), RawGrpcCalls.method(SEND_MESSAGE, MethodType.UNARY), List.of(messages));
+  }
+
+  @Test
+  void malformedRequestCarriesTheMalformedRequestReason() {
+    RawGrpcCalls.Stream call = new RawGrpcCalls.Stream(channel, new Metadata(),
+        RawGrpcCalls.method(SEND_MESSAGE, MethodType.UNARY));
+    call.send(MALFORMED.values().iterator().next());
+    Status status = call.halfCloseAndAwait();
+
+    assertThat(ErrorDetails.reason(status.asRuntimeException(call.trailers()))).isEqualTo("MALFORMED_REQUEST");
   }
 
   @Test

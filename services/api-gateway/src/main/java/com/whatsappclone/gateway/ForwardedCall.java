@@ -3,7 +3,9 @@ package com.whatsappclone.gateway;
 import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
+import com.whatsappclone.common.error.ErrorDetails;
 import io.grpc.Status;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,7 +124,10 @@ final class ForwardedCall {
       @Override
       public void onClose(Status status, Metadata trailers) {
         if (!serverCall.isCancelled() && clientCallDone.compareAndSet(false, true)) {
-          serverCall.close(clientFacing(status), ForwardedMetadata.trailers(trailers));
+          Status facing = clientFacing(status);
+          // The backend's own status keeps its details; one the gateway made gets an ErrorInfo.
+          serverCall.close(facing, facing == status ? ForwardedMetadata.trailers(trailers)
+              : ErrorDetails.trailers(facing, gatewayReason(facing), List.of()));
         }
       }
 
@@ -143,6 +148,16 @@ final class ForwardedCall {
    * carries a cause: connection refused, reset...) would describe the gateway's internals, such as
    * the backend's address, so the client gets a plain text instead and the log the details.
    */
+  /** The ErrorInfo reason of a status the gateway made up for a failed call to a backend. */
+  static String gatewayReason(Status status) {
+    switch (status.getCode()) {
+      case UNAVAILABLE: return "BACKEND_UNAVAILABLE";
+      case DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
+      case CANCELLED: return "CANCELLED";
+      default: return "GATEWAY_ERROR";
+    }
+  }
+
   private Status clientFacing(Status status) {
     if (status.isOk() || status.getCause() == null) {
       return status;

@@ -3,6 +3,7 @@ package com.whatsappclone.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.whatsappclone.common.error.ErrorDetails;
 import com.whatsappclone.common.grpc.GrpcServer;
 import com.whatsappclone.proto.chat.ChatServiceGrpc;
 import com.whatsappclone.proto.chat.SendMessageRequest;
@@ -54,6 +55,7 @@ class ResilienceTest {
           .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
             assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
             assertThat(e.getStatus().getDescription()).isEqualTo("chat.ChatService is unavailable, try again later");
+            assertThat(ErrorDetails.reason(e)).isEqualTo("BACKEND_UNAVAILABLE");
           });
       Await.until("health reports chat down", WAIT,
           () -> health(channel, "chat.ChatService") == ServingStatus.NOT_SERVING);

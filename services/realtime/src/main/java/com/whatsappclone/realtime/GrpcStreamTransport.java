@@ -1,7 +1,9 @@
 package com.whatsappclone.realtime;
 
 import com.whatsappclone.proto.realtime.ServerEvent;
+import com.whatsappclone.common.error.ErrorDetails;
 import io.grpc.Status;
+import java.util.List;
 import io.grpc.stub.ServerCallStreamObserver;
 
 /**
@@ -12,6 +14,11 @@ import io.grpc.stub.ServerCallStreamObserver;
  * thread-safe, and events come from several threads.
  */
 final class GrpcStreamTransport implements Transport {
+
+  /** ErrorInfo reasons of the stream's own closes (the client is too slow; the server cannot go on). */
+  static final String OUTBOUND_QUEUE_FULL = "OUTBOUND_QUEUE_FULL";
+  static final String SERVER_UNAVAILABLE = "SERVER_UNAVAILABLE";
+
 
   private final ServerCallStreamObserver<ServerEvent> observer;
   private boolean finished;
@@ -34,17 +41,17 @@ final class GrpcStreamTransport implements Transport {
 
   @Override
   public void closeForOverflow(String reason) {
-    finish(Status.RESOURCE_EXHAUSTED.withDescription(reason));
+    finish(Status.RESOURCE_EXHAUSTED.withDescription(reason), OUTBOUND_QUEUE_FULL);
   }
 
   @Override
   public void closeUnavailable(String reason) {
-    finish(Status.UNAVAILABLE.withDescription(reason));
+    finish(Status.UNAVAILABLE.withDescription(reason), SERVER_UNAVAILABLE);
   }
 
   @Override
-  public void closeUnauthenticated(String reason) {
-    finish(Status.UNAUTHENTICATED.withDescription(reason));
+  public void closeUnauthenticated(String errorReason, String reason) {
+    finish(Status.UNAUTHENTICATED.withDescription(reason), errorReason);
   }
 
   /** The client half-closed: end our side too. */
@@ -60,10 +67,11 @@ final class GrpcStreamTransport implements Transport {
     finished = true;
   }
 
-  private synchronized void finish(Status status) {
+  /** Ends the stream with {@code status} and an ErrorInfo saying {@code errorReason}. */
+  private synchronized void finish(Status status, String errorReason) {
     if (!finished) {
       finished = true;
-      observer.onError(status.asRuntimeException());
+      observer.onError(status.asRuntimeException(ErrorDetails.trailers(status, errorReason, List.of())));
     }
   }
 

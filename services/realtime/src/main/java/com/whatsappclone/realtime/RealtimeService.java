@@ -345,15 +345,18 @@ final class RealtimeService {
   private boolean endIfCredentialsEnded(Session session, Instant now) {
     TokenClaims claims = session.claims();
     String reason;
+    String errorReason;
     if (!now.isBefore(claims.expiresAt())) {
       reason = "token expired";
+      errorReason = Reasons.TOKEN_EXPIRED;
     } else if (revocations.isRevoked(claims)) {
       reason = "session revoked";
+      errorReason = Reasons.SESSION_REVOKED;
     } else {
       return false;
     }
     log.debug("closing {}: {}", session, reason);
-    session.transport().closeUnauthenticated(reason);
+    session.transport().closeUnauthenticated(errorReason, reason);
     disconnect(session);
     return true;
   }

@@ -27,9 +27,10 @@ interface Transport {
 
   /**
    * The connection's credentials no longer hold (token expired, session revoked): close with the
-   * transport's "unauthenticated" signal and {@code reason}, which the client is shown.
+   * transport's "unauthenticated" signal and {@code reason}, which the client is shown;
+   * {@code errorReason} is the stable ErrorInfo reason where the transport carries one (gRPC).
    */
-  void closeUnauthenticated(String reason);
+  void closeUnauthenticated(String errorReason, String reason);
 
   /** "websocket" or "grpc", for logs. */
   String kind();

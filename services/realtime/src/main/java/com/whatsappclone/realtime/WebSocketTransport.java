@@ -98,7 +98,7 @@ final class WebSocketTransport implements Transport {
   }
 
   @Override
-  public void closeUnauthenticated(String reason) {
+  public void closeUnauthenticated(String errorReason, String reason) {
     close(CLOSE_UNAUTHENTICATED, reason);
   }
 

@@ -3,6 +3,7 @@ package com.whatsappclone.realtime;
 import static com.whatsappclone.realtime.SessionCredentialsTest.assertUnauthenticatedError;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.whatsappclone.common.error.ErrorDetails;
 import com.whatsappclone.proto.realtime.Authenticate;
 import com.whatsappclone.proto.realtime.ClientEvent;
 import com.whatsappclone.proto.realtime.ServerEvent.EventCase;
@@ -80,6 +81,7 @@ class StreamExpiryTest {
     Status ended = plainStream.awaitEnd();
     assertThat(ended.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
     assertThat(ended.getDescription()).isEqualTo("token expired");
+    assertThat(ErrorDetails.reason(plainStream.awaitFailure())).isEqualTo("TOKEN_EXPIRED");
     // Both were ended by a check that saw the advanced clock; the renewed ones passed it.
     assertThat(renewedWs.eventsUntilPong()).isEmpty();
     assertThat(renewedStream.eventsUntilPong()).isEmpty();
