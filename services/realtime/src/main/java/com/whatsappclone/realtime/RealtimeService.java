@@ -245,7 +245,7 @@ final class RealtimeService {
     UUID conversationId = Ids.parse("ack.conversation_id", ack.getConversationId());
     Instant now = now();
     MessageStatusStore.Receipt receipt =
-        statuses.markDelivered(messageId, conversationId, UUID.fromString(session.userId()), now);
+        statuses.markDelivered(messageId, conversationId, session.user(), now);
     if (receipt.outcome() == MessageStatusStore.Outcome.NOT_FOUND) {
       throw new NotFoundException(Reasons.MESSAGE_NOT_FOUND, "ack.message_id: no such message for you in this conversation");
     }
@@ -259,7 +259,7 @@ final class RealtimeService {
     UUID conversationId = Ids.parse("read_receipt.conversation_id", receiptRequest.getConversationId());
     Instant now = now();
     MessageStatusStore.Receipt receipt =
-        statuses.markRead(messageId, conversationId, UUID.fromString(session.userId()), now);
+        statuses.markRead(messageId, conversationId, session.user(), now);
     if (receipt.outcome() == MessageStatusStore.Outcome.NOT_FOUND) {
       throw new NotFoundException(Reasons.MESSAGE_NOT_FOUND,
           "read_receipt.message_id: no such message for you in this conversation");
@@ -366,7 +366,7 @@ final class RealtimeService {
   private void catchUp(Session session, Optional<UUID> after) {
     Optional<UUID> cursor = after;
     while (!session.isClosed()) {
-      List<NewMessage> page = statuses.undelivered(UUID.fromString(session.userId()), cursor,
+      List<NewMessage> page = statuses.undelivered(session.user(), cursor,
           settings.catchUpPageSize());
       probe.pageRead(session.userId(), page);
       for (NewMessage message : page) {
@@ -403,10 +403,10 @@ final class RealtimeService {
 
   private void announceOnline(Session session) {
     Instant now = now();
-    boolean first = presence.connected(UUID.fromString(session.id()), UUID.fromString(session.userId()),
+    boolean first = presence.connected(UUID.fromString(session.id()), session.user(),
         instanceId, now, liveAfter(now));
     if (first) {
-      deliver(participantStore.contactsOf(UUID.fromString(session.userId())), ServerEvent.newBuilder()
+      deliver(participantStore.contactsOf(session.user()), ServerEvent.newBuilder()
           .setPresence(PresenceUpdate.newBuilder().setUserId(session.userId()).setStatus("online"))
           .build());
     }
@@ -415,9 +415,9 @@ final class RealtimeService {
   private void announceOfflineIfLast(Session session) {
     Instant now = now();
     Optional<Instant> lastSeen = presence.disconnected(UUID.fromString(session.id()),
-        UUID.fromString(session.userId()), now, liveAfter(now));
+        session.user(), now, liveAfter(now));
     if (lastSeen.isPresent()) {
-      deliver(participantStore.contactsOf(UUID.fromString(session.userId())), ServerEvent.newBuilder()
+      deliver(participantStore.contactsOf(session.user()), ServerEvent.newBuilder()
           .setPresence(PresenceUpdate.newBuilder()
               .setUserId(session.userId())
               .setStatus("offline")

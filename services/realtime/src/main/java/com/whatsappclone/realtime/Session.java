@@ -4,6 +4,7 @@ import com.whatsappclone.common.auth.TokenClaims;
 import com.whatsappclone.proto.realtime.NewMessage;
 import com.whatsappclone.proto.realtime.ServerEvent;
 import java.util.ArrayDeque;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -33,6 +34,8 @@ final class Session {
 
   private final String id;
   private final String userId;
+  /** The same id parsed once (admission refused tokens whose subject is not a UUID). */
+  private final UUID user;
   private volatile TokenClaims claims;
   private final Transport transport;
   private final SerialExecutor inbox;
@@ -56,6 +59,7 @@ final class Session {
       Consumer<Session> onOverflow) {
     this.id = id;
     this.userId = claims.userId();
+    this.user = UUID.fromString(userId);
     this.claims = claims;
     this.transport = transport;
     this.inbox = inbox;
@@ -72,8 +76,14 @@ final class Session {
     return id;
   }
 
+  /** The user's id as events carry it. */
   String userId() {
     return userId;
+  }
+
+  /** The user's id as the stores take it. */
+  UUID user() {
+    return user;
   }
 
   Transport transport() {
