@@ -112,6 +112,13 @@ final class MessageService {
       }
       Optional<PendingMessageStore.Pending> reserved = pending.find(conversationId, clientMessageId);
       if (reserved.isPresent()) {
+        // The lookup above may predate the worker storing the first send: then this reservation
+        // is another resend's, made after the message was stored and about to be withdrawn by it
+        // (the storedMeanwhile check). The stored message wins.
+        Optional<Message> storedBefore = messages.findByClientId(conversationId, clientMessageId);
+        if (storedBefore.isPresent()) {
+          return sameSender(storedBefore.get(), fresh.senderId());
+        }
         Message earlier = sameSender(reserved.get().message(), fresh.senderId());
         // Not acknowledged yet (the first send failed, or is still in flight): send it again;
         // the worker stores it once whatever happens.
