@@ -3,6 +3,7 @@ package com.whatsappclone.realtime;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.whatsappclone.proto.realtime.ServerEvent;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +46,18 @@ final class ReceivedEvents {
       if (event.getEventCase() != ServerEvent.EventCase.PRESENCE) {
         fail("expected " + kind + " but got " + event);
       }
+    }
+  }
+
+  /** Every event before the pong that answers ping {@code id}; the pong itself is consumed. */
+  List<ServerEvent> untilPong(long id) {
+    List<ServerEvent> before = new ArrayList<>();
+    while (true) {
+      ServerEvent event = next();
+      if (event.hasPong() && event.getPong().getTimestamp() == id) {
+        return before;
+      }
+      before.add(event);
     }
   }
 

@@ -85,18 +85,10 @@ final class StreamClient implements ClientResponseObserver<ClientEvent, ServerEv
     return events.next(kind);
   }
 
-
   List<ServerEvent> eventsUntilPong() {
     long id = PING_IDS.incrementAndGet();
     send(ClientEvent.newBuilder().setPing(Ping.newBuilder().setTimestamp(id)).build());
-    List<ServerEvent> before = new ArrayList<>();
-    while (true) {
-      ServerEvent event = next();
-      if (event.hasPong() && event.getPong().getTimestamp() == id) {
-        return before;
-      }
-      before.add(event);
-    }
+    return events.untilPong(id);
   }
 
   /** {@link #eventsUntilPong} for a client with manual flow control: asks for each event. */

@@ -10,7 +10,6 @@ import com.whatsappclone.proto.realtime.Ping;
 import com.whatsappclone.proto.realtime.ServerEvent;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -127,7 +126,6 @@ final class WsClient extends WebSocketClient {
     return events.next(kind);
   }
 
-
   /** The next event, or null when none came within {@code seconds}. */
   ServerEvent nextWithin(long seconds) {
     return nextWithinMillis(TimeUnit.SECONDS.toMillis(seconds));
@@ -164,14 +162,7 @@ final class WsClient extends WebSocketClient {
   List<ServerEvent> eventsUntilPong() {
     long id = PING_IDS.incrementAndGet();
     sendJson("{\"ping\":{\"timestamp\":\"" + id + "\"}}");
-    List<ServerEvent> before = new ArrayList<>();
-    while (true) {
-      ServerEvent event = next();
-      if (event.hasPong() && event.getPong().getTimestamp() == id) {
-        return before;
-      }
-      before.add(event);
-    }
+    return events.untilPong(id);
   }
 
   static ClientEvent ping(long timestamp) {
