@@ -1,5 +1,7 @@
 package com.whatsappclone.testing;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -16,6 +18,16 @@ public record TestDatabase(String jdbcUrl, String user, String password) {
   /** The database's name, the last segment of the URL's path. */
   public String name() {
     return JdbcUrls.databaseName(jdbcUrl);
+  }
+
+  /**
+   * The URL with {@code user=} and {@code password=} in it, as a service's {@code DATABASE_URL}
+   * setting carries them; no password is sent as an empty one.
+   */
+  public String jdbcUrlWithCredentials() {
+    return jdbcUrl + (jdbcUrl.contains("?") ? "&" : "?")
+        + "user=" + URLEncoder.encode(user, StandardCharsets.UTF_8)
+        + "&password=" + URLEncoder.encode(password == null ? "" : password, StandardCharsets.UTF_8);
   }
 
   /** A new plain JDBC connection; the caller closes it. */

@@ -10,17 +10,13 @@ import com.whatsappclone.common.net.ClientAddressSignature;
 import com.whatsappclone.proto.auth.AuthServiceGrpc.AuthServiceBlockingStub;
 import com.whatsappclone.proto.auth.SendOTPRequest;
 import com.whatsappclone.proto.auth.VerifyOTPRequest;
-import com.whatsappclone.testing.MutableClock;
 import com.whatsappclone.testing.PostgresExtension;
-import com.whatsappclone.testing.WithPostgres;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,24 +24,9 @@ import org.junit.jupiter.api.Test;
  * Calls come "through the gateway" (an {@code x-client-address} the gateway signed), each test
  * from its own client address.
  */
-@WithPostgres
-class AbuseLimitsTest {
+class AbuseLimitsTest extends AuthServerTest {
 
   private static final AtomicInteger NEXT_IP = new AtomicInteger(1);
-
-  private static MutableClock clock;
-  private static AuthTestServer auth;
-
-  @BeforeAll
-  static void start() {
-    clock = MutableClock.startingNow();
-    auth = AuthTestServer.start(clock, Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    auth.close();
-  }
 
   private static String freshIp() {
     int n = NEXT_IP.getAndIncrement();

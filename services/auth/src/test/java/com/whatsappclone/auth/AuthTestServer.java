@@ -16,8 +16,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
@@ -61,19 +59,13 @@ final class AuthTestServer implements AutoCloseable {
   /** What a deployment would set, pointed at the test database. */
   static Map<String, String> settingsFor(TestDatabase db) {
     return Map.of(
-        "DATABASE_URL", jdbcUrlWithCredentials(db),
+        "DATABASE_URL", db.jdbcUrlWithCredentials(),
         "JWT_SECRET", JWT_SECRET,
         "AUTH_DEV_MODE", "true",
         "AUTH_SERVICE_GRPC_PORT", "0",
         AuthApplication.GRPC_BIND_HOST, "127.0.0.1",
         "GRPC_DRAIN_TIMEOUT", "1s",
         "DB_MAX_POOL_SIZE", "8");
-  }
-
-  static String jdbcUrlWithCredentials(TestDatabase db) {
-    String separator = db.jdbcUrl().contains("?") ? "&" : "?";
-    return db.jdbcUrl() + separator + "user=" + URLEncoder.encode(db.user(), StandardCharsets.UTF_8)
-        + "&password=" + URLEncoder.encode(db.password(), StandardCharsets.UTF_8);
   }
 
   /** A stub without credentials, as Postman calls the six public RPCs. */

@@ -14,32 +14,14 @@ import com.whatsappclone.proto.auth.ValidateTokenRequest;
 import com.whatsappclone.proto.auth.ValidateTokenResponse;
 import com.whatsappclone.proto.auth.VerifyOTPRequest;
 import com.whatsappclone.proto.auth.VerifyOTPResponse;
-import com.whatsappclone.testing.MutableClock;
-import com.whatsappclone.testing.WithPostgres;
 import io.grpc.Status;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The seed README's Quickstart, step by step, as Postman does it: a plain gRPC client without
  * credentials against the service started by AuthApplication.start in dev mode.
  */
-@WithPostgres
-class PostmanWalkthroughTest {
-
-  private static AuthTestServer auth;
-
-  @BeforeAll
-  static void start() {
-    auth = AuthTestServer.start(MutableClock.startingNow(), Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    auth.close();
-  }
+class PostmanWalkthroughTest extends AuthServerTest {
 
   @Test
   void quickstartWalkthroughWorksStepByStep() {

@@ -12,34 +12,14 @@ import com.whatsappclone.proto.auth.RevokeDeviceRequest;
 import com.whatsappclone.proto.auth.UpdateProfileRequest;
 import com.whatsappclone.proto.auth.User;
 import com.whatsappclone.proto.auth.VerifyOTPResponse;
-import com.whatsappclone.testing.MutableClock;
-import com.whatsappclone.testing.WithPostgres;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** GetMe, UpdateProfile, ListDevices and RevokeDevice: the RPCs added to AuthService. */
-@WithPostgres
-class ProfileAndDevicesTest {
-
-  private static MutableClock clock;
-  private static AuthTestServer auth;
-
-  @BeforeAll
-  static void start() {
-    clock = MutableClock.startingNow();
-    auth = AuthTestServer.start(clock, Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    auth.close();
-  }
+class ProfileAndDevicesTest extends AuthServerTest {
 
   @Test
   void addedRpcsNeedAnAccessToken() {

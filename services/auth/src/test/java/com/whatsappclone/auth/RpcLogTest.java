@@ -11,35 +11,17 @@ import com.whatsappclone.proto.auth.RefreshTokenRequest;
 import com.whatsappclone.proto.auth.RefreshTokenResponse;
 import com.whatsappclone.proto.auth.VerifyOTPRequest;
 import com.whatsappclone.proto.auth.VerifyOTPResponse;
-import com.whatsappclone.testing.MutableClock;
-import com.whatsappclone.testing.WithPostgres;
 import com.whatsappclone.common.grpc.RequestIds;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.MetadataUtils;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /** One line per RPC outcome with user and code, and no token, code or secret in any log line. */
-@WithPostgres
-class RpcLogTest {
-
-  private static AuthTestServer auth;
-
-  @BeforeAll
-  static void start() {
-    auth = AuthTestServer.start(MutableClock.startingNow(), Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    auth.close();
-  }
+class RpcLogTest extends AuthServerTest {
 
   @Test
   void everyOutcomeIsLoggedOnceWithoutSecrets() {

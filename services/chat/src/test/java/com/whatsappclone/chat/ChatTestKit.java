@@ -12,24 +12,23 @@ import com.whatsappclone.proto.chat.CreateConversationRequest;
 import com.whatsappclone.proto.chat.ListMessagesRequest;
 import com.whatsappclone.proto.chat.Message;
 import com.whatsappclone.proto.chat.SendMessageRequest;
+import com.whatsappclone.testing.Closer;
 import com.whatsappclone.testing.Eventually;
+import com.whatsappclone.testing.GrpcHealth;
 import com.whatsappclone.testing.KafkaExtension;
 import com.whatsappclone.testing.MutableClock;
 import com.whatsappclone.testing.PostgresExtension;
+import com.whatsappclone.testing.SqlFixtures;
 import com.whatsappclone.testing.TestDatabase;
 import com.whatsappclone.testing.TopicReader;
 import com.whatsappclone.testing.UniqueNames;
 import com.whatsappclone.worker.MessageWorkerApplication;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,8 +61,9 @@ final class ChatTestKit implements AutoCloseable {
   final GrpcServer chat;
   final GrpcServer worker;
   private final TokenManager tokens = new TokenManager(JWT_SECRET, Duration.ofHours(1), Duration.ofDays(1), clock);
+  private final SqlFixtures rows = new SqlFixtures(database);
   private final ManagedChannel channel;
-  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private final Closer toClose = new Closer();
   private final String brokers;
 
   /** Chat and a worker, both on the shared broker. */
@@ -81,8 +81,8 @@ final class ChatTestKit implements AutoCloseable {
     workerSettings.put("MESSAGE_WORKER_GRPC_PORT", "0");
     workerSettings.put("MESSAGE_WORKER_GROUP_ID", UniqueNames.of("chat-test-worker"));
     worker = MessageWorkerApplication.start(Settings.of(workerSettings), clock);
-    toClose.add(worker::stop);
-    awaitServing(worker);
+    toClose.register(worker::stop);
+    GrpcHealth.awaitServing("the worker", worker.port());
 
     Map<String, String> chatSettings = settings();
     chatSettings.put("CHAT_SERVICE_GRPC_PORT", "0");
@@ -96,7 +96,7 @@ final class ChatTestKit implements AutoCloseable {
     chatSettings.put("CHAT_SEND_BURST", "10000000");
     chatSettings.putAll(chatOverrides);
     chat = ChatApplication.start(Settings.of(chatSettings), clock);
-    toClose.add(chat::stop);
+    toClose.register(chat::stop);
     channel = NettyChannelBuilder.forAddress("127.0.0.1", chat.port()).usePlaintext().build();
   }
 
@@ -104,18 +104,12 @@ final class ChatTestKit implements AutoCloseable {
     Map<String, String> settings = new HashMap<>();
     settings.put("GRPC_BIND_HOST", "127.0.0.1");
     settings.put("GRPC_DRAIN_TIMEOUT", "1s");
-    settings.put("DATABASE_URL", jdbcUrlWithCredentials());
+    settings.put("DATABASE_URL", database.jdbcUrlWithCredentials());
     settings.put("DB_MAX_POOL_SIZE", "4");
     settings.put("KAFKA_BROKERS", brokers);
     settings.put("KAFKA_TOPIC_PREFIX", topicPrefix);
     settings.put("KAFKA_TOPIC_PARTITIONS", "3");
     return settings;
-  }
-
-  private String jdbcUrlWithCredentials() {
-    String url = database.jdbcUrl();
-    return url + (url.contains("?") ? "&" : "?") + "user=" + database.user()
-        + (database.password() == null ? "" : "&password=" + database.password());
   }
 
   /** A client calling as {@code user}, with a generous deadline per call. */
@@ -182,55 +176,17 @@ final class ChatTestKit implements AutoCloseable {
         .getMessagesList(), messages -> messages.size() >= count);
   }
 
-  long count(String sql, Object... params) throws SQLException {
-    try (Connection c = database.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < params.length; i++) {
-        ps.setObject(i + 1, params[i]);
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
-  }
-
-  static void awaitServing(GrpcServer server) throws Exception {
-    Eventually.await("the server to serve", () -> health(server), s -> s == ServingStatus.SERVING);
-  }
-
-  static ServingStatus health(GrpcServer server) {
-    ManagedChannel health = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
-    try {
-      return HealthGrpc.newBlockingStub(health).withDeadlineAfter(5, TimeUnit.SECONDS)
-          .check(HealthCheckRequest.newBuilder().build()).getStatus();
-    } finally {
-      health.shutdownNow();
-    }
+  long count(String sql, Object... params) {
+    return rows.count(sql, params);
   }
 
   TopicReader reader(String topic) {
-    TopicReader reader = new TopicReader(topic);
-    toClose.add(reader);
-    return reader;
+    return toClose.register(new TopicReader(topic));
   }
 
   @Override
   public void close() throws Exception {
     channel.shutdownNow();
-    Exception failure = null;
-    for (int i = toClose.size() - 1; i >= 0; i--) {
-      try {
-        toClose.get(i).close();
-      } catch (Exception e) {
-        if (failure == null) {
-          failure = e;
-        } else {
-          failure.addSuppressed(e);
-        }
-      }
-    }
-    if (failure != null) {
-      throw failure;
-    }
+    toClose.close();
   }
 }

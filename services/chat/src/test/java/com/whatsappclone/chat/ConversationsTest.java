@@ -10,8 +10,6 @@ import com.whatsappclone.proto.chat.Conversation;
 import com.whatsappclone.proto.chat.CreateConversationRequest;
 import com.whatsappclone.proto.chat.GetConversationsRequest;
 import com.whatsappclone.proto.chat.ListMessagesRequest;
-import com.whatsappclone.testing.WithKafka;
-import com.whatsappclone.testing.WithPostgres;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -25,25 +23,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-@WithPostgres
-@WithKafka
-class ConversationsTest {
-
-  private static ChatTestKit kit;
-
-  @BeforeAll
-  static void start() throws Exception {
-    kit = new ChatTestKit();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    kit.close();
-  }
+class ConversationsTest extends ChatServerTest {
 
   @Test
   void theCallerIsAlwaysAParticipant() throws Exception {

@@ -10,8 +10,6 @@ import com.whatsappclone.proto.chat.ListMessagesRequest;
 import com.whatsappclone.proto.chat.RemoveParticipantRequest;
 import com.whatsappclone.proto.events.ConversationMembershipChanged;
 import com.whatsappclone.testing.TopicReader;
-import com.whatsappclone.testing.WithKafka;
-import com.whatsappclone.testing.WithPostgres;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.charset.StandardCharsets;
@@ -21,26 +19,16 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-@WithPostgres
-@WithKafka
-class GroupMembershipTest {
+class GroupMembershipTest extends ChatServerTest {
 
-  private static ChatTestKit kit;
   private static TopicReader realtimeEvents;
 
   @BeforeAll
-  static void start() throws Exception {
-    kit = new ChatTestKit();
+  static void prepare() throws Exception {
     realtimeEvents = kit.reader(kit.topics.realtimeEvents());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    kit.close();
   }
 
   @Test

@@ -7,8 +7,6 @@ import com.whatsappclone.proto.chat.Conversation;
 import com.whatsappclone.proto.chat.ListMessagesRequest;
 import com.whatsappclone.proto.chat.Message;
 import com.whatsappclone.proto.chat.SendMessageRequest;
-import com.whatsappclone.testing.WithKafka;
-import com.whatsappclone.testing.WithPostgres;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -17,15 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-@WithPostgres
-@WithKafka
-class ListMessagesTest {
+class ListMessagesTest extends ChatServerTest {
 
-  private static ChatTestKit kit;
   /** One conversation with 55 stored messages "m1".."m55", shared by the paging tests. */
   private static UUID alice;
   private static UUID bob;
@@ -33,8 +27,7 @@ class ListMessagesTest {
   private static List<Message> sentToBusy = new ArrayList<>();
 
   @BeforeAll
-  static void start() throws Exception {
-    kit = new ChatTestKit();
+  static void prepare() throws Exception {
     alice = kit.createUser();
     bob = kit.createUser();
     busy = kit.direct(alice, bob);
@@ -42,11 +35,6 @@ class ListMessagesTest {
       sentToBusy.add(kit.send(i % 2 == 0 ? alice : bob, busy.getId(), "m" + i));
     }
     kit.awaitStored(alice, busy.getId(), 55);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    kit.close();
   }
 
   @Test

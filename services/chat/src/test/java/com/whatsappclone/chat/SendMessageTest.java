@@ -8,8 +8,6 @@ import com.whatsappclone.proto.chat.Message;
 import com.whatsappclone.proto.chat.SendMessageRequest;
 import com.whatsappclone.proto.events.MessageSubmitted;
 import com.whatsappclone.testing.TopicReader;
-import com.whatsappclone.testing.WithKafka;
-import com.whatsappclone.testing.WithPostgres;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -22,26 +20,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-@WithPostgres
-@WithKafka
-class SendMessageTest {
+class SendMessageTest extends ChatServerTest {
 
-  private static ChatTestKit kit;
   private static TopicReader submitted;
 
   @BeforeAll
-  static void start() throws Exception {
-    kit = new ChatTestKit();
+  static void prepare() throws Exception {
     submitted = kit.reader(kit.topics.submitted());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    kit.close();
   }
 
   @Test

@@ -46,9 +46,7 @@ class SendRateLimitTest {
     UUID alice = kit.createUser();
     UUID bob = kit.createUser();
     Conversation conversation = kit.direct(alice, bob);
-    for (int i = 0; i < 3; i++) {
-      kit.send(alice, conversation.getId(), "burst " + i);
-    }
+    sendWholeBurst(alice, conversation, "burst ");
 
     StatusRuntimeException refused = refusal(alice, conversation);
 
@@ -78,9 +76,7 @@ class SendRateLimitTest {
     UUID alice = kit.createUser();
     UUID bob = kit.createUser();
     Conversation conversation = kit.direct(alice, bob);
-    for (int i = 0; i < 3; i++) {
-      kit.send(alice, conversation.getId(), "alice " + i);
-    }
+    sendWholeBurst(alice, conversation, "alice ");
     refusal(alice, conversation);
 
     assertThat(kit.send(bob, conversation.getId(), "bob still sends").getContent())
@@ -92,9 +88,7 @@ class SendRateLimitTest {
     UUID alice = kit.createUser();
     UUID bob = kit.createUser();
     Conversation conversation = kit.direct(alice, bob);
-    for (int i = 0; i < 3; i++) {
-      kit.send(alice, conversation.getId(), "burst " + i);
-    }
+    sendWholeBurst(alice, conversation, "burst ");
     for (int i = 0; i < 5; i++) {
       refusal(alice, conversation);
     }
@@ -111,6 +105,13 @@ class SendRateLimitTest {
     SendLimitSettings.from(bad);
     assertThat(String.join("\n", bad.problems()))
         .contains("CHAT_SEND_RATE_PER_SECOND").contains("CHAT_SEND_BURST");
+  }
+
+  /** The burst of three the limit allows at once: "{prefix}0" to "{prefix}2". */
+  private static void sendWholeBurst(UUID sender, Conversation conversation, String prefix) {
+    for (int i = 0; i < 3; i++) {
+      kit.send(sender, conversation.getId(), prefix + i);
+    }
   }
 
   private static StatusRuntimeException refusal(UUID sender, Conversation conversation) {

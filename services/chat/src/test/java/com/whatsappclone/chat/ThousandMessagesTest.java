@@ -6,35 +6,18 @@ import com.whatsappclone.proto.chat.Conversation;
 import com.whatsappclone.proto.chat.ListMessagesRequest;
 import com.whatsappclone.proto.chat.Message;
 import com.whatsappclone.testing.Eventually;
-import com.whatsappclone.testing.WithKafka;
-import com.whatsappclone.testing.WithPostgres;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The whole send path under a burst: chat, Kafka, the worker's batches, ListMessages. */
-@WithPostgres
-@WithKafka
-class ThousandMessagesTest {
+class ThousandMessagesTest extends ChatServerTest {
 
   private static final int COUNT = 1_000;
-  private static ChatTestKit kit;
-
-  @BeforeAll
-  static void start() throws Exception {
-    kit = new ChatTestKit();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    kit.close();
-  }
 
   @Test
   void aThousandMessagesInOneConversationAreStoredCompleteInSendOrderWithSeqOneToAThousand()

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.whatsappclone.common.grpc.GrpcServer;
 import com.whatsappclone.proto.events.MessageStored;
 import com.whatsappclone.proto.events.MessageSubmitted;
-import com.whatsappclone.testing.Eventually;
 import com.whatsappclone.testing.TopicReader;
 import com.whatsappclone.testing.WithKafka;
 import com.whatsappclone.testing.WithPostgres;
@@ -66,10 +65,8 @@ class MessageWorkerTest {
       kit.submit(a, b);
     }
 
-    List<String> firstRows = Eventually.await("12 stored messages", () -> kit.seqAndIds(first),
-        rows -> rows.size() == 12);
-    List<String> secondRows = Eventually.await("12 stored messages", () -> kit.seqAndIds(second),
-        rows -> rows.size() == 12);
+    List<String> firstRows = kit.awaitStored(first, 12);
+    List<String> secondRows = kit.awaitStored(second, 12);
 
     assertThat(firstRows).containsExactlyElementsOf(IntStream.range(0, 12)
         .mapToObj(i -> (i + 1) + ":" + toFirst.get(i).getMessageId()).toList());
@@ -93,7 +90,7 @@ class MessageWorkerTest {
 
     kit.submit(message);
 
-    Eventually.await("the stored message", () -> kit.seqAndIds(conversation), rows -> rows.size() == 1);
+    kit.awaitStored(conversation, 1);
     try (Connection c = kit.database.connect();
         PreparedStatement ps = c.prepareStatement("SELECT m.sender_id, m.content, m.media_url,"
             + " m.media_type, m.client_message_id, m.created_at, m.seq, c.last_message_at"
@@ -125,7 +122,7 @@ class MessageWorkerTest {
 
     kit.submit(message);
 
-    Eventually.await("the stored message", () -> kit.seqAndIds(group), rows -> rows.size() == 1);
+    kit.awaitStored(group, 1);
     UUID id = UUID.fromString(message.getMessageId());
     assertThat(kit.count("SELECT count(*) FROM message_status WHERE message_id = ?", id)).isEqualTo(2);
     assertThat(kit.count("SELECT count(*) FROM message_status WHERE message_id = ? AND user_id = ?",
@@ -169,13 +166,12 @@ class MessageWorkerTest {
     UUID conversation = kit.createConversation(alice, bob);
     MessageSubmitted first = kit.message(conversation, alice, "first", bob);
     kit.submit(first);
-    Eventually.await("the first message", () -> kit.seqAndIds(conversation), rows -> rows.size() == 1);
+    kit.awaitStored(conversation, 1);
 
     MessageSubmitted second = kit.message(conversation, alice, "second", bob);
     kit.submit(first, second);
 
-    List<String> rows = Eventually.await("the second message", () -> kit.seqAndIds(conversation),
-        r -> r.size() == 2);
+    List<String> rows = kit.awaitStored(conversation, 2);
     assertThat(rows).containsExactly("1:" + first.getMessageId(), "2:" + second.getMessageId());
     List<MessageStored> events = storedEventsOf(conversation, 3);
     assertThat(events).extracting(MessageStored::getMessageId, MessageStored::getSeq)
@@ -193,16 +189,13 @@ class MessageWorkerTest {
     UUID alice = kit.createUser();
     UUID bob = kit.createUser();
     UUID conversation = kit.createConversation(alice, bob);
-    MessageSubmitted original = kit.message(conversation, alice, "hello", bob).toBuilder()
-        .setClientMessageId("retry-me").build();
-    MessageSubmitted resentUnderNewId = kit.message(conversation, alice, "hello", bob).toBuilder()
-        .setClientMessageId("retry-me").build();
+    MessageSubmitted original = kit.messageWithClientId("retry-me", conversation, alice, "hello", bob);
+    MessageSubmitted resentUnderNewId = kit.messageWithClientId("retry-me", conversation, alice, "hello", bob);
     MessageSubmitted next = kit.message(conversation, alice, "next", bob);
 
     kit.submit(original, resentUnderNewId, next);
 
-    List<String> rows = Eventually.await("two stored messages", () -> kit.seqAndIds(conversation),
-        r -> r.size() == 2);
+    List<String> rows = kit.awaitStored(conversation, 2);
     assertThat(rows).containsExactly("1:" + original.getMessageId(), "2:" + next.getMessageId());
     assertThat(kit.count("SELECT last_seq FROM conversations WHERE id = ?", conversation)).isEqualTo(2);
   }
@@ -212,10 +205,8 @@ class MessageWorkerTest {
     UUID alice = kit.createUser();
     UUID bob = kit.createUser();
     UUID conversation = kit.createConversation(alice, bob);
-    MessageSubmitted alices = kit.message(conversation, alice, "mine", bob).toBuilder()
-        .setClientMessageId("shared").build();
-    MessageSubmitted bobs = kit.message(conversation, bob, "also mine", alice).toBuilder()
-        .setClientMessageId("shared").build();
+    MessageSubmitted alices = kit.messageWithClientId("shared", conversation, alice, "mine", bob);
+    MessageSubmitted bobs = kit.messageWithClientId("shared", conversation, bob, "also mine", alice);
 
     kit.submit(alices, bobs);
 
@@ -240,7 +231,7 @@ class MessageWorkerTest {
     assertThat(letter.key()).isEqualTo(conversation.toString());
     assertThat(header(letter, WorkerEventPublisher.REASON_HEADER)).startsWith("not a MessageSubmitted protobuf");
     assertThat(header(letter, WorkerEventPublisher.SOURCE_HEADER)).startsWith(kit.topics.submitted() + "/");
-    assertThat(Eventually.await("the next message", () -> kit.seqAndIds(conversation), r -> r.size() == 1))
+    assertThat(kit.awaitStored(conversation, 1))
         .containsExactly("1:" + after.getMessageId());
   }
 
@@ -282,7 +273,7 @@ class MessageWorkerTest {
 
     assertThat(header(deadLetterOf(outOfRange.toByteArray()), WorkerEventPublisher.REASON_HEADER))
         .startsWith("refused by the database (SQLSTATE 22");
-    assertThat(Eventually.await("the other two", () -> kit.seqAndIds(conversation), r -> r.size() == 2))
+    assertThat(kit.awaitStored(conversation, 2))
         .containsExactly("1:" + before.getMessageId(), "2:" + after.getMessageId());
   }
 
@@ -291,8 +282,7 @@ class MessageWorkerTest {
     UUID alice = kit.createUser();
     UUID bob = kit.createUser();
     UUID conversation = kit.createConversation(alice, bob);
-    MessageSubmitted message = kit.message(conversation, alice, "reserved", bob).toBuilder()
-        .setClientMessageId("pending-1").build();
+    MessageSubmitted message = kit.messageWithClientId("pending-1", conversation, alice, "reserved", bob);
     try (Connection c = kit.database.connect();
         PreparedStatement ps = c.prepareStatement("INSERT INTO pending_messages (conversation_id,"
             + " client_message_id, message_id, sender_id, content, created_at) VALUES (?, ?, ?, ?, ?, now())")) {
@@ -306,7 +296,7 @@ class MessageWorkerTest {
 
     kit.submit(message);
 
-    Eventually.await("the stored message", () -> kit.seqAndIds(conversation), r -> r.size() == 1);
+    kit.awaitStored(conversation, 1);
     assertThat(kit.count("SELECT count(*) FROM pending_messages WHERE conversation_id = ?", conversation))
         .isZero();
   }

@@ -4,30 +4,23 @@ import com.whatsappclone.common.grpc.GrpcServer;
 import com.whatsappclone.common.kafka.MessagingTopics;
 import com.whatsappclone.proto.events.MessageStored;
 import com.whatsappclone.proto.events.MessageSubmitted;
+import com.whatsappclone.testing.Closer;
 import com.whatsappclone.testing.Eventually;
+import com.whatsappclone.testing.GrpcHealth;
 import com.whatsappclone.testing.KafkaExtension;
 import com.whatsappclone.testing.PostgresExtension;
+import com.whatsappclone.testing.SqlFixtures;
 import com.whatsappclone.testing.TestDatabase;
 import com.whatsappclone.testing.TopicReader;
 import com.whatsappclone.testing.UniqueNames;
 import com.whatsappclone.common.config.Settings;
-import io.grpc.ManagedChannel;
-import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.health.v1.HealthGrpc;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -43,8 +36,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 @SuppressWarnings("try")
 final class WorkerTestKit implements AutoCloseable {
 
-  private static final AtomicInteger PHONE = new AtomicInteger();
-
   final TestDatabase database = PostgresExtension.newDatabase();
   final String topicPrefix = UniqueNames.of("wt") + ".";
   final MessagingTopics topics = MessagingTopics.withPrefix(topicPrefix);
@@ -54,14 +45,15 @@ final class WorkerTestKit implements AutoCloseable {
       ProducerConfig.ACKS_CONFIG, "all",
       ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
       new StringSerializer(), new ByteArraySerializer());
-  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private final SqlFixtures rows = new SqlFixtures(database);
+  private final Closer toClose = new Closer();
 
   Map<String, String> settings() {
     Map<String, String> settings = new HashMap<>();
     settings.put("MESSAGE_WORKER_GRPC_PORT", "0");
     settings.put("GRPC_BIND_HOST", "127.0.0.1");
     settings.put("GRPC_DRAIN_TIMEOUT", "1s");
-    settings.put("DATABASE_URL", jdbcUrlWithCredentials());
+    settings.put("DATABASE_URL", database.jdbcUrlWithCredentials());
     settings.put("DB_MAX_POOL_SIZE", "4");
     settings.put("KAFKA_BROKERS", KafkaExtension.bootstrapServers());
     settings.put("KAFKA_TOPIC_PREFIX", topicPrefix);
@@ -78,7 +70,7 @@ final class WorkerTestKit implements AutoCloseable {
     Map<String, String> settings = settings();
     settings.putAll(overrides);
     GrpcServer server = MessageWorkerApplication.start(Settings.of(settings), Clock.systemUTC(), hooks);
-    toClose.add(server::stop);
+    toClose.register(server::stop);
     return server;
   }
 
@@ -96,45 +88,14 @@ final class WorkerTestKit implements AutoCloseable {
     com.whatsappclone.common.kafka.Topics.ensure(KafkaExtension.bootstrapServers(), topics.all(3, (short) 1));
   }
 
-  String jdbcUrlWithCredentials() {
-    String url = database.jdbcUrl();
-    return url + (url.contains("?") ? "&" : "?") + "user=" + database.user()
-        + (database.password() == null ? "" : "&password=" + database.password());
-  }
-
   // ---- rows -----------------------------------------------------------------------------------
 
-  UUID createUser() throws SQLException {
-    UUID id = UUID.randomUUID();
-    try (Connection c = database.connect();
-        PreparedStatement ps = c.prepareStatement("INSERT INTO users (id, phone_number) VALUES (?, ?)")) {
-      ps.setObject(1, id);
-      ps.setString(2, "+1555" + String.format("%07d", PHONE.incrementAndGet()));
-      ps.executeUpdate();
-    }
-    return id;
+  UUID createUser() {
+    return rows.newUser();
   }
 
-  UUID createConversation(UUID... members) throws SQLException {
-    UUID id = UUID.randomUUID();
-    try (Connection c = database.connect()) {
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO conversations (id, is_group) VALUES (?, ?)")) {
-        ps.setObject(1, id);
-        ps.setBoolean(2, members.length > 2);
-        ps.executeUpdate();
-      }
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO conversation_participants (conversation_id, user_id) VALUES (?, ?)")) {
-        for (UUID member : members) {
-          ps.setObject(1, id);
-          ps.setObject(2, member);
-          ps.addBatch();
-        }
-        ps.executeBatch();
-      }
-    }
-    return id;
+  UUID createConversation(UUID... members) {
+    return rows.conversation(members);
   }
 
   /** A message as chat would submit it: a new time-ordered id, "now", the other members as recipients. */
@@ -151,6 +112,12 @@ final class WorkerTestKit implements AutoCloseable {
     return m.build();
   }
 
+  /** {@link #message} with a client_message_id, the key that makes a resend harmless. */
+  MessageSubmitted messageWithClientId(String clientMessageId, UUID conversation, UUID sender, String content,
+      UUID... recipients) {
+    return message(conversation, sender, content, recipients).toBuilder().setClientMessageId(clientMessageId).build();
+  }
+
   void submit(MessageSubmitted... messages) throws Exception {
     for (MessageSubmitted m : messages) {
       submitRaw(m.getConversationId(), m.toByteArray());
@@ -163,9 +130,7 @@ final class WorkerTestKit implements AutoCloseable {
 
   /** The worker's output on one of its topics, read from the start. */
   TopicReader reader(String topic) {
-    TopicReader reader = new TopicReader(topic);
-    toClose.add(reader);
-    return reader;
+    return toClose.register(new TopicReader(topic));
   }
 
   static List<MessageStored> storedEvents(TopicReader reader) {
@@ -181,65 +146,34 @@ final class WorkerTestKit implements AutoCloseable {
   // ---- database reads -------------------------------------------------------------------------
 
   /** A conversation's stored messages as "seq:id", in seq order. */
-  List<String> seqAndIds(UUID conversation) throws SQLException {
-    List<String> rows = new ArrayList<>();
-    try (Connection c = database.connect();
-        PreparedStatement ps = c.prepareStatement(
-            "SELECT seq, id FROM messages WHERE conversation_id = ? ORDER BY seq")) {
-      ps.setObject(1, conversation);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          rows.add(rs.getLong(1) + ":" + rs.getObject(2));
-        }
-      }
-    }
-    return rows;
+  List<String> seqAndIds(UUID conversation) {
+    return rows.strings("SELECT seq || ':' || id FROM messages WHERE conversation_id = ? ORDER BY seq", conversation);
   }
 
-  long count(String sql, Object... params) throws SQLException {
-    try (Connection c = database.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < params.length; i++) {
-        ps.setObject(i + 1, params[i]);
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
+  /** Waits until the conversation has {@code count} stored messages; returns them as {@link #seqAndIds}. */
+  List<String> awaitStored(UUID conversation, int count) throws Exception {
+    return Eventually.await(count + " stored messages", () -> seqAndIds(conversation), rows -> rows.size() == count);
+  }
+
+  long count(String sql, Object... params) {
+    return rows.count(sql, params);
   }
 
   /** Waits until the worker created its topics and consumes (submitting earlier would auto-create them). */
   static void awaitServing(GrpcServer server) throws Exception {
-    Eventually.await("the worker to serve", () -> health(server), s -> s == ServingStatus.SERVING);
+    GrpcHealth.awaitServing("the worker", server.port());
   }
 
   static ServingStatus health(GrpcServer server) {
-    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
-    try {
-      return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-          .check(HealthCheckRequest.newBuilder().build()).getStatus();
-    } finally {
-      channel.shutdownNow();
-    }
+    return GrpcHealth.of(server.port());
   }
 
   @Override
   public void close() throws Exception {
-    Exception failure = null;
-    for (int i = toClose.size() - 1; i >= 0; i--) {
-      try {
-        toClose.get(i).close();
-      } catch (Exception e) {
-        if (failure == null) {
-          failure = e;
-        } else {
-          failure.addSuppressed(e);
-        }
-      }
-    }
-    producer.close();
-    if (failure != null) {
-      throw failure;
+    try {
+      toClose.close();
+    } finally {
+      producer.close();
     }
   }
 }

@@ -2,18 +2,11 @@ package com.whatsappclone.realtime;
 
 import com.github.f4b6a3.uuid.UuidCreator;
 import com.whatsappclone.proto.events.MessageStored;
+import com.whatsappclone.testing.SqlFixtures;
 import com.whatsappclone.testing.TestDatabase;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,21 +17,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * write them: users, conversations, and stored messages with one message_status row per
  * recipient. {@link #storeMessage} returns the MessageStored event the worker would publish.
  */
-final class Fixtures {
+final class Fixtures extends SqlFixtures {
 
-  private static final AtomicLong PHONE = new AtomicLong(15_560_000_000L);
-
-  private final TestDatabase db;
   private final ConcurrentHashMap<UUID, AtomicLong> sequences = new ConcurrentHashMap<>();
 
   Fixtures(TestDatabase db) {
-    this.db = db;
-  }
-
-  UUID newUser() {
-    UUID id = UUID.randomUUID();
-    update("INSERT INTO users (id, phone_number) VALUES (?, ?)", id, "+" + PHONE.incrementAndGet());
-    return id;
+    super(db);
   }
 
   /** A device session of the user (a user_devices row, as VerifyOTP writes it). */
@@ -58,19 +42,6 @@ final class Fixtures {
   void revokeAllSessions(UUID user) {
     update("UPDATE user_devices SET revoked_at = now(), revoked_reason = 'logout_all' "
         + "WHERE user_id = ? AND revoked_at IS NULL", user);
-  }
-
-  UUID conversation(UUID... participants) {
-    UUID id = UUID.randomUUID();
-    update("INSERT INTO conversations (id, is_group) VALUES (?, ?)", id, participants.length > 2);
-    for (UUID participant : participants) {
-      addParticipant(id, participant);
-    }
-    return id;
-  }
-
-  void addParticipant(UUID conversation, UUID user) {
-    update("INSERT INTO conversation_participants (conversation_id, user_id) VALUES (?, ?)", conversation, user);
   }
 
   /** Stores a message as the worker does and returns the event it would publish next. */
@@ -107,54 +78,5 @@ final class Fixtures {
 
   Optional<Instant> lastSeenAt(UUID user) {
     return timestamp("SELECT last_seen_at FROM users WHERE id = ?", user);
-  }
-
-  private Optional<Instant> timestamp(String sql, Object... parameters) {
-    try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(sql)) {
-      bind(s, parameters);
-      try (ResultSet rows = s.executeQuery()) {
-        if (!rows.next()) {
-          throw new IllegalStateException("no row for " + sql);
-        }
-        OffsetDateTime value = rows.getObject(1, OffsetDateTime.class);
-        return Optional.ofNullable(value).map(OffsetDateTime::toInstant);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException("query failed: " + sql, e);
-    }
-  }
-
-  List<String> strings(String sql, Object... parameters) {
-    try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(sql)) {
-      bind(s, parameters);
-      List<String> values = new ArrayList<>();
-      try (ResultSet rows = s.executeQuery()) {
-        while (rows.next()) {
-          values.add(rows.getString(1));
-        }
-      }
-      return values;
-    } catch (SQLException e) {
-      throw new IllegalStateException("query failed: " + sql, e);
-    }
-  }
-
-  void update(String sql, Object... parameters) {
-    try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(sql)) {
-      bind(s, parameters);
-      s.executeUpdate();
-    } catch (SQLException e) {
-      throw new IllegalStateException("update failed: " + sql, e);
-    }
-  }
-
-  private static void bind(PreparedStatement s, Object... parameters) throws SQLException {
-    for (int i = 0; i < parameters.length; i++) {
-      s.setObject(i + 1, parameters[i]);
-    }
-  }
-
-  private static OffsetDateTime utc(Instant instant) {
-    return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
   }
 }

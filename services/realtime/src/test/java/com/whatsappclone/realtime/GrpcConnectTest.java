@@ -11,35 +11,14 @@ import com.whatsappclone.proto.realtime.ReadReceipt;
 import com.whatsappclone.proto.realtime.ServerEvent;
 import com.whatsappclone.proto.realtime.ServerEvent.EventCase;
 import com.whatsappclone.proto.realtime.TypingIndicator;
-import com.whatsappclone.testing.WithKafka;
-import com.whatsappclone.testing.WithPostgres;
 import io.grpc.Status;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The same flows through the gRPC Connect stream, mixed with WebSocket devices. */
-@WithPostgres
-@WithKafka
-class GrpcConnectTest {
-
-  private static RealtimeTestServer server;
-  private static Fixtures fixtures;
-
-  @BeforeAll
-  static void start() {
-    server = RealtimeTestServer.start(Map.of());
-    fixtures = server.fixtures;
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+class GrpcConnectTest extends RealtimeServerTest {
 
   @Test
   void streamWithoutTokenIsRefusedUnauthenticated() {

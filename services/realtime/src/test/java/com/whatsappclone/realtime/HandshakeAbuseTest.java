@@ -2,34 +2,15 @@ package com.whatsappclone.realtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.whatsappclone.testing.WithKafka;
-import com.whatsappclone.testing.WithPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Upgrade requests that are not one: each is answered with an HTTP status and closed. */
-@WithPostgres
-@WithKafka
-class HandshakeAbuseTest {
-
-  private static RealtimeTestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = RealtimeTestServer.start(Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+class HandshakeAbuseTest extends RealtimeServerTest {
 
   @Test
   void requestThatIsNotAnUpgradeGets400AndIsClosed() throws IOException {

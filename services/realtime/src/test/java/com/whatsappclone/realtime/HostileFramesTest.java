@@ -3,14 +3,9 @@ package com.whatsappclone.realtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.whatsappclone.proto.realtime.ServerEvent;
-import com.whatsappclone.testing.WithKafka;
-import com.whatsappclone.testing.WithPostgres;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,24 +13,10 @@ import org.junit.jupiter.api.Test;
  * which made Java-WebSocket stop the whole server. Each must get an Error event for its sender
  * only, while the server, the sender's connection and everyone else's keep working.
  */
-@WithPostgres
-@WithKafka
-class HostileFramesTest {
+class HostileFramesTest extends RealtimeServerTest {
 
   /** A qualified Java class name, as parsers put them into their messages. */
   private static final Pattern JAVA_CLASS = Pattern.compile("\\b(?:java|javax|com|org|io)\\.[\\w.$]+");
-
-  private static RealtimeTestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = RealtimeTestServer.start(Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   @Test
   void tenThousandNestedArraysInPingGetAnErrorAndTheServerKeepsServing() {

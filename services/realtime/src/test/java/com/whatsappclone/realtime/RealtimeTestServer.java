@@ -22,7 +22,6 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -90,7 +89,7 @@ final class RealtimeTestServer implements AutoCloseable {
   static RealtimeTestServer start(TestDatabase db, Map<String, String> extraSettings, CatchUpProbe probe,
       Clock clock) {
     Map<String, String> settings = new HashMap<>(Map.of(
-        "DATABASE_URL", jdbcUrlWithCredentials(db),
+        "DATABASE_URL", db.jdbcUrlWithCredentials(),
         "KAFKA_BROKERS", KafkaExtension.bootstrapServers(),
         "JWT_SECRET", JWT_SECRET,
         "REALTIME_SERVICE_GRPC_PORT", "0",
@@ -251,13 +250,6 @@ final class RealtimeTestServer implements AutoCloseable {
       producer.close();
       servers.stop();
     }
-  }
-
-  static String jdbcUrlWithCredentials(TestDatabase db) {
-    String url = db.jdbcUrl();
-    return url + (url.contains("?") ? "&" : "?")
-        + "user=" + URLEncoder.encode(db.user(), StandardCharsets.UTF_8)
-        + "&password=" + URLEncoder.encode(db.password() == null ? "" : db.password(), StandardCharsets.UTF_8);
   }
 
   private static final class BearerToken implements ClientInterceptor {

@@ -1,7 +1,5 @@
 package com.whatsappclone.realtime;
 
-import static org.assertj.core.api.Assertions.fail;
-
 import com.whatsappclone.proto.realtime.ClientEvent;
 import com.whatsappclone.proto.realtime.Ping;
 import com.whatsappclone.proto.realtime.RealtimeServiceGrpc;
@@ -13,7 +11,6 @@ import io.grpc.stub.ClientResponseObserver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,8 +20,9 @@ final class StreamClient implements ClientResponseObserver<ClientEvent, ServerEv
 
   private static final AtomicLong PING_IDS = new AtomicLong(5_000);
 
-  private final LinkedBlockingQueue<ServerEvent> events = new LinkedBlockingQueue<>();
   private final CompletableFuture<Status> ended = new CompletableFuture<>();
+  private final ReceivedEvents events =
+      new ReceivedEvents(() -> ended.isDone() ? "; stream ended: " + ended.join() : "");
   /** What the stream failed with, trailers included (null when it completed). */
   private volatile Throwable failure;
   private final boolean manualFlowControl;
@@ -79,42 +77,18 @@ final class StreamClient implements ClientResponseObserver<ClientEvent, ServerEv
   }
 
   ServerEvent next() {
-    try {
-      ServerEvent event = events.poll(WsClient.TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      if (event == null) {
-        fail("no event within " + WsClient.TIMEOUT_SECONDS + " s" + (ended.isDone() ? "; stream ended: " + ended.join() : ""));
-      }
-      return event;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return events.next();
   }
 
   /** The next event of this kind, skipping presence updates. */
   ServerEvent next(ServerEvent.EventCase kind) {
-    while (true) {
-      ServerEvent event = next();
-      if (event.getEventCase() == kind) {
-        return event;
-      }
-      if (event.getEventCase() != ServerEvent.EventCase.PRESENCE) {
-        fail("expected " + kind + " but got " + event);
-      }
-    }
+    return events.next(kind);
   }
 
   List<ServerEvent> eventsUntilPong() {
     long id = PING_IDS.incrementAndGet();
     send(ClientEvent.newBuilder().setPing(Ping.newBuilder().setTimestamp(id)).build());
-    List<ServerEvent> before = new ArrayList<>();
-    while (true) {
-      ServerEvent event = next();
-      if (event.hasPong() && event.getPong().getTimestamp() == id) {
-        return before;
-      }
-      before.add(event);
-    }
+    return events.untilPong(id);
   }
 
   /** {@link #eventsUntilPong} for a client with manual flow control: asks for each event. */

@@ -8,35 +8,14 @@ import com.whatsappclone.proto.realtime.MessageAck;
 import com.whatsappclone.proto.realtime.NewMessage;
 import com.whatsappclone.proto.realtime.ServerEvent;
 import com.whatsappclone.proto.realtime.ServerEvent.EventCase;
-import com.whatsappclone.testing.WithKafka;
-import com.whatsappclone.testing.WithPostgres;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Messages, receipts, typing and presence through the WebSocket door. */
-@WithPostgres
-@WithKafka
-class WebSocketDeliveryTest {
-
-  private static RealtimeTestServer server;
-  private static Fixtures fixtures;
-
-  @BeforeAll
-  static void start() {
-    server = RealtimeTestServer.start(Map.of());
-    fixtures = server.fixtures;
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+class WebSocketDeliveryTest extends RealtimeServerTest {
 
   @Test
   void newMessageReachesEveryDeviceOfEveryRecipientButNotTheSender() {
@@ -203,9 +182,9 @@ class WebSocketDeliveryTest {
     WsClient bobDevice = server.ws(bob);
     WsClient intruderDevice = server.ws(intruder);
 
-    intruderDevice.sendJson("{\"typing\":{\"conversationId\":\"" + chat + "\",\"isTyping\":true}}");
+    intruderDevice.sendJson(typingJson(chat, true));
     assertThat(intruderDevice.next(EventCase.ERROR).getError().getCode()).isEqualTo("PERMISSION_DENIED");
-    intruderDevice.sendJson("{\"typing\":{\"conversationId\":\"" + UUID.randomUUID() + "\",\"isTyping\":true}}");
+    intruderDevice.sendJson(typingJson(UUID.randomUUID(), true));
     assertThat(intruderDevice.next(EventCase.ERROR).getError().getCode()).isEqualTo("NOT_FOUND");
     assertThat(intruderDevice.isOpen()).isTrue();
     assertThat(bobDevice.eventsUntilPong()).noneMatch(ServerEvent::hasTyping);
@@ -214,46 +193,33 @@ class WebSocketDeliveryTest {
 
   @Test
   void joiningAConversationIsSeenOnceChatAnnouncesTheMembershipChange() {
-    UUID alice = fixtures.newUser();
-    UUID bob = fixtures.newUser();
-    UUID newcomer = fixtures.newUser();
-    UUID group = fixtures.conversation(alice, bob);
-    WsClient newcomerDevice = server.ws(newcomer);
-    WsClient bobDevice = server.ws(bob);
-    newcomerDevice.sendJson("{\"typing\":{\"conversationId\":\"" + group + "\",\"isTyping\":true}}");
-    assertThat(newcomerDevice.next(EventCase.ERROR).getError().getCode()).isEqualTo("PERMISSION_DENIED");
+    Newcomer newcomer = newcomerOutsideAGroup();
+    newcomer.device().sendJson(typingJson(newcomer.group(), true));
+    assertThat(newcomer.device().next(EventCase.ERROR).getError().getCode()).isEqualTo("PERMISSION_DENIED");
 
-    fixtures.addParticipant(group, newcomer);
-    long before = server.servers.membershipRecordsHandled();
-    server.publishMembershipChange(group, newcomer);
-    RealtimeTestServer.await(server.servers::membershipRecordsHandled, before + 1, "membership records");
+    joinInTheDatabase(newcomer, "membership records",
+        () -> server.publishMembershipChange(newcomer.group(), newcomer.user()));
 
-    newcomerDevice.sendJson("{\"typing\":{\"conversationId\":\"" + group + "\",\"isTyping\":true}}");
-    assertThat(bobDevice.next(EventCase.TYPING).getTyping().getUserId()).isEqualTo(newcomer.toString());
-    closeAll(newcomerDevice, bobDevice);
+    newcomer.device().sendJson(typingJson(newcomer.group(), true));
+    assertThat(newcomer.bobDevice().next(EventCase.TYPING).getTyping().getUserId())
+        .isEqualTo(newcomer.user().toString());
+    closeAll(newcomer.device(), newcomer.bobDevice());
   }
 
   @Test
   void aRealtimeRecordOfUnknownShapeStillRefreshesTheParticipantCache() {
-    UUID alice = fixtures.newUser();
-    UUID bob = fixtures.newUser();
-    UUID newcomer = fixtures.newUser();
-    UUID group = fixtures.conversation(alice, bob);
-    WsClient newcomerDevice = server.ws(newcomer);
-    WsClient bobDevice = server.ws(bob);
-    newcomerDevice.sendJson("{\"typing\":{\"conversationId\":\"" + group + "\",\"isTyping\":true}}");
-    assertThat(newcomerDevice.next(EventCase.ERROR).getError().getCode()).isEqualTo("PERMISSION_DENIED");
+    Newcomer newcomer = newcomerOutsideAGroup();
+    newcomer.device().sendJson(typingJson(newcomer.group(), true));
+    assertThat(newcomer.device().next(EventCase.ERROR).getError().getCode()).isEqualTo("PERMISSION_DENIED");
 
-    fixtures.addParticipant(group, newcomer);
-    long before = server.servers.membershipRecordsHandled();
-    server.publishUnknownRealtimeRecord("not-a-conversation-id"); // drops the whole cache
-    RealtimeTestServer.await(server.servers::membershipRecordsHandled, before + 1, "realtime records");
+    joinInTheDatabase(newcomer, "realtime records",
+        () -> server.publishUnknownRealtimeRecord("not-a-conversation-id")); // drops the whole cache
 
-    newcomerDevice.sendJson("{\"typing\":{\"conversationId\":\"" + group + "\",\"isTyping\":false}}");
-    ServerEvent typing = bobDevice.next(EventCase.TYPING);
-    assertThat(typing.getTyping().getUserId()).isEqualTo(newcomer.toString());
+    newcomer.device().sendJson(typingJson(newcomer.group(), false));
+    ServerEvent typing = newcomer.bobDevice().next(EventCase.TYPING);
+    assertThat(typing.getTyping().getUserId()).isEqualTo(newcomer.user().toString());
     assertThat(typing.getTyping().getIsTyping()).isFalse();
-    closeAll(newcomerDevice, bobDevice);
+    closeAll(newcomer.device(), newcomer.bobDevice());
   }
 
   @Test
@@ -320,4 +286,30 @@ class WebSocketDeliveryTest {
       }
     }
   }
+
+  /** A group of alice and bob, both connected, and a newcomer connected but not (yet) in it. */
+  private record Newcomer(UUID user, UUID group, WsClient device, WsClient bobDevice) {}
+
+  private static Newcomer newcomerOutsideAGroup() {
+    UUID alice = fixtures.newUser();
+    UUID bob = fixtures.newUser();
+    UUID newcomer = fixtures.newUser();
+    UUID group = fixtures.conversation(alice, bob);
+    WsClient newcomerDevice = server.ws(newcomer);
+    WsClient bobDevice = server.ws(bob);
+    return new Newcomer(newcomer, group, newcomerDevice, bobDevice);
+  }
+
+  /** Adds the newcomer to the group as chat does, then waits until the server handled {@code announce}'s record. */
+  private static void joinInTheDatabase(Newcomer newcomer, String records, Runnable announce) {
+    fixtures.addParticipant(newcomer.group(), newcomer.user());
+    long before = server.servers.membershipRecordsHandled();
+    announce.run();
+    RealtimeTestServer.await(server.servers::membershipRecordsHandled, before + 1, records);
+  }
+
+  private static String typingJson(UUID conversation, boolean isTyping) {
+    return "{\"typing\":{\"conversationId\":\"" + conversation + "\",\"isTyping\":" + isTyping + "}}";
+  }
+
 }

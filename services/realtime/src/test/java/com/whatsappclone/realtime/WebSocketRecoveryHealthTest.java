@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.whatsappclone.proto.realtime.ServerEvent;
 import com.whatsappclone.testing.Eventually;
-import com.whatsappclone.testing.WithKafka;
-import com.whatsappclone.testing.WithPostgres;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
@@ -14,10 +12,7 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,21 +20,7 @@ import org.junit.jupiter.api.Test;
  * by itself (here: the very call its fatal-error handler makes), health watchers see NOT_SERVING,
  * then SERVING once a new server listens on the same port, and clients reconnect there.
  */
-@WithPostgres
-@WithKafka
-class WebSocketRecoveryHealthTest {
-
-  private static RealtimeTestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = RealtimeTestServer.start(Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+class WebSocketRecoveryHealthTest extends RealtimeServerTest {
 
   @Test
   void libraryStoppingTheWebSocketServerMakesHealthNotServingUntilItListensAgain() throws Exception {

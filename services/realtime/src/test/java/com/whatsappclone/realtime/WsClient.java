@@ -10,7 +10,6 @@ import com.whatsappclone.proto.realtime.Ping;
 import com.whatsappclone.proto.realtime.ServerEvent;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -34,7 +33,7 @@ final class WsClient extends WebSocketClient {
   /** A close as seen by the client. */
   record Closed(int code, String reason, boolean remote) {}
 
-  private final LinkedBlockingQueue<ServerEvent> events = new LinkedBlockingQueue<>();
+  private final ReceivedEvents events = new ReceivedEvents(() -> "");
   private final LinkedBlockingQueue<String> rawTexts = new LinkedBlockingQueue<>();
   private final CompletableFuture<Closed> closed = new CompletableFuture<>();
   private volatile CountDownLatch readGate;
@@ -119,29 +118,12 @@ final class WsClient extends WebSocketClient {
 
   /** The next event of any kind. */
   ServerEvent next() {
-    try {
-      ServerEvent event = events.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      if (event == null) {
-        fail("no event within " + TIMEOUT_SECONDS + " s");
-      }
-      return event;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return events.next();
   }
 
   /** The next event of this kind, skipping presence updates (other users coming and going). */
   ServerEvent next(ServerEvent.EventCase kind) {
-    while (true) {
-      ServerEvent event = next();
-      if (event.getEventCase() == kind) {
-        return event;
-      }
-      if (event.getEventCase() != ServerEvent.EventCase.PRESENCE) {
-        fail("expected " + kind + " but got " + event);
-      }
-    }
+    return events.next(kind);
   }
 
   /** The next event, or null when none came within {@code seconds}. */
@@ -151,17 +133,12 @@ final class WsClient extends WebSocketClient {
 
   /** The next event, or null when none came within {@code millis}. */
   ServerEvent nextWithinMillis(long millis) {
-    try {
-      return events.poll(millis, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return events.nextWithinMillis(millis);
   }
 
   /** An event already received, or null when there is none (after the connection closed). */
   ServerEvent nextOrNull() {
-    return events.poll();
+    return events.nextOrNull();
   }
 
   /** The next raw JSON text frame. */
@@ -185,14 +162,7 @@ final class WsClient extends WebSocketClient {
   List<ServerEvent> eventsUntilPong() {
     long id = PING_IDS.incrementAndGet();
     sendJson("{\"ping\":{\"timestamp\":\"" + id + "\"}}");
-    List<ServerEvent> before = new ArrayList<>();
-    while (true) {
-      ServerEvent event = next();
-      if (event.hasPong() && event.getPong().getTimestamp() == id) {
-        return before;
-      }
-      before.add(event);
-    }
+    return events.untilPong(id);
   }
 
   static ClientEvent ping(long timestamp) {

@@ -3,38 +3,17 @@ package com.whatsappclone.status;
 import static com.whatsappclone.status.GrpcErrors.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.whatsappclone.proto.status.CreateStatusRequest;
 import com.whatsappclone.proto.status.GetStatusesRequest;
 import com.whatsappclone.proto.status.GetStatusesResponse;
 import com.whatsappclone.proto.status.Status;
 import com.whatsappclone.proto.status.ViewStatusRequest;
-import com.whatsappclone.testing.MutableClock;
-import com.whatsappclone.testing.WithPostgres;
 import io.grpc.Status.Code;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-@WithPostgres
-class GetStatusesVisibilityTest {
-
-  private static MutableClock clock;
-  private static StatusTestServer service;
-
-  @BeforeAll
-  static void start() {
-    clock = new MutableClock(Instant.parse("2025-03-01T10:00:00Z"));
-    service = StatusTestServer.start(clock);
-  }
-
-  @AfterAll
-  static void stop() {
-    service.close();
-  }
+class GetStatusesVisibilityTest extends StatusServerTest {
 
   @Test
   void ownerSeesOwnStatusesOldestFirstWithViewCounts() {
@@ -126,15 +105,6 @@ class GetStatusesVisibilityTest {
 
     assertThat(failure.getCode()).isEqualTo(Code.INVALID_ARGUMENT);
     assertThat(failure.getDescription()).startsWith("user_id:");
-  }
-
-  private static Status post(UUID author, String content) {
-    return service.as(author).createStatus(CreateStatusRequest.newBuilder().setContent(content).build())
-        .getStatus();
-  }
-
-  private static List<Status> statusesOf(UUID caller, UUID author) {
-    return service.as(caller).getStatuses(request(author)).getStatusesList();
   }
 
   private static GetStatusesRequest request(UUID author) {

@@ -3,44 +3,20 @@ package com.whatsappclone.status;
 import static com.whatsappclone.status.GrpcErrors.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.whatsappclone.proto.status.CreateStatusRequest;
 import com.whatsappclone.proto.status.DeleteStatusRequest;
-import com.whatsappclone.proto.status.GetStatusFeedRequest;
 import com.whatsappclone.proto.status.GetStatusViewersRequest;
-import com.whatsappclone.proto.status.GetStatusesRequest;
 import com.whatsappclone.proto.status.Status;
 import com.whatsappclone.proto.status.StatusFeedGroup;
-import com.whatsappclone.proto.status.ViewStatusRequest;
-import com.whatsappclone.testing.MutableClock;
-import com.whatsappclone.testing.WithPostgres;
 import io.grpc.Status.Code;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Expiry is decided on every read with the service's clock; the cleanup job never runs here. */
-@WithPostgres
-class StatusExpiryTest {
+class StatusExpiryTest extends StatusServerTest {
 
   private static final Duration ONE_MICROSECOND = Duration.ofNanos(1_000);
-
-  private static MutableClock clock;
-  private static StatusTestServer service;
-
-  @BeforeAll
-  static void start() {
-    clock = new MutableClock(Instant.parse("2025-03-01T10:00:00Z"));
-    service = StatusTestServer.start(clock);
-  }
-
-  @AfterAll
-  static void stop() {
-    service.close();
-  }
 
   @Test
   void statusIsShownUntilTwentyFourHoursAfterCreationAndNowhereAfterEvenBeforeCleanup() {
@@ -82,23 +58,5 @@ class StatusExpiryTest {
     List<StatusFeedGroup> feed = feedOf(bob);
     assertThat(feed).hasSize(1);
     assertThat(feed.get(0).getStatusesList()).extracting(Status::getId).containsExactly(evening.getId());
-  }
-
-  private static Status post(UUID author, String content) {
-    return service.as(author).createStatus(CreateStatusRequest.newBuilder().setContent(content).build())
-        .getStatus();
-  }
-
-  private static void view(UUID viewer, Status status) {
-    service.as(viewer).viewStatus(ViewStatusRequest.newBuilder().setStatusId(status.getId()).build());
-  }
-
-  private static List<Status> statusesOf(UUID caller, UUID author) {
-    return service.as(caller).getStatuses(GetStatusesRequest.newBuilder().setUserId(author.toString()).build())
-        .getStatusesList();
-  }
-
-  private static List<StatusFeedGroup> feedOf(UUID caller) {
-    return service.as(caller).getStatusFeed(GetStatusFeedRequest.getDefaultInstance()).getGroupsList();
   }
 }

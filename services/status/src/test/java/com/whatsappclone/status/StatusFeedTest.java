@@ -2,37 +2,14 @@ package com.whatsappclone.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.whatsappclone.proto.status.CreateStatusRequest;
-import com.whatsappclone.proto.status.GetStatusFeedRequest;
 import com.whatsappclone.proto.status.Status;
 import com.whatsappclone.proto.status.StatusFeedGroup;
-import com.whatsappclone.proto.status.ViewStatusRequest;
-import com.whatsappclone.testing.MutableClock;
-import com.whatsappclone.testing.WithPostgres;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-@WithPostgres
-class StatusFeedTest {
-
-  private static MutableClock clock;
-  private static StatusTestServer service;
-
-  @BeforeAll
-  static void start() {
-    clock = new MutableClock(Instant.parse("2025-03-01T10:00:00Z"));
-    service = StatusTestServer.start(clock);
-  }
-
-  @AfterAll
-  static void stop() {
-    service.close();
-  }
+class StatusFeedTest extends StatusServerTest {
 
   @Test
   void feedGroupsByAuthorNewestAuthorFirstAndStatusesOldestFirst() {
@@ -103,18 +80,5 @@ class StatusFeedTest {
     UUID loner = service.fixtures.newUser();
 
     assertThat(feedOf(loner)).isEmpty();
-  }
-
-  private static Status post(UUID author, String content) {
-    return service.as(author).createStatus(CreateStatusRequest.newBuilder().setContent(content).build())
-        .getStatus();
-  }
-
-  private static void view(UUID viewer, Status status) {
-    service.as(viewer).viewStatus(ViewStatusRequest.newBuilder().setStatusId(status.getId()).build());
-  }
-
-  private static List<StatusFeedGroup> feedOf(UUID caller) {
-    return service.as(caller).getStatusFeed(GetStatusFeedRequest.getDefaultInstance()).getGroupsList();
   }
 }

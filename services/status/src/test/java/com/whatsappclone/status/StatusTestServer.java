@@ -17,8 +17,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -63,7 +61,7 @@ final class StatusTestServer implements AutoCloseable {
   /** What a deployment would set, pointed at the test database; the cleanup job stays idle. */
   static Map<String, String> settingsFor(TestDatabase db) {
     return Map.of(
-        "DATABASE_URL", jdbcUrlWithCredentials(db),
+        "DATABASE_URL", db.jdbcUrlWithCredentials(),
         "JWT_SECRET", JWT_SECRET,
         "STATUS_SERVICE_GRPC_PORT", "0",
         StatusApplication.GRPC_BIND_HOST, "127.0.0.1",
@@ -94,13 +92,6 @@ final class StatusTestServer implements AutoCloseable {
     } finally {
       server.stop();
     }
-  }
-
-  private static String jdbcUrlWithCredentials(TestDatabase db) {
-    String url = db.jdbcUrl();
-    return url + (url.contains("?") ? "&" : "?")
-        + "user=" + URLEncoder.encode(db.user(), StandardCharsets.UTF_8)
-        + "&password=" + URLEncoder.encode(db.password() == null ? "" : db.password(), StandardCharsets.UTF_8);
   }
 
   /** Issues the token when the call starts, so a test that moves the clock still has a valid one. */

@@ -3,7 +3,6 @@ package com.whatsappclone.status;
 import static com.whatsappclone.status.GrpcErrors.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.whatsappclone.proto.status.CreateStatusRequest;
 import com.whatsappclone.proto.status.DeleteStatusRequest;
 import com.whatsappclone.proto.status.GetStatusViewersRequest;
 import com.whatsappclone.proto.status.GetStatusesRequest;
@@ -12,34 +11,15 @@ import com.whatsappclone.proto.status.StatusServiceGrpc.StatusServiceBlockingStu
 import com.whatsappclone.proto.status.StatusViewer;
 import com.whatsappclone.proto.status.ViewStatusRequest;
 import com.whatsappclone.proto.status.ViewStatusResponse;
-import com.whatsappclone.testing.MutableClock;
-import com.whatsappclone.testing.WithPostgres;
 import io.grpc.Status.Code;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.BiConsumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-@WithPostgres
-class StatusViewsAndDeletionTest {
-
-  private static MutableClock clock;
-  private static StatusTestServer service;
-
-  @BeforeAll
-  static void start() {
-    clock = new MutableClock(Instant.parse("2025-03-01T10:00:00Z"));
-    service = StatusTestServer.start(clock);
-  }
-
-  @AfterAll
-  static void stop() {
-    service.close();
-  }
+class StatusViewsAndDeletionTest extends StatusServerTest {
 
   @Test
   void aViewIsRecordedOncePerViewerKeepingTheFirstTime() {
@@ -171,12 +151,7 @@ class StatusViewsAndDeletionTest {
   }
 
   private static Status post(UUID author) {
-    return service.as(author).createStatus(CreateStatusRequest.newBuilder().setContent("story").build())
-        .getStatus();
-  }
-
-  private static ViewStatusResponse view(UUID viewer, Status status) {
-    return service.as(viewer).viewStatus(ViewStatusRequest.newBuilder().setStatusId(status.getId()).build());
+    return post(author, "story");
   }
 
   private static List<StatusViewer> viewersOf(UUID caller, Status status) {

@@ -1,0 +1,110 @@
+package com.whatsappclone.testing;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Rows written straight into a test database and values read back with plain JDBC: the users and
+ * conversations every service's tables refer to, whichever service would own them. A module's own
+ * fixtures extend it with the rows only that module needs. A failed statement is an
+ * {@link IllegalStateException} naming the SQL.
+ */
+public class SqlFixtures {
+
+  /** Phone numbers are unique in users; one counter per JVM keeps them apart in every database. */
+  private static final AtomicLong PHONE = new AtomicLong(15_550_000_000L);
+
+  protected final TestDatabase db;
+
+  public SqlFixtures(TestDatabase db) {
+    this.db = db;
+  }
+
+  /** A users row with a fresh id and phone number. */
+  public UUID newUser() {
+    UUID id = UUID.randomUUID();
+    update("INSERT INTO users (id, phone_number) VALUES (?, ?)", id, "+" + PHONE.incrementAndGet());
+    return id;
+  }
+
+  /** A conversation with exactly these participants: a group when there are more than two. */
+  public UUID conversation(UUID... participants) {
+    UUID id = UUID.randomUUID();
+    update("INSERT INTO conversations (id, is_group) VALUES (?, ?)", id, participants.length > 2);
+    for (UUID participant : participants) {
+      addParticipant(id, participant);
+    }
+    return id;
+  }
+
+  public void addParticipant(UUID conversation, UUID user) {
+    update("INSERT INTO conversation_participants (conversation_id, user_id) VALUES (?, ?)", conversation, user);
+  }
+
+  /** The single number a {@code SELECT count(*) ...} returns. */
+  public long count(String sql, Object... parameters) {
+    return Long.parseLong(strings(sql, parameters).get(0));
+  }
+
+  /** The first column of every row, as text. */
+  public List<String> strings(String sql, Object... parameters) {
+    try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(sql)) {
+      bind(s, parameters);
+      List<String> values = new ArrayList<>();
+      try (ResultSet rows = s.executeQuery()) {
+        while (rows.next()) {
+          values.add(rows.getString(1));
+        }
+      }
+      return values;
+    } catch (SQLException e) {
+      throw new IllegalStateException("query failed: " + sql, e);
+    }
+  }
+
+  /** The timestamp in the first column of the one row the query must find; empty where it is NULL. */
+  public Optional<Instant> timestamp(String sql, Object... parameters) {
+    try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(sql)) {
+      bind(s, parameters);
+      try (ResultSet rows = s.executeQuery()) {
+        if (!rows.next()) {
+          throw new IllegalStateException("no row for " + sql);
+        }
+        OffsetDateTime value = rows.getObject(1, OffsetDateTime.class);
+        return Optional.ofNullable(value).map(OffsetDateTime::toInstant);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("query failed: " + sql, e);
+    }
+  }
+
+  public void update(String sql, Object... parameters) {
+    try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(sql)) {
+      bind(s, parameters);
+      s.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException("update failed: " + sql, e);
+    }
+  }
+
+  /** An instant as the JDBC driver writes a {@code timestamptz}. */
+  public static OffsetDateTime utc(Instant instant) {
+    return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+  }
+
+  private static void bind(PreparedStatement s, Object... parameters) throws SQLException {
+    for (int i = 0; i < parameters.length; i++) {
+      s.setObject(i + 1, parameters[i]);
+    }
+  }
+}
