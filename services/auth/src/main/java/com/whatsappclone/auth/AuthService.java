@@ -166,17 +166,24 @@ final class AuthService {
       case APPLIED:
         return pair;
       case REUSE_DETECTED:
-        revoked(userId, List.of(result.sessionId()), now);
-        log.warn("user {}: a rotated refresh token was presented again; session {} revoked", userId,
-            result.sessionId());
-        throw new UnauthenticatedException("REFRESH_TOKEN_REUSED",
-            "refresh token was already used; its session has been revoked");
+        throw reuseDetected(userId, result.sessionId(), now);
       case ALREADY_REVOKED:
         throw new UnauthenticatedException(Reasons.SESSION_REVOKED,
             "refresh token's session has been revoked");
       default:
         throw new UnauthenticatedException("REFRESH_TOKEN_UNKNOWN", "refresh token is not known");
     }
+  }
+
+  /**
+   * A rotated refresh token came back: either the client or someone who stole it replays it, and
+   * the server cannot tell which, so the whole session ends.
+   */
+  private UnauthenticatedException reuseDetected(UUID userId, UUID sessionId, Instant now) {
+    revoked(userId, List.of(sessionId), now);
+    log.warn("user {}: a rotated refresh token was presented again; session {} revoked", userId, sessionId);
+    return new UnauthenticatedException("REFRESH_TOKEN_REUSED",
+        "refresh token was already used; its session has been revoked");
   }
 
   /** RevokeCurrentDevice: ends the session of {@code refreshToken}; revoking twice is fine. */
@@ -193,11 +200,7 @@ final class AuthService {
       case ALREADY_REVOKED:
         return;
       case REUSE_DETECTED:
-        revoked(userId, List.of(result.sessionId()), now);
-        log.warn("user {}: a rotated refresh token was presented again; session {} revoked", userId,
-            result.sessionId());
-        throw new UnauthenticatedException("REFRESH_TOKEN_REUSED",
-            "refresh token was already used; its session has been revoked");
+        throw reuseDetected(userId, result.sessionId(), now);
       default:
         throw new UnauthenticatedException("REFRESH_TOKEN_UNKNOWN", "refresh token is not known");
     }
