@@ -2,15 +2,18 @@ package com.whatsappclone.common.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.whatsappclone.testing.Eventually;
 import com.whatsappclone.testing.TestKafka;
 import com.whatsappclone.testing.UniqueNames;
 import com.whatsappclone.testing.WithKafka;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.Test;
 
 @WithKafka
@@ -27,10 +30,23 @@ class TopicsTest {
       assertThat(Topics.ensure(admin, topics)).containsExactlyInAnyOrder(first, second);
       assertThat(Topics.ensure(admin, topics)).isEmpty();
 
-      Map<String, TopicDescription> described =
-          admin.describeTopics(List.of(first, second)).allTopicNames().get(10, TimeUnit.SECONDS);
+      // A broker may answer "unknown topic" for a moment after creating it (metadata propagation).
+      Map<String, TopicDescription> described = Eventually.await("both topics described",
+          () -> describe(admin, List.of(first, second)), found -> found != null);
       assertThat(described.get(first).partitions()).hasSize(3);
       assertThat(described.get(second).partitions()).hasSize(1);
+    }
+  }
+
+  /** The topics' descriptions, or null while the broker does not know them all yet. */
+  private static Map<String, TopicDescription> describe(Admin admin, List<String> names) throws Exception {
+    try {
+      return admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        return null;
+      }
+      throw e;
     }
   }
 
