@@ -48,16 +48,14 @@ class ClientAddressThroughTheGatewayTest {
     system = RunningSystem.start(db, kafka.bootstrapServers(), Map.of(
         "GATEWAY_TRUSTED_PROXIES", "127.0.0.0/8",
         "AUTH_SEND_OTP_IP_LIMIT", "2"));
-    gateway = NettyChannelBuilder.forAddress("127.0.0.1", system.gatewayPort()).usePlaintext().build();
+    gateway = system.gatewayChannel();
     authDirect = NettyChannelBuilder.forAddress("127.0.0.1", system.authPort()).usePlaintext().build();
   }
 
   @AfterAll
   static void stopSystem() throws InterruptedException {
-    for (ManagedChannel channel : new ManagedChannel[] {gateway, authDirect}) {
-      if (channel != null) {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-      }
+    if (authDirect != null) {
+      authDirect.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
     if (system != null) {
       system.close();

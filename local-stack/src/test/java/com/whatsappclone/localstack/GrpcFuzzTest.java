@@ -95,7 +95,7 @@ class GrpcFuzzTest {
     System.out.printf("GrpcFuzzTest: seed %d (-Dfuzz.seed=N to repeat or vary), at most %d inputs per method and"
         + " kind (-Dfuzz.cases=N)%n", SEED, CASES);
     system = RunningSystem.start(db, kafka.bootstrapServers(), NO_LIMITS);
-    gateway = NettyChannelBuilder.forAddress("127.0.0.1", system.gatewayPort()).usePlaintext().build();
+    gateway = system.gatewayChannel();
     VerifyOTPResponse alice = signIn(newPhone());
     VerifyOTPResponse bob = signIn(newPhone());
     aliceToken = alice.getAccessToken();
@@ -120,9 +120,6 @@ class GrpcFuzzTest {
     System.out.printf("GrpcFuzzTest (seed %d): answers by status code%n%s%n%s", SEED, tally.table(), tally.methodTable());
     if (logs != null) {
       logs.close();
-    }
-    if (gateway != null) {
-      gateway.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
     if (system != null) {
       system.close();

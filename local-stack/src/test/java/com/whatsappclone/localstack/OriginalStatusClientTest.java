@@ -16,7 +16,6 @@ import com.whatsappclone.testing.TestKafka;
 import com.whatsappclone.testing.WithKafka;
 import com.whatsappclone.testing.WithPostgres;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -51,14 +50,11 @@ class OriginalStatusClientTest {
   @BeforeAll
   static void startSystem(TestDatabase db, TestKafka kafka) {
     system = RunningSystem.start(db, kafka.bootstrapServers());
-    gateway = NettyChannelBuilder.forAddress("127.0.0.1", system.gatewayPort()).usePlaintext().build();
+    gateway = system.gatewayChannel();
   }
 
   @AfterAll
-  static void stopSystem() throws InterruptedException {
-    if (gateway != null) {
-      gateway.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
+  static void stopSystem() {
     if (system != null) {
       system.close();
     }

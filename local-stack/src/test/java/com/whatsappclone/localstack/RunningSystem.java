@@ -11,6 +11,8 @@ import com.whatsappclone.status.StatusApplication;
 import com.whatsappclone.testing.TestDatabase;
 import com.whatsappclone.testing.UniqueNames;
 import com.whatsappclone.worker.MessageWorkerApplication;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -30,6 +32,7 @@ final class RunningSystem implements AutoCloseable {
   private final Map<String, Integer> backendPorts = new HashMap<>();
   private RealtimeServers realtime;
   private int gatewayPort;
+  private ManagedChannel gatewayChannel;
 
   private int authPort;
 
@@ -85,6 +88,7 @@ final class RunningSystem implements AutoCloseable {
         "REALTIME_SERVICE_ADDR", "127.0.0.1:" + realtime.grpcPort(),
         "STATUS_SERVICE_ADDR", "127.0.0.1:" + status.port())), clock));
     gatewayPort = gateway.port();
+    gatewayChannel = NettyChannelBuilder.forAddress("127.0.0.1", gatewayPort).usePlaintext().build();
   }
 
   private RunningServer track(RunningServer server) {
@@ -106,6 +110,11 @@ final class RunningSystem implements AutoCloseable {
     return gatewayPort;
   }
 
+  /** A plaintext channel to the gateway, shared by a test class; {@link #close()} shuts it down. */
+  ManagedChannel gatewayChannel() {
+    return gatewayChannel;
+  }
+
   /** Auth's own port: only for tests of what a caller bypassing the gateway can do. */
   int authPort() {
     return authPort;
@@ -118,6 +127,9 @@ final class RunningSystem implements AutoCloseable {
   /** Gateway first, then the services in reverse start order. */
   @Override
   public void close() {
+    if (gatewayChannel != null) {
+      gatewayChannel.shutdownNow();
+    }
     while (!servers.isEmpty()) {
       servers.pop().stop();
     }

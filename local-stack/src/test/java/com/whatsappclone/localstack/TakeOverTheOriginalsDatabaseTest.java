@@ -24,7 +24,6 @@ import com.whatsappclone.testing.WithKafka;
 import com.whatsappclone.testing.WithPostgres;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -79,14 +78,11 @@ class TakeOverTheOriginalsDatabaseTest {
         + "('" + CHAT + "', '" + ALICE + "', 'hi Bob', 'old-1', '2024-05-01 09:00:30'), "
         + "('" + CHAT + "', '" + BOB + "', 'hi Alice', 'old-2', '2024-05-01 09:01:00')");
     system = RunningSystem.start(db, kafka.bootstrapServers());
-    gateway = NettyChannelBuilder.forAddress("127.0.0.1", system.gatewayPort()).usePlaintext().build();
+    gateway = system.gatewayChannel();
   }
 
   @AfterAll
   static void stop() throws InterruptedException {
-    if (gateway != null) {
-      gateway.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
     if (system != null) {
       system.close();
     }

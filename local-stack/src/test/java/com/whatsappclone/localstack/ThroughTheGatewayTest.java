@@ -24,7 +24,6 @@ import com.whatsappclone.proto.realtime.MessageAck;
 import com.whatsappclone.proto.realtime.NewMessage;
 import com.whatsappclone.proto.realtime.Ping;
 import com.whatsappclone.proto.realtime.ReadReceipt;
-import com.whatsappclone.proto.realtime.RealtimeServiceGrpc;
 import com.whatsappclone.proto.realtime.ServerEvent;
 import com.whatsappclone.proto.status.CreateStatusRequest;
 import com.whatsappclone.proto.status.CreateStatusResponse;
@@ -39,19 +38,15 @@ import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.StreamObserver;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,14 +66,11 @@ class ThroughTheGatewayTest {
   @BeforeAll
   static void startSystem(TestDatabase db, TestKafka kafka) {
     system = RunningSystem.start(db, kafka.bootstrapServers());
-    gateway = NettyChannelBuilder.forAddress("127.0.0.1", system.gatewayPort()).usePlaintext().build();
+    gateway = system.gatewayChannel();
   }
 
   @AfterAll
-  static void stopSystem() throws InterruptedException {
-    if (gateway != null) {
-      gateway.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
+  static void stopSystem() {
     if (system != null) {
       system.close();
     }
@@ -105,37 +97,6 @@ class ThroughTheGatewayTest {
         .withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 
-  /** A Connect stream through the gateway whose server events land in a queue. */
-  private static final class Stream implements AutoCloseable {
-    final BlockingQueue<ServerEvent> received = new LinkedBlockingQueue<>();
-    final CompletableFuture<Status> ended = new CompletableFuture<>();
-    final StreamObserver<ClientEvent> send;
-
-    Stream(String accessToken) {
-      send = RealtimeServiceGrpc.newStub(gateway).withCallCredentials(bearer(accessToken))
-          .connect(new StreamObserver<>() {
-            @Override public void onNext(ServerEvent event) { received.add(event); }
-            @Override public void onError(Throwable t) { ended.complete(Status.fromThrowable(t)); }
-            @Override public void onCompleted() { ended.complete(Status.OK); }
-          });
-    }
-
-    ServerEvent await(Predicate<ServerEvent> wanted) throws InterruptedException {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (System.nanoTime() < deadline) {
-        ServerEvent event = received.poll(200, TimeUnit.MILLISECONDS);
-        if (event != null && wanted.test(event)) {
-          return event;
-        }
-      }
-      throw new AssertionError("no matching event within 20 s; left in queue: " + received);
-    }
-
-    @Override
-    public void close() {
-      send.onCompleted();
-    }
-  }
 
   @Test
   void seedReadmeSignInWalkThroughWorksThroughTheGateway() {
@@ -204,7 +165,7 @@ class ThroughTheGatewayTest {
           }
         })
         .get(10, TimeUnit.SECONDS);
-    try (Stream stream = new Stream(token)) {
+    try (ConnectStream stream = new ConnectStream(gateway, token)) {
       stream.send.onNext(ClientEvent.newBuilder().setPing(Ping.newBuilder().setTimestamp(1)).build());
       stream.await(ServerEvent::hasPong);
       assertThat(getMe(token).getUser().getId()).isEqualTo(login.getUser().getId());
@@ -223,7 +184,7 @@ class ThroughTheGatewayTest {
       assertThat(stream.ended.get(20, TimeUnit.SECONDS).getCode()).as("the open Connect stream")
           .isEqualTo(Status.Code.UNAUTHENTICATED);
       assertThat(closeCodes.poll(20, TimeUnit.SECONDS)).as("the open WebSocket").isEqualTo(4001);
-      Status again = new Stream(token).ended.get(20, TimeUnit.SECONDS);
+      Status again = new ConnectStream(gateway, token).ended.get(20, TimeUnit.SECONDS);
       assertThat(again.getCode()).as("a new Connect stream").isEqualTo(Status.Code.UNAUTHENTICATED);
       assertThat(again.getDescription()).isEqualTo("session has been revoked");
     } finally {
@@ -267,7 +228,8 @@ class ThroughTheGatewayTest {
     Conversation conversation = chat(alice.getAccessToken()).createConversation(CreateConversationRequest.newBuilder()
         .addParticipantIds(bob.getUser().getId()).build()).getConversation();
 
-    try (Stream aliceStream = new Stream(alice.getAccessToken()); Stream bobStream = new Stream(bob.getAccessToken())) {
+    try (ConnectStream aliceStream = new ConnectStream(gateway, alice.getAccessToken());
+        ConnectStream bobStream = new ConnectStream(gateway, bob.getAccessToken())) {
       bobStream.send.onNext(ClientEvent.newBuilder().setPing(Ping.newBuilder().setTimestamp(42)).build());
       assertThat(bobStream.await(ServerEvent::hasPong).getPong().getTimestamp()).isEqualTo(42);
       aliceStream.send.onNext(ClientEvent.newBuilder().setPing(Ping.newBuilder().setTimestamp(7)).build());
