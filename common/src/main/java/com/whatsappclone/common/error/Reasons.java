@@ -31,6 +31,8 @@ public final class Reasons {
 
   /** A per-caller rate limit; the status carries RetryInfo. */
   public static final String RATE_LIMITED = "RATE_LIMITED";
+  /** A server is working on as many calls as it takes; the status carries RetryInfo. */
+  public static final String SERVER_OVERLOADED = "SERVER_OVERLOADED";
   /** The conversation does not exist. */
   public static final String CONVERSATION_NOT_FOUND = "CONVERSATION_NOT_FOUND";
   /** The caller is not a participant of the conversation. */

@@ -35,7 +35,13 @@ import org.slf4j.LoggerFactory;
  * <p>Interceptor order: those added with {@link Builder#intercept} run in the order added, then the
  * error mapping, innermost, right next to the handler. So every interceptor (auth, outcome logs,
  * limits) sees the status the client gets, not the exception a handler threw. The mapping runs
- * once more outermost, only for an interceptor that itself throws.
+ * once more outside them, only for an interceptor that itself throws. Outermost of all,
+ * {@link CallAdmission} bounds the unary calls in progress (GRPC_MAX_CONCURRENT_CALLS) and refuses
+ * the excess at once with RESOURCE_EXHAUSTED and a retry delay.
+ *
+ * <p>Threads: each server has its own, named after it ({@link ServerThreads}), so the CPU a
+ * service uses can be told apart when several run in one JVM (the local stack) and a burst of
+ * calls cannot grow threads without bound.
  */
 public final class GrpcServer implements RunningServer {
 
@@ -48,9 +54,12 @@ public final class GrpcServer implements RunningServer {
   private final Duration drainTimeout;
   private final Runnable endOpenStreams;
   private final Resources resources;
+  private final ServerThreads threads;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
-  private GrpcServer(Builder builder, Server server, HealthStatusManager health, List<String> serviceNames) {
+  private GrpcServer(Builder builder, Server server, ServerThreads threads, HealthStatusManager health,
+      List<String> serviceNames) {
+    this.threads = threads;
     this.name = builder.name;
     this.server = server;
     this.health = health;
@@ -66,7 +75,8 @@ public final class GrpcServer implements RunningServer {
 
   /** A builder with the port, bind address, TLS and drain timeout of {@code settings}. */
   public static Builder builder(String name, GrpcServerSettings settings) {
-    Builder builder = new Builder(name, settings.port()).tls(settings.tls()).drainTimeout(settings.drainTimeout());
+    Builder builder = new Builder(name, settings.port()).tls(settings.tls()).drainTimeout(settings.drainTimeout())
+        .maxConcurrentCalls(settings.maxConcurrentCalls());
     settings.bindHost().ifPresent(builder::host);
     return builder;
   }
@@ -109,6 +119,7 @@ public final class GrpcServer implements RunningServer {
       return;
     }
     GracefulShutdown.drainThenClose(name, server, health, drainTimeout, endOpenStreams, resources);
+    threads.close();
   }
 
   /** Builds and starts a {@link GrpcServer}. */
@@ -124,6 +135,8 @@ public final class GrpcServer implements RunningServer {
     private TlsSettings tls = TlsSettings.plaintext();
     private HandlerRegistry fallback;
     private HealthStatusManager health;
+    private int maxConcurrentCalls = GrpcServerSettings.DEFAULT_MAX_CONCURRENT_CALLS;
+    private int callThreads;
 
     private Builder(String name, int port) {
       this.name = name;
@@ -178,6 +191,25 @@ public final class GrpcServer implements RunningServer {
       return this;
     }
 
+    /**
+     * Unary calls worked on at once; beyond it a call is refused at once with RESOURCE_EXHAUSTED
+     * and a retry delay ({@link CallAdmission}). Unless {@link #callThreads} says otherwise, the
+     * server has a few more threads than this, since every admitted call may block one.
+     */
+    public Builder maxConcurrentCalls(int max) {
+      this.maxConcurrentCalls = max;
+      return this;
+    }
+
+    /**
+     * Threads of the call executor, for a server whose handlers never block (the gateway
+     * forwards asynchronously, so it admits many calls on few threads).
+     */
+    public Builder callThreads(int threads) {
+      this.callThreads = threads;
+      return this;
+    }
+
     public Builder drainTimeout(Duration timeout) {
       this.drainTimeout = timeout;
       return this;
@@ -216,6 +248,9 @@ public final class GrpcServer implements RunningServer {
       // Ping idle clients so a Connect stream whose phone vanished (no FIN) is noticed and closed.
       netty.keepAliveTime(60, TimeUnit.SECONDS).keepAliveTimeout(20, TimeUnit.SECONDS);
       TlsContexts.serve(netty, tls);
+      ServerThreads threads = new ServerThreads(name,
+          callThreads > 0 ? callThreads : maxConcurrentCalls + ServerThreads.SPARE_THREADS);
+      threads.applyTo(netty);
 
       List<ServerInterceptor> chain = interceptorChain();
       List<String> serviceNames = new ArrayList<>();
@@ -239,9 +274,10 @@ public final class GrpcServer implements RunningServer {
       try {
         server.start();
       } catch (IOException e) {
+        threads.close();
         throw new UncheckedIOException(name + " could not listen on port " + port + ": " + e.getMessage(), e);
       }
-      GrpcServer started = new GrpcServer(this, server, health, List.copyOf(serviceNames));
+      GrpcServer started = new GrpcServer(this, server, threads, health, List.copyOf(serviceNames));
       if (ownHealth) {
         started.reportServing(true);
       }
@@ -251,12 +287,14 @@ public final class GrpcServer implements RunningServer {
     }
 
     /**
-     * In {@code ServerInterceptors.intercept} order, which runs the LAST one first: the error
-     * mapping innermost, the added ones outside it in the order added, and the mapping once more
-     * outermost for what an interceptor throws itself (it leaves statuses already mapped alone).
+     * In {@code ServerInterceptors.intercept} order, which runs the LAST one first: the admission
+     * outermost (a refused call costs nothing else), the error mapping innermost, the added ones
+     * between them in the order added, and the mapping once more outside them for what an
+     * interceptor throws itself (it leaves statuses already mapped alone).
      */
     private List<ServerInterceptor> interceptorChain() {
       List<ServerInterceptor> runOrder = new ArrayList<>();
+      runOrder.add(new CallAdmission(name, maxConcurrentCalls));
       runOrder.add(new ErrorMappingInterceptor());
       runOrder.addAll(interceptors);
       runOrder.add(new ErrorMappingInterceptor());

@@ -49,11 +49,12 @@ public final class ApiGatewayApplication {
     }
 
     // Closed last-pushed first, at stop or after a failed start: the checks stop before the
-    // channels they use.
+    // channels they use, the channels before their threads.
     return Resources.startOrClose(resources -> {
+      BackendThreads backendThreads = resources.push(new BackendThreads());
       List<Backend> backends = new ArrayList<>();
       for (BackendConfig backend : config.backends()) {
-        backends.add(resources.push(new Backend(backend, config.backendConnectTimeout(), config.tls())));
+        backends.add(resources.push(new Backend(backend, config.backendConnectTimeout(), config.tls(), backendThreads)));
       }
       ScheduledExecutorService scheduler = resources.interruptOnClose(
           Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("api-gateway-upkeep")), SCHEDULER_STOP_WAIT);
@@ -70,6 +71,8 @@ public final class ApiGatewayApplication {
       discovery.refreshAll();
       monitor.checkAll();
       GrpcServer server = GrpcServer.builder("api-gateway", config.grpc())
+          // Forwarding never blocks a thread: few threads carry many admitted calls.
+          .callThreads(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()))
           .intercept(new ForwardedForInterceptor(config.trustedProxies()))
           // The original six AuthService RPCs, health and reflection are public; all else needs a token.
           .intercept(new AuthInterceptor(config.jwt().tokenManager(clock), PublicMethods.defaults()))

@@ -38,8 +38,17 @@ final class Backend implements AutoCloseable {
   }
 
   Backend(BackendConfig config, Duration connectTimeout, TlsSettings tls) {
+    this(config, connectTimeout, tls, null);
+  }
+
+  /** @param threads the gateway's backend threads; null: grpc-java's shared defaults (tests) */
+  Backend(BackendConfig config, Duration connectTimeout, TlsSettings tls, BackendThreads threads) {
     this.config = config;
-    this.channel = TlsContexts.internalChannel(NettyChannelBuilder.forTarget(config.address()), tls)
+    NettyChannelBuilder builder = NettyChannelBuilder.forTarget(config.address());
+    if (threads != null) {
+      threads.applyTo(builder);
+    }
+    this.channel = TlsContexts.internalChannel(builder, tls)
         .keepAliveTime(30, TimeUnit.SECONDS)
         .keepAliveTimeout(10, TimeUnit.SECONDS)
         .keepAliveWithoutCalls(true)

@@ -13,7 +13,7 @@ import java.util.List;
  * Every setting the gateway reads, read together so that {@link Settings#check()} names all problems.
  *
  * @param grpc the clients' server, as every service's (API_GATEWAY_GRPC_PORT, GRPC_BIND_HOST,
- *     GRPC_DRAIN_TIMEOUT); its TLS: TLS_CERT_FILE / TLS_KEY_FILE, the clients' server serves TLS;
+ *     GRPC_DRAIN_TIMEOUT) but with GATEWAY_MAX_CONCURRENT_CALLS; its TLS: TLS_CERT_FILE / TLS_KEY_FILE, the clients' server serves TLS;
  *     INTERNAL_TLS and TLS_TRUST_FILE, the calls to the backends (forwarded calls, health checks,
  *     reflection) do
  */
@@ -30,6 +30,9 @@ public record GatewaySettings(
 
   /** Binds the gRPC server to one address (tests use 127.0.0.1); all interfaces when unset. */
   public static final String GRPC_BIND_HOST = GrpcServerSettings.BIND_HOST;
+  /** Unary calls the gateway forwards at once; beyond it RESOURCE_EXHAUSTED (SERVER_OVERLOADED). */
+  public static final String MAX_CONCURRENT_CALLS = "GATEWAY_MAX_CONCURRENT_CALLS";
+  public static final int DEFAULT_MAX_CONCURRENT_CALLS = 1024;
 
   public int port() {
     return grpc.port();
@@ -41,8 +44,12 @@ public record GatewaySettings(
   }
 
   public static GatewaySettings from(Settings settings) {
-    GrpcServerSettings grpc = GrpcServerSettings.from(settings, ServicePorts.API_GATEWAY_GRPC_PORT,
+    GrpcServerSettings common = GrpcServerSettings.from(settings, ServicePorts.API_GATEWAY_GRPC_PORT,
         ServicePorts.DEFAULT_API_GATEWAY_GRPC_PORT);
+    // Its own bound instead of GRPC_MAX_CONCURRENT_CALLS: a forwarded call holds no thread, and
+    // each backend refuses its own excess.
+    GrpcServerSettings grpc = new GrpcServerSettings(common.port(), common.bindHost(), common.tls(),
+        common.drainTimeout(), settings.integer(MAX_CONCURRENT_CALLS, DEFAULT_MAX_CONCURRENT_CALLS, 1, 1_000_000));
     JwtSettings jwt = JwtSettings.from(settings);
     List<BackendConfig> backends = BackendConfig.allFrom(settings);
     LimitSettings limits = LimitSettings.from(settings);
