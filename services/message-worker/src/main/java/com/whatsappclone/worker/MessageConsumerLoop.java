@@ -5,6 +5,7 @@ import com.whatsappclone.worker.WorkerEventPublisher.DeadLetter;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -25,9 +27,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The worker's consumer loop, on its own thread. Per poll: decode, store the batch in one
- * transaction, publish the stored events and dead letters, and only then commit the offsets. A
+ * transaction, publish the stored events and dead letters, and only then mark the offsets done. A
  * crash anywhere before the commit re-delivers the batch, which the store recognises as already
  * stored (no duplicates, same seq) and whose events it publishes again (nothing lost).
+ *
+ * <p>Offsets are committed at most every {@link #OFFSET_COMMIT_INTERVAL} (and when partitions are
+ * revoked and at close), not after every batch: at low rates a batch is one message, and a commit
+ * per batch was a Kafka record and a broker round trip per message. A crash re-delivers at most
+ * that interval's batches, which costs a re-check, never a duplicate.
  *
  * <p>A dependency failure (database or Kafka down) rewinds to the batch's first offsets and
  * retries it with a growing pause; anything else is a bug and ends the loop, which the service
@@ -41,6 +48,7 @@ final class MessageConsumerLoop implements AutoCloseable {
   static final Duration MIN_BACKOFF = Duration.ofMillis(200);
   static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+  static final Duration OFFSET_COMMIT_INTERVAL = Duration.ofSeconds(1);
 
   /** Told when the loop starts consuming and when it ends (cause null: closed on purpose). */
   interface Listener {
@@ -67,6 +75,9 @@ final class MessageConsumerLoop implements AutoCloseable {
   private final CountDownLatch stopSignal = new CountDownLatch(1);
   private volatile boolean running = true;
   private volatile boolean started;
+  /** Processed but not committed yet; only touched on the loop's thread. */
+  private final Map<TopicPartition, OffsetAndMetadata> doneOffsets = new HashMap<>();
+  private long lastCommitNanos = System.nanoTime();
 
   MessageConsumerLoop(Consumer<String, byte[]> consumer, MessagingTopics topics,
       TopicCreator topicCreator, MessageBatchStore store, WorkerEventPublisher publisher,
@@ -109,19 +120,30 @@ final class MessageConsumerLoop implements AutoCloseable {
       if (!createTopics()) {
         return;
       }
-      consumer.subscribe(List.of(topics.submitted()));
+      consumer.subscribe(List.of(topics.submitted()), new ConsumerRebalanceListener() {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+          // The next owner starts where this one got to, not at the last timed commit.
+          commitDoneOrLog("partitions revoked");
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+      });
       log.info("consuming {}", topics.submitted());
       listener.running();
       Duration backoff = MIN_BACKOFF;
       while (running) {
         ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
         if (records.isEmpty()) {
+          commitDoneIfDue();
           continue;
         }
         List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.count());
         records.forEach(batch::add);
         try {
           processRefusingBadRows(batch);
+          commitDoneIfDue();
           backoff = MIN_BACKOFF;
         } catch (WakeupException | InterruptException e) {
           throw e;
@@ -147,6 +169,8 @@ final class MessageConsumerLoop implements AutoCloseable {
     } finally {
       if (failure != null) {
         log.error("message consumer loop died; the worker stops consuming", failure);
+      } else {
+        commitDoneOrLog("stopping");
       }
       try {
         // Without auto-commit, closing commits nothing: an unfinished batch is re-delivered.
@@ -194,7 +218,7 @@ final class MessageConsumerLoop implements AutoCloseable {
         log.warn("dead-lettering {}/{}/{}: {}", record.topic(), record.partition(), record.offset(),
             deadLetter.reason());
         publisher.publish(List.of(), List.of(deadLetter));
-        consumer.commitSync(nextOffsets(batch));
+        doneOffsets.putAll(nextOffsets(batch));
         return;
       }
       log.warn("database refused a batch of {} record(s) ({}); storing them one by one",
@@ -245,7 +269,39 @@ final class MessageConsumerLoop implements AutoCloseable {
     publisher.publish(toPublish, deadLetters);
     hooks.afterEventsPublished(messages.size());
 
-    consumer.commitSync(nextOffsets(records));
+    doneOffsets.putAll(nextOffsets(records));
+  }
+
+  private void commitDoneIfDue() {
+    if (System.nanoTime() - lastCommitNanos >= OFFSET_COMMIT_INTERVAL.toNanos()) {
+      commitDoneOrLog("timed commit");
+    }
+  }
+
+  /**
+   * Commits what is done. A failure (a rebalance took the partitions, the broker is away) is only
+   * logged: those batches are read again by whoever owns the partitions next and recognised as
+   * stored, which is cheaper than failing the loop. Either way the offsets are not tried again.
+   */
+  private void commitDoneOrLog(String when) {
+    lastCommitNanos = System.nanoTime();
+    if (doneOffsets.isEmpty()) {
+      return;
+    }
+    try {
+      consumer.commitSync(doneOffsets);
+    } catch (WakeupException | InterruptException e) {
+      if (running) {
+        throw e;
+      }
+      log.info("{}: stopped before committing the last offsets of {} partition(s); they are read again"
+          + " and recognised as stored", when, doneOffsets.size());
+    } catch (KafkaException e) {
+      log.warn("{}: could not commit the offsets of {} partition(s); they are read again and"
+          + " recognised as stored: {}", when, doneOffsets.size(), e.toString());
+    } finally {
+      doneOffsets.clear();
+    }
   }
 
   /** Past the last record of each partition (records of one partition come in offset order). */
