@@ -11,8 +11,13 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -22,6 +27,39 @@ import javax.sql.DataSource;
  * worker creates one {@code message_status} row per recipient when it stores a message.
  */
 final class MessageStatusStore {
+
+  /** An ack sets delivered_at, a read receipt read_at (and delivered_at if unset). */
+  enum ReceiptKind { DELIVERED, READ }
+
+  /** One client's receipt: {@code userId} received (or read) the message. */
+  record ReceiptRequest(ReceiptKind kind, UUID messageId, UUID conversationId, UUID userId) {
+    RowKey key() {
+      return new RowKey(messageId, userId);
+    }
+  }
+
+  /** A message_status row. */
+  private record RowKey(UUID messageId, UUID userId) {}
+
+  /** A locked row as the batch sees it, receipt after receipt. */
+  private static final class RowState {
+    final RowKey key;
+    final UUID conversationId;
+    final String senderId;
+    boolean delivered;
+    boolean read;
+    /** read_at is set by this batch */
+    boolean readNow;
+    boolean changed;
+
+    RowState(RowKey key, UUID conversationId, String senderId, boolean delivered, boolean read) {
+      this.key = key;
+      this.conversationId = conversationId;
+      this.senderId = senderId;
+      this.delivered = delivered;
+      this.read = read;
+    }
+  }
 
   /** What a receipt changed. */
   enum Outcome { UPDATED, ALREADY_DONE, NOT_FOUND }
@@ -47,28 +85,24 @@ final class MessageStatusStore {
       " AND (m.created_at, m.id) > (SELECT c.created_at, c.id FROM messages c WHERE c.id = ?)";
   private static final String ORDER = " ORDER BY m.created_at, m.id LIMIT ?";
 
-  private static final String MARK_DELIVERED =
-      "UPDATE message_status ms SET delivered_at = ?"
-      + " FROM messages m"
-      + " WHERE ms.message_id = ? AND ms.user_id = ? AND ms.delivered_at IS NULL"
-      + " AND m.id = ms.message_id AND m.conversation_id = ?"
-      + " RETURNING m.sender_id";
-
-  // The CTE locks the row first, so a concurrent ack cannot slip between reading delivered_at
-  // and writing it: newly_delivered is exact.
-  private static final String MARK_READ =
-      "WITH target AS ("
-      + " SELECT ms.message_id, ms.user_id, ms.delivered_at IS NULL AS newly_delivered, m.sender_id"
+  // Locks the rows first, in key order (two batches, of two instances, never wait on each other
+  // in a circle), and reads what the batch needs to decide each receipt: whether the row exists
+  // in that conversation, its sender, what is already set. Missing keys are the NOT_FOUND ones.
+  private static final String LOCK_STATES =
+      "SELECT ms.message_id, ms.user_id, m.conversation_id, m.sender_id,"
+      + " ms.delivered_at IS NOT NULL AS delivered, ms.read_at IS NOT NULL AS read"
       + " FROM message_status ms JOIN messages m ON m.id = ms.message_id"
-      + " WHERE ms.message_id = ? AND ms.user_id = ? AND m.conversation_id = ? AND ms.read_at IS NULL"
-      + " FOR UPDATE OF ms)"
-      + " UPDATE message_status ms SET read_at = ?, delivered_at = COALESCE(ms.delivered_at, ?)"
-      + " FROM target t WHERE ms.message_id = t.message_id AND ms.user_id = t.user_id"
-      + " RETURNING t.sender_id, t.newly_delivered";
+      + " WHERE (ms.message_id, ms.user_id) IN (SELECT * FROM unnest(?::uuid[], ?::uuid[]))"
+      + " ORDER BY ms.message_id, ms.user_id"
+      + " FOR UPDATE OF ms";
 
-  private static final String STATUS_EXISTS =
-      "SELECT 1 FROM message_status ms JOIN messages m ON m.id = ms.message_id"
-      + " WHERE ms.message_id = ? AND ms.user_id = ? AND m.conversation_id = ?";
+  // One statement for every row the batch changed: each gets delivered_at if still unset, and
+  // read_at if a read receipt of the batch applied to it.
+  private static final String APPLY =
+      "UPDATE message_status ms SET delivered_at = COALESCE(ms.delivered_at, ?),"
+      + " read_at = CASE WHEN c.read THEN COALESCE(ms.read_at, ?) ELSE ms.read_at END"
+      + " FROM unnest(?::uuid[], ?::uuid[], ?::boolean[]) AS c(message_id, user_id, read)"
+      + " WHERE ms.message_id = c.message_id AND ms.user_id = c.user_id";
 
   private final DataSource dataSource;
   private final String firstPage;
@@ -117,57 +151,99 @@ final class MessageStatusStore {
     }
   }
 
-  /** Sets delivered_at once; a second ack changes nothing. */
-  Receipt markDelivered(UUID messageId, UUID conversationId, UUID userId, Instant at) {
+  /**
+   * Applies the receipts in one transaction, as if one after the other in list order: an ack
+   * sets delivered_at once (a second one changes nothing), a read receipt sets read_at once and
+   * delivered_at too when no ack came before it. Every change is stamped {@code at}.
+   *
+   * @return one outcome per receipt, in the same order
+   */
+  List<Receipt> apply(List<ReceiptRequest> receipts, Instant at) {
     try (Connection connection = dataSource.getConnection()) {
-      try (PreparedStatement statement = connection.prepareStatement(MARK_DELIVERED)) {
-        statement.setObject(1, at.atOffset(ZoneOffset.UTC));
-        statement.setObject(2, messageId);
-        statement.setObject(3, userId);
-        statement.setObject(4, conversationId);
-        try (ResultSet rows = statement.executeQuery()) {
-          if (rows.next()) {
-            return new Receipt(Outcome.UPDATED, rows.getString(1), true);
-          }
+      connection.setAutoCommit(false);
+      try {
+        Map<RowKey, RowState> rows = lockStates(connection, receipts);
+        List<Receipt> outcomes = new ArrayList<>(receipts.size());
+        for (ReceiptRequest receipt : receipts) {
+          outcomes.add(decide(receipt, rows.get(receipt.key())));
         }
+        write(connection, rows.values(), at);
+        connection.commit();
+        return outcomes;
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
       }
-      return exists(connection, messageId, userId, conversationId) ? Receipt.ALREADY : Receipt.MISSING;
     } catch (SQLException e) {
-      throw new DatabaseException("recording a delivery", e);
+      throw new DatabaseException("recording receipts", e);
     }
   }
 
-  /** Sets read_at once, and delivered_at too when the ack never came. */
-  Receipt markRead(UUID messageId, UUID conversationId, UUID userId, Instant at) {
-    try (Connection connection = dataSource.getConnection()) {
-      try (PreparedStatement statement = connection.prepareStatement(MARK_READ)) {
-        OffsetDateTime when = at.atOffset(ZoneOffset.UTC);
-        statement.setObject(1, messageId);
-        statement.setObject(2, userId);
-        statement.setObject(3, conversationId);
-        statement.setObject(4, when);
-        statement.setObject(5, when);
-        try (ResultSet rows = statement.executeQuery()) {
-          if (rows.next()) {
-            return new Receipt(Outcome.UPDATED, rows.getString(1), rows.getBoolean(2));
-          }
-        }
-      }
-      return exists(connection, messageId, userId, conversationId) ? Receipt.ALREADY : Receipt.MISSING;
-    } catch (SQLException e) {
-      throw new DatabaseException("recording a read receipt", e);
+  /** What one receipt changes, given what the receipts before it in the batch changed. */
+  private static Receipt decide(ReceiptRequest receipt, RowState row) {
+    if (row == null || !row.conversationId.equals(receipt.conversationId())) {
+      return Receipt.MISSING;
     }
+    if (receipt.kind() == ReceiptKind.DELIVERED) {
+      if (row.delivered) {
+        return Receipt.ALREADY;
+      }
+      row.delivered = true;
+      row.changed = true;
+      return new Receipt(Outcome.UPDATED, row.senderId, true);
+    }
+    if (row.read) {
+      return Receipt.ALREADY;
+    }
+    boolean newlyDelivered = !row.delivered;
+    row.delivered = true;
+    row.read = true;
+    row.readNow = true;
+    row.changed = true;
+    return new Receipt(Outcome.UPDATED, row.senderId, newlyDelivered);
   }
 
-  private static boolean exists(Connection connection, UUID messageId, UUID userId,
-      UUID conversationId) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(STATUS_EXISTS)) {
-      statement.setObject(1, messageId);
-      statement.setObject(2, userId);
-      statement.setObject(3, conversationId);
-      try (ResultSet rows = statement.executeQuery()) {
-        return rows.next();
+  private static Map<RowKey, RowState> lockStates(Connection connection, List<ReceiptRequest> receipts)
+      throws SQLException {
+    Set<RowKey> keys = new LinkedHashSet<>();
+    for (ReceiptRequest receipt : receipts) {
+      keys.add(receipt.key());
+    }
+    Map<RowKey, RowState> rows = new HashMap<>();
+    try (PreparedStatement statement = connection.prepareStatement(LOCK_STATES)) {
+      statement.setArray(1, connection.createArrayOf("uuid",
+          keys.stream().map(RowKey::messageId).toArray(UUID[]::new)));
+      statement.setArray(2, connection.createArrayOf("uuid",
+          keys.stream().map(RowKey::userId).toArray(UUID[]::new)));
+      try (ResultSet result = statement.executeQuery()) {
+        while (result.next()) {
+          RowKey key = new RowKey(result.getObject(1, UUID.class), result.getObject(2, UUID.class));
+          rows.put(key, new RowState(key, result.getObject(3, UUID.class), result.getString(4),
+              result.getBoolean(5), result.getBoolean(6)));
+        }
       }
+    }
+    return rows;
+  }
+
+  private static void write(Connection connection, Collection<RowState> rows, Instant at) throws SQLException {
+    List<RowState> changed = rows.stream().filter(row -> row.changed).toList();
+    if (changed.isEmpty()) {
+      return;
+    }
+    OffsetDateTime when = at.atOffset(ZoneOffset.UTC);
+    try (PreparedStatement statement = connection.prepareStatement(APPLY)) {
+      statement.setObject(1, when);
+      statement.setObject(2, when);
+      statement.setArray(3, connection.createArrayOf("uuid",
+          changed.stream().map(row -> row.key.messageId()).toArray(UUID[]::new)));
+      statement.setArray(4, connection.createArrayOf("uuid",
+          changed.stream().map(row -> row.key.userId()).toArray(UUID[]::new)));
+      statement.setArray(5, connection.createArrayOf("boolean",
+          changed.stream().map(row -> row.readNow).toArray(Boolean[]::new)));
+      statement.executeUpdate();
     }
   }
 

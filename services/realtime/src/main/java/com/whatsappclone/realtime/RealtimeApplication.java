@@ -71,8 +71,8 @@ public final class RealtimeApplication {
     settings.check();
 
     // Closed last-pushed first, at stop or when start-up fails half way: timers, devices and
-    // WebSocket server, topic readers, worker pool (letting disconnections finish) and this
-    // instance's presence rows, producer, database.
+    // WebSocket server, topic readers, worker pool (letting disconnections finish), the goodbye
+    // and this instance's presence rows, receipt writer, producer, database.
     return Resources.startOrClose(resources -> {
       Database database = resources.push(Database.start(databaseConfig.orElseThrow(), "realtime-db"));
       TokenManager tokens = jwt.tokenManager(clock);
@@ -81,6 +81,11 @@ public final class RealtimeApplication {
       KafkaFactories kafka = new KafkaFactories(brokers, "realtime");
       Topics.ensure(kafka, config.topics().all());
       Producer<String, byte[]> producer = resources.push(kafka.newProducer());
+      // Closed after the devices and the worker pool, before the producer and the database: what
+      // was queued is written and answered.
+      MessageStatusStore statuses = new MessageStatusStore(database.dataSource());
+      ReceiptWriter receipts = resources.push(new ReceiptWriter(statuses, clock,
+          ReceiptWriter.QUEUE_LIMIT, ReceiptWriter.BATCH_LIMIT)).start();
 
       UUID instanceId = UUID.randomUUID();
       ThreadPoolExecutor pool = resources.shutDownOnClose(new ThreadPoolExecutor(config.workerThreads(),
@@ -91,10 +96,10 @@ public final class RealtimeApplication {
       ParticipantCache participants = new ParticipantCache(participantStore::participants,
           config.participantCacheSize(), config.participantCacheTtl(), clock);
       PresenceStore presence = new PresenceStore(database.dataSource());
-      FanoutBus bus = new FanoutBus(producer, config.realtimeEventsTopic(), instanceId.toString());
+      PeerInstances peers = new PeerInstances(instanceId.toString(), config.presenceHeartbeat(), clock);
+      FanoutBus bus = new FanoutBus(producer, config.realtimeEventsTopic(), peers);
       ConnectionRegistry registry = new ConnectionRegistry();
-      RealtimeService service = new RealtimeService(registry,
-          new MessageStatusStore(database.dataSource()), participants, participantStore,
+      RealtimeService service = new RealtimeService(registry, statuses, receipts, participants, participantStore,
           presence, bus, pool, config, clock, instanceId, probe, tokens, revocations);
       revocations.addListener(service::onRevoked);
       // At stop: let the disconnections queued by closing the devices finish, then drop whatever
@@ -110,6 +115,8 @@ public final class RealtimeApplication {
           .start(KAFKA_START_TIMEOUT);
       resources.push(new TopicTail(kafka, config.realtimeEventsTopic(), group, service::onRealtimeRecord))
           .start(KAFKA_START_TIMEOUT);
+      // The other instances must know this one before its first device can connect.
+      service.announceStart(KAFKA_START_TIMEOUT);
 
       InetSocketAddress wsAddress = config.webSocketBindHost()
           .map(host -> new InetSocketAddress(host, config.webSocketPort()))
@@ -149,7 +156,7 @@ public final class RealtimeApplication {
       webSocket.reportTo(grpc::reportServing);
       log.info("realtime WebSocket endpoint on :{}{} ({})", webSocket.port(), WebSocketHandshake.PATH,
           config.tls().serverTls() ? "wss, TLS" : "ws, plaintext");
-      return new RealtimeServers(grpc, webSocket, service);
+      return new RealtimeServers(grpc, webSocket, service, receipts, peers);
     });
   }
 

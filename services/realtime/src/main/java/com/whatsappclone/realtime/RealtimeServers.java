@@ -12,11 +12,16 @@ public final class RealtimeServers {
   private final GrpcServer grpc;
   private final WebSocketEndpoint<RealtimeWebSocketServer> webSocket;
   private final RealtimeService service;
+  private final ReceiptWriter receipts;
+  private final PeerInstances peers;
 
-  RealtimeServers(GrpcServer grpc, WebSocketEndpoint<RealtimeWebSocketServer> webSocket, RealtimeService service) {
+  RealtimeServers(GrpcServer grpc, WebSocketEndpoint<RealtimeWebSocketServer> webSocket, RealtimeService service,
+      ReceiptWriter receipts, PeerInstances peers) {
     this.grpc = grpc;
     this.webSocket = webSocket;
     this.service = service;
+    this.receipts = receipts;
+    this.peers = peers;
   }
 
   public GrpcServer grpc() {
@@ -44,6 +49,16 @@ public final class RealtimeServers {
   /** Stored-message events this instance has processed so far (tests wait on it). */
   long storedEventsHandled() {
     return service.storedEventsHandled();
+  }
+
+  /** The receipt writer (tests read its batch and receipt counts). */
+  ReceiptWriter receipts() {
+    return receipts;
+  }
+
+  /** The other instances this one knows of (tests). */
+  PeerInstances peers() {
+    return peers;
   }
 
   /** Membership-change records of the realtime events topic this instance has processed so far. */

@@ -18,17 +18,16 @@ import com.whatsappclone.proto.events.ServerEventFanout;
 import com.whatsappclone.proto.realtime.Authenticate;
 import com.whatsappclone.proto.realtime.ClientEvent;
 import com.whatsappclone.proto.realtime.Error;
-import com.whatsappclone.proto.realtime.MessageAck;
 import com.whatsappclone.proto.realtime.MessageDelivered;
 import com.whatsappclone.proto.realtime.MessageRead;
 import com.whatsappclone.proto.realtime.NewMessage;
 import com.whatsappclone.proto.realtime.Pong;
 import com.whatsappclone.proto.realtime.PresenceUpdate;
-import com.whatsappclone.proto.realtime.ReadReceipt;
 import com.whatsappclone.proto.realtime.ServerEvent;
 import com.whatsappclone.proto.realtime.TypingIndicator;
 import io.grpc.Status;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -50,7 +49,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads. Transport callbacks (a WebSocket selector or decoder thread, a gRPC callback) only
  * call the non-blocking entry points here; all JDBC and Kafka work runs on the worker pool
- * through the session's {@link SerialExecutor}. The Kafka tails call {@link #onMessageStored} and
+ * through the session's {@link SerialExecutor}, except the receipts (acks and read receipts of
+ * every connection), which the {@link ReceiptWriter} writes in batches on its own thread and
+ * answers from there. The Kafka tails call {@link #onMessageStored} and
  * {@link #onRealtimeRecord} on their own threads; those only touch memory.
  *
  * <p>Credentials. A connection lasts as long as its access token: it is closed (WebSocket 4001,
@@ -63,9 +64,12 @@ final class RealtimeService {
 
   private static final Logger log = LoggerFactory.getLogger(RealtimeService.class);
   private static final String MEMBERSHIP_TYPE = ConversationMembershipChanged.getDescriptor().getFullName();
+  /** The receipt queue shared by every connection is full (Error event only). */
+  static final String RECEIPT_QUEUE_FULL = "RECEIPT_QUEUE_FULL";
 
   private final ConnectionRegistry registry;
   private final MessageStatusStore statuses;
+  private final ReceiptWriter receipts;
   private final ParticipantCache participants;
   private final ParticipantStore participantStore;
   private final PresenceStore presence;
@@ -80,12 +84,13 @@ final class RealtimeService {
   private final AtomicLong storedEventsHandled = new AtomicLong();
   private final AtomicLong membershipRecordsHandled = new AtomicLong();
 
-  RealtimeService(ConnectionRegistry registry, MessageStatusStore statuses,
+  RealtimeService(ConnectionRegistry registry, MessageStatusStore statuses, ReceiptWriter receipts,
       ParticipantCache participants, ParticipantStore participantStore, PresenceStore presence,
       FanoutBus bus, Executor pool, RealtimeSettings settings, Clock clock, UUID instanceId,
       CatchUpProbe probe, TokenManager tokens, SessionRevocations revocations) {
     this.registry = registry;
     this.statuses = statuses;
+    this.receipts = receipts;
     this.participants = participants;
     this.participantStore = participantStore;
     this.presence = presence;
@@ -183,6 +188,10 @@ final class RealtimeService {
         // No I/O (a signature check and a map lookup): handled here, in order with the frames.
         authenticate(session, event.getAuthenticate());
         return;
+      case ACK:
+      case READ_RECEIPT:
+        queueReceipt(session, event);
+        return;
       case EVENT_NOT_SET:
         rejectFrame(session, "event: expected one of ping, typing, readReceipt, ack, authenticate");
         return;
@@ -191,9 +200,7 @@ final class RealtimeService {
     }
     try {
       if (!session.inbox().submitFrame(() -> handle(session, event))) {
-        session.send(error(Status.Code.RESOURCE_EXHAUSTED, "TOO_MANY_PENDING_FRAMES",
-            "too many frames waiting on this connection (" + settings.inboundPendingLimit()
-                + "); this one was not processed, send it again later"));
+        session.send(tooManyPendingFrames());
       }
     } catch (RejectedExecutionException e) {
       session.send(error(Status.Code.UNAVAILABLE, "SERVER_BUSY",
@@ -206,18 +213,27 @@ final class RealtimeService {
     session.send(error(Status.Code.INVALID_ARGUMENT, "MALFORMED_FRAME", problem));
   }
 
+  private ServerEvent tooManyPendingFrames() {
+    return error(Status.Code.RESOURCE_EXHAUSTED, "TOO_MANY_PENDING_FRAMES",
+        "too many frames waiting on this connection (" + settings.inboundPendingLimit()
+            + "); this one was not processed, send it again later");
+  }
+
   private void handle(Session session, ClientEvent event) {
     try {
-      switch (event.getEventCase()) {
-        case TYPING -> typing(session, event.getTyping());
-        case ACK -> acknowledge(session, event.getAck());
-        case READ_RECEIPT -> read(session, event.getReadReceipt());
-        default -> throw new IllegalStateException("unexpected event " + event.getEventCase());
+      if (event.getEventCase() != ClientEvent.EventCase.TYPING) {
+        throw new IllegalStateException("unexpected event " + event.getEventCase());
       }
+      typing(session, event.getTyping());
     } catch (RuntimeException e) {
-      Status status = StatusMapper.toStatus(e);
-      session.send(error(status.getCode(), StatusMapper.reasonOf(e), status.getDescription()));
+      sendError(session, e);
     }
+  }
+
+  /** The Error event a gRPC call failing with {@code e} would carry: status, reason, description. */
+  private static void sendError(Session session, RuntimeException e) {
+    Status status = StatusMapper.toStatus(e);
+    session.send(error(status.getCode(), StatusMapper.reasonOf(e), status.getDescription()));
   }
 
   private void typing(Session session, TypingIndicator typing) {
@@ -240,43 +256,85 @@ final class RealtimeService {
     deliver(others, event);
   }
 
-  private void acknowledge(Session session, MessageAck ack) {
-    UUID messageId = Ids.parse("ack.message_id", ack.getMessageId());
-    UUID conversationId = Ids.parse("ack.conversation_id", ack.getConversationId());
-    Instant now = now();
-    MessageStatusStore.Receipt receipt =
-        statuses.markDelivered(messageId, conversationId, session.user(), now);
-    if (receipt.outcome() == MessageStatusStore.Outcome.NOT_FOUND) {
-      throw new NotFoundException(Reasons.MESSAGE_NOT_FOUND, "ack.message_id: no such message for you in this conversation");
+  // ---- receipts ---------------------------------------------------------------------------
+
+  /**
+   * An ack or read receipt: checked here (no I/O), then queued for the {@link ReceiptWriter},
+   * which writes it with the other connections' in one transaction and calls
+   * {@link ReceiptReply} with the outcome. Never blocks.
+   */
+  private void queueReceipt(Session session, ClientEvent event) {
+    MessageStatusStore.ReceiptRequest request;
+    try {
+      request = event.hasAck()
+          ? receiptRequest(MessageStatusStore.ReceiptKind.DELIVERED, "ack", session,
+              event.getAck().getMessageId(), event.getAck().getConversationId())
+          : receiptRequest(MessageStatusStore.ReceiptKind.READ, "read_receipt", session,
+              event.getReadReceipt().getMessageId(), event.getReadReceipt().getConversationId());
+    } catch (RuntimeException e) {
+      sendError(session, e);
+      return;
     }
-    if (receipt.outcome() == MessageStatusStore.Outcome.UPDATED) {
-      deliver(List.of(receipt.senderId()), delivered(messageId, conversationId, session.userId(), now));
+    if (!session.inbox().reserveFrame()) {
+      session.send(tooManyPendingFrames());
+      return;
+    }
+    if (!receipts.offer(request, new ReceiptReply(session, request))) {
+      session.inbox().frameDone();
+      session.send(error(Status.Code.RESOURCE_EXHAUSTED, RECEIPT_QUEUE_FULL,
+          "too many receipts waiting on this server (" + ReceiptWriter.QUEUE_LIMIT
+              + "); this one was not processed, send it again later"));
     }
   }
 
-  private void read(Session session, ReadReceipt receiptRequest) {
-    UUID messageId = Ids.parse("read_receipt.message_id", receiptRequest.getMessageId());
-    UUID conversationId = Ids.parse("read_receipt.conversation_id", receiptRequest.getConversationId());
-    Instant now = now();
-    MessageStatusStore.Receipt receipt =
-        statuses.markRead(messageId, conversationId, session.user(), now);
-    if (receipt.outcome() == MessageStatusStore.Outcome.NOT_FOUND) {
-      throw new NotFoundException(Reasons.MESSAGE_NOT_FOUND,
-          "read_receipt.message_id: no such message for you in this conversation");
+  private static MessageStatusStore.ReceiptRequest receiptRequest(MessageStatusStore.ReceiptKind kind,
+      String field, Session session, String messageId, String conversationId) {
+    return new MessageStatusStore.ReceiptRequest(kind, Ids.parse(field + ".message_id", messageId),
+        Ids.parse(field + ".conversation_id", conversationId), session.user());
+  }
+
+  /** Tells the receipt's outcome: the sender what changed, the device what went wrong. */
+  private final class ReceiptReply implements ReceiptWriter.Answer {
+    private final Session session;
+    private final MessageStatusStore.ReceiptRequest request;
+
+    ReceiptReply(Session session, MessageStatusStore.ReceiptRequest request) {
+      this.session = session;
+      this.request = request;
     }
-    if (receipt.outcome() == MessageStatusStore.Outcome.UPDATED) {
+
+    @Override
+    public void written(MessageStatusStore.Receipt receipt, Instant at) {
+      session.inbox().frameDone();
+      boolean ack = request.kind() == MessageStatusStore.ReceiptKind.DELIVERED;
+      if (receipt.outcome() == MessageStatusStore.Outcome.NOT_FOUND) {
+        sendError(session, new NotFoundException(Reasons.MESSAGE_NOT_FOUND, (ack ? "ack" : "read_receipt")
+            + ".message_id: no such message for you in this conversation"));
+        return;
+      }
+      if (receipt.outcome() != MessageStatusStore.Outcome.UPDATED) {
+        return;
+      }
       List<String> sender = List.of(receipt.senderId());
       if (receipt.newlyDelivered()) {
-        // The ack never came: the sender learns "delivered" before "read", as with an ack.
-        deliver(sender, delivered(messageId, conversationId, session.userId(), now));
+        // For a read receipt: the ack never came, the sender learns "delivered" before "read".
+        deliver(sender, delivered(request.messageId(), request.conversationId(), session.userId(), at));
       }
-      deliver(sender, ServerEvent.newBuilder()
-          .setRead(MessageRead.newBuilder()
-              .setMessageId(messageId.toString())
-              .setConversationId(conversationId.toString())
-              .setUserId(session.userId())
-              .setReadAt(Timestamps.format(now)))
-          .build());
+      if (!ack) {
+        deliver(sender, ServerEvent.newBuilder()
+            .setRead(MessageRead.newBuilder()
+                .setMessageId(request.messageId().toString())
+                .setConversationId(request.conversationId().toString())
+                .setUserId(session.userId())
+                .setReadAt(Timestamps.format(at)))
+            .build());
+      }
+    }
+
+    @Override
+    public void failed(RuntimeException error) {
+      session.inbox().frameDone();
+      sendError(session, error);
     }
   }
 
@@ -426,14 +484,25 @@ final class RealtimeService {
     }
   }
 
-  /** Runs on a timer: keeps this instance's devices counted, forgets dead instances' ones. */
+  /**
+   * Runs on a timer: tells the other instances this one is alive (first, so that a slow
+   * database does not delay it), keeps this instance's devices counted, forgets dead instances'
+   * ones.
+   */
   void heartbeat() {
+    bus.announce(false);
     Instant now = now();
     presence.heartbeat(instanceId, now, now.minus(settings.presenceHeartbeat().multipliedBy(10)));
   }
 
-  /** At shutdown, once the devices were closed. */
+  /** At start, before the doors accept devices: see {@link FanoutBus#announceStart}. */
+  void announceStart(Duration timeout) {
+    bus.announceStart(timeout);
+  }
+
+  /** At shutdown, once the devices were closed: the other instances stop publishing for it. */
   void forgetInstance() {
+    bus.announce(true);
     presence.forgetInstance(instanceId);
   }
 
@@ -470,7 +539,10 @@ final class RealtimeService {
     storedEventsHandled.incrementAndGet();
   }
 
-  /** A record of the realtime events topic: another instance's fan-out or a membership change. */
+  /**
+   * A record of the realtime events topic: another instance's fan-out, an instance's
+   * announcement, or a membership change.
+   */
   void onRealtimeRecord(ConsumerRecord<String, byte[]> record) {
     bus.dispatch(record, this::onFanout, this::onMembershipRecord);
   }
@@ -522,7 +594,10 @@ final class RealtimeService {
     return storedEventsHandled.get();
   }
 
-  /** How many membership-change records (anything on the events topic but fan-outs) it processed. */
+  /**
+   * How many membership-change records (anything on the events topic but fan-outs and instance
+   * announcements) it processed.
+   */
   long membershipRecordsHandled() {
     return membershipRecordsHandled.get();
   }

@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one connection's tasks one at a time, in submission order, on the shared worker pool:
  * frames of one client are handled in the order it sent them (typing on, then off), while
- * different clients proceed in parallel. Client frames are bounded per connection; lifecycle
+ * different clients proceed in parallel. Client frames are bounded per connection (receipts, which
+ * go to the {@link ReceiptWriter} instead, count against the same bound); lifecycle
  * tasks (connect, catch-up, disconnect) are not, there are only a few of them.
  */
 final class SerialExecutor {
@@ -34,11 +35,8 @@ final class SerialExecutor {
    * @throws RejectedExecutionException when the shared pool is saturated
    */
   boolean submitFrame(Runnable frameWork) {
-    synchronized (this) {
-      if (pendingFrames >= frameLimit) {
-        return false;
-      }
-      pendingFrames++;
+    if (!reserveFrame()) {
+      return false;
     }
     try {
       submit(() -> {
@@ -80,7 +78,21 @@ final class SerialExecutor {
     }
   }
 
-  private synchronized void frameDone() {
+  /**
+   * Counts a frame handled elsewhere (receipts, by the {@link ReceiptWriter}) against the same
+   * limit; {@link #frameDone} once it was answered.
+   *
+   * @return {@code false} when this connection already has {@code frameLimit} frames waiting
+   */
+  synchronized boolean reserveFrame() {
+    if (pendingFrames >= frameLimit) {
+      return false;
+    }
+    pendingFrames++;
+    return true;
+  }
+
+  synchronized void frameDone() {
     pendingFrames--;
   }
 
