@@ -83,7 +83,8 @@ public final class ChatApplication {
       MessageService messages = new MessageService(cache, conversationStore, new MessageStore(data),
           pending, events, new SendRateLimiter(sendLimit, clock), clock);
       Duration retention = chat.clientMessageIdRetention();
-      resources.push(new ReservationCleanup(pending, retention, clock)
+      // Not through `tables`: background work, not the cost of a call.
+      resources.push(new ReservationCleanup(new PendingMessageStore(database.dataSource()), retention, clock)
           .start(retention.compareTo(CLEANUP_INTERVAL) < 0 ? retention : CLEANUP_INTERVAL));
 
       GrpcServer server = GrpcServer.builder("chat", grpc)

@@ -111,8 +111,8 @@ final class MessageService {
   private Message sendOnce(Message fresh, List<UUID> recipients, Duration budget) throws SQLException {
     UUID conversationId = fresh.conversationId();
     String clientMessageId = fresh.clientMessageId();
-    // Two rounds are enough: a reservation vanishes only when the cleanup deletes it (it was older
-    // than the window, so the id counts as new and the next round reserves it anew).
+    // Two rounds are enough: a reservation vanishes only when the cleanup deletes it (older than
+    // the window: the next round reserves the id anew; the worker still stores nothing twice).
     for (int round = 0; round < 2; round++) {
       if (pending.reserve(fresh)) {
         return publish(fresh, recipients, budget);
