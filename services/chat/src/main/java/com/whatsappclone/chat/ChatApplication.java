@@ -22,6 +22,8 @@ import com.whatsappclone.common.lifecycle.Resources;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.Producer;
 
 /** Wires the chat service: conversations, groups, and the send path into Kafka. */
@@ -29,7 +31,19 @@ public final class ChatApplication {
 
   private ChatApplication() {}
 
+  /** How long following realtime.events may take to start before it is retried. */
+  private static final Duration KAFKA_START_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration CLEANUP_INTERVAL = Duration.ofHours(1);
+
   public static GrpcServer start(Settings settings, Clock clock) {
+    return start(settings, clock, UnaryOperator.identity());
+  }
+
+  /**
+   * @param tables wraps the pool the tables are read and written through (tests count the
+   *               statements and commits a call costs); identity in production
+   */
+  static GrpcServer start(Settings settings, Clock clock, UnaryOperator<DataSource> tables) {
     GrpcServerSettings grpc = GrpcServerSettings.from(settings, ServicePorts.CHAT_SERVICE_GRPC_PORT,
         ServicePorts.DEFAULT_CHAT_SERVICE_GRPC_PORT);
     JwtSettings jwt = JwtSettings.from(settings);
@@ -37,6 +51,7 @@ public final class ChatApplication {
     String brokers = KafkaSettings.brokers(settings);
     TopicSettings topicSettings = TopicSettings.from(settings);
     SendLimitSettings sendLimit = SendLimitSettings.from(settings);
+    ChatSettings chat = ChatSettings.from(settings);
     Duration revocationPoll = SessionRevocationPoller.pollInterval(settings);
     settings.check();
 
@@ -50,16 +65,27 @@ public final class ChatApplication {
       resources.push(SessionRevocationPoller.start("chat", database.dataSource(), revocations, revocationPoll));
       KafkaFactories kafka = new KafkaFactories(brokers, "chat");
       Producer<String, byte[]> producer = resources.push(kafka.newProducer(timeouts));
-      KafkaTopicSetup topicSetup = resources.push(new KafkaTopicSetup(() -> Topics.ensure(kafka, topicSettings.all())));
+      DataSource data = tables.apply(database.dataSource());
+      ConversationStore conversationStore = new ConversationStore(data);
+      MembershipFollower follower = resources.push(new MembershipFollower(kafka, topics.realtimeEvents()));
+      ConversationCache cache = new ConversationCache(conversationStore::find,
+          chat.conversationCacheSize(), chat.conversationCacheTtl(), clock, follower::following);
+      KafkaTopicSetup topicSetup = resources.push(new KafkaTopicSetup(
+          () -> Topics.ensure(kafka, topicSettings.all()),
+          () -> follower.follow(cache, KAFKA_START_TIMEOUT)));
       AcknowledgedSender sender = resources.push(new AcknowledgedSender(producer, topicSetup,
           timeouts.maxBlock().plus(timeouts.delivery()).plusSeconds(1)));
 
       MessageEvents events = new MessageEvents(sender, topics);
-      ConversationStore conversationStore = new ConversationStore(database.dataSource());
-      ConversationService conversations = new ConversationService(conversationStore, events, clock);
-      MessageService messages = new MessageService(conversationStore,
-          new MessageStore(database.dataSource()), new PendingMessageStore(database.dataSource()),
-          events, new SendRateLimiter(sendLimit, clock), clock);
+      ConversationService conversations = new ConversationService(conversationStore, cache, events,
+          chat.maxGroupMembers(), clock);
+      PendingMessageStore pending = new PendingMessageStore(data);
+      MessageService messages = new MessageService(cache, conversationStore, new MessageStore(data),
+          pending, events, new SendRateLimiter(sendLimit, clock), clock);
+      Duration retention = chat.clientMessageIdRetention();
+      // Not through `tables`: background work, not the cost of a call.
+      resources.push(new ReservationCleanup(new PendingMessageStore(database.dataSource()), retention, clock)
+          .start(retention.compareTo(CLEANUP_INTERVAL) < 0 ? retention : CLEANUP_INTERVAL));
 
       GrpcServer server = GrpcServer.builder("chat", grpc)
           .intercept(new AuthInterceptor(tokens, revocations))

@@ -30,19 +30,28 @@ final class ConversationService {
 
   static final int MAX_GROUP_NAME_CHARS = 100;
   static final int MIN_GROUP_MEMBERS = 2;
-  static final int MAX_GROUP_MEMBERS = 256;
 
   /** ErrorInfo reasons: a membership change of a one-to-one conversation; a member count out of range. */
   static final String NOT_A_GROUP = "NOT_A_GROUP";
   static final String INVALID_PARTICIPANT_COUNT = "INVALID_PARTICIPANT_COUNT";
 
   private final ConversationStore conversations;
+  private final ConversationCache cache;
   private final MessageEvents events;
+  private final int maxGroupMembers;
   private final Clock clock;
 
-  ConversationService(ConversationStore conversations, MessageEvents events, Clock clock) {
+  /**
+   * @param cache           dropped for a conversation right after each of its membership changes
+   *                        committed, before the call answers: this instance's next send sees it
+   * @param maxGroupMembers MAX_GROUP_MEMBERS ({@link ChatSettings})
+   */
+  ConversationService(ConversationStore conversations, ConversationCache cache, MessageEvents events,
+      int maxGroupMembers, Clock clock) {
     this.conversations = conversations;
+    this.cache = cache;
     this.events = events;
+    this.maxGroupMembers = maxGroupMembers;
     this.clock = clock;
   }
 
@@ -60,9 +69,9 @@ final class ConversationService {
     String name = null;
     if (isGroup) {
       name = groupName(groupName);
-      if (members.size() < MIN_GROUP_MEMBERS || members.size() > MAX_GROUP_MEMBERS) {
+      if (members.size() < MIN_GROUP_MEMBERS || members.size() > maxGroupMembers) {
         throw new InvalidArgumentException(INVALID_PARTICIPANT_COUNT, "participant_ids", "a group has " + MIN_GROUP_MEMBERS
-            + " to " + MAX_GROUP_MEMBERS + " distinct members, the caller included (got "
+            + " to " + maxGroupMembers + " distinct members, the caller included (got "
             + members.size() + ")");
       }
     } else if (members.size() != 2) {
@@ -73,13 +82,17 @@ final class ConversationService {
 
     Instant now = now();
     UUID id = UuidCreator.getTimeOrderedEpoch();
+    Conversation created;
     if (!isGroup) {
       List<UUID> pair = new ArrayList<>(members);
-      return conversations.findOrCreateDirect(id, pair.get(0), pair.get(1), now);
+      created = conversations.findOrCreateDirect(id, pair.get(0), pair.get(1), now);
+    } else {
+      List<UUID> others = new ArrayList<>(members);
+      others.remove(caller);
+      created = conversations.createGroup(id, caller, others, name, now);
     }
-    List<UUID> others = new ArrayList<>(members);
-    others.remove(caller);
-    return conversations.createGroup(id, caller, others, name, now);
+    cache.invalidate(created.id());
+    return created;
   }
 
   List<Conversation> listFor(UUID caller) throws SQLException {
@@ -113,13 +126,14 @@ final class ConversationService {
         throw new NotFoundException(Reasons.USER_NOT_FOUND, "user_ids: no user with id " + missing.iterator().next());
       }
       wanted.stream().filter(u -> !conversation.participantIds().contains(u)).forEach(added::add);
-      if (conversation.members().size() + added.size() > MAX_GROUP_MEMBERS) {
-        throw new InvalidArgumentException(INVALID_PARTICIPANT_COUNT, "user_ids", "a group has at most " + MAX_GROUP_MEMBERS
+      if (conversation.members().size() + added.size() > maxGroupMembers) {
+        throw new InvalidArgumentException(INVALID_PARTICIPANT_COUNT, "user_ids", "a group has at most " + maxGroupMembers
             + " members (it has " + conversation.members().size() + ", adding " + added.size() + ")");
       }
       locked.addMembers(added, Role.MEMBER, now);
       return locked.reload();
     }).orElseThrow(ConversationService::notFound);
+    cache.invalidate(id);
     if (!added.isEmpty()) {
       announce(result, added, List.of(), now, budget);
     }
@@ -147,6 +161,7 @@ final class ConversationService {
       }
       return removeKeepingAnAdmin(locked, target);
     }).orElseThrow(ConversationService::notFound);
+    cache.invalidate(id);
     announce(result, List.of(), List.of(target), now, budget);
     return result;
   }
@@ -163,6 +178,7 @@ final class ConversationService {
       }
       return removeKeepingAnAdmin(locked, caller);
     }).orElseThrow(ConversationService::notFound);
+    cache.invalidate(id);
     announce(result, List.of(), List.of(caller), now, budget);
   }
 
@@ -179,9 +195,9 @@ final class ConversationService {
   }
 
   /**
-   * The membership change is committed; realtime's caches learn it from this event. If Kafka is
-   * down the change still stands (the client sees success, not an error for a committed change)
-   * and realtime's caches catch up when their entries expire.
+   * The membership change is committed; realtime's caches and the other chat instances' learn it
+   * from this event. If Kafka is down the change still stands (the client sees success, not an
+   * error for a committed change) and those caches catch up when their entries expire.
    */
   private void announce(Conversation conversation, List<UUID> added, List<UUID> removed,
       Instant now, Duration budget) {

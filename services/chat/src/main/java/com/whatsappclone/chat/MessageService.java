@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Sending and listing messages. Sending validates, gives the message its id and time, and hands
@@ -37,15 +38,21 @@ final class MessageService {
   record Draft(String conversationId, String content, String mediaUrl, String mediaType,
       String clientMessageId) {}
 
+  /** Message ids with a client_message_id that Kafka acknowledged on this instance, recently. */
+  static final int MAX_ACKNOWLEDGED = 100_000;
+
+  private final ConversationCache membership;
   private final ConversationStore conversations;
   private final MessageStore messages;
   private final PendingMessageStore pending;
   private final MessageEvents events;
   private final SendRateLimiter sendLimit;
   private final Clock clock;
+  private final Set<UUID> acknowledged = ConcurrentHashMap.newKeySet();
 
-  MessageService(ConversationStore conversations, MessageStore messages, PendingMessageStore pending,
-      MessageEvents events, SendRateLimiter sendLimit, Clock clock) {
+  MessageService(ConversationCache membership, ConversationStore conversations, MessageStore messages,
+      PendingMessageStore pending, MessageEvents events, SendRateLimiter sendLimit, Clock clock) {
+    this.membership = membership;
     this.conversations = conversations;
     this.messages = messages;
     this.pending = pending;
@@ -56,8 +63,11 @@ final class MessageService {
 
   /**
    * Accepts a message and answers once Kafka has it (seq 0: not stored yet). With a
-   * client_message_id, a resend returns the first send's message (same id and created_at, its
-   * seq once stored) and is stored and delivered once.
+   * client_message_id, a resend within the idempotency window returns the first send's message
+   * (same id and created_at, its seq once stored) and is stored and delivered once.
+   *
+   * <p>The membership check reads {@link ConversationCache}: with a warm cache a send costs no
+   * database read, and with a client_message_id one INSERT.
    *
    * <p>Each sender has a rate ({@link SendRateLimiter}); a well-formed send beyond it is refused
    * with RESOURCE_EXHAUSTED and a RetryInfo before it costs a database or Kafka round trip.
@@ -72,7 +82,7 @@ final class MessageService {
     validate(draft.content(), mediaUrl, mediaType, clientMessageId);
     sendLimit.acquire(caller);
 
-    Conversation conversation = conversations.find(conversationId)
+    Conversation conversation = membership.find(conversationId)
         .orElseThrow(ConversationService::notFound);
     ConversationService.requireMember(conversation, caller);
     List<UUID> recipients = conversation.participantIds().stream()
@@ -80,57 +90,55 @@ final class MessageService {
 
     Message message = new Message(UuidCreator.getTimeOrderedEpoch(), conversationId, caller,
         draft.content(), mediaUrl, mediaType, clientMessageId, now(), 0);
-    if (clientMessageId == null) {
-      events.submit(message, recipients, budget);
-      return message;
-    }
-    return sendOnce(message, recipients, budget);
+    return clientMessageId == null ? publish(message, recipients, budget)
+        : sendOnce(message, recipients, budget);
   }
 
   /**
-   * The idempotent path. The reservation row is the arbiter across chat instances; the worker
-   * deletes it in the transaction that stores the message, so at every moment the message is
-   * found either stored or reserved.
+   * The idempotent path: one INSERT (one commit) and no read of {@code messages} for a first send.
+   *
+   * <p>The reservation row in {@code pending_messages} is the only arbiter, across chat instances
+   * and time: chat inserts it (ON CONFLICT DO NOTHING, so of concurrent first sends exactly one
+   * wins, the others see its row), the worker marks it stored (its seq) in the transaction that
+   * stores the message and never deletes it, and only {@link ReservationCleanup} deletes it, once
+   * older than the idempotency window. So within the window a resend always finds the row, and
+   * the row says whether the message is stored; V51 gave messages stored before this scheme
+   * their rows. A resend of a message not stored yet publishes it again unless this instance saw
+   * Kafka acknowledge it (or an older chat recorded that, {@code published_at}): publishing twice
+   * is harmless, the worker stores a message once (same id, or same conversation and
+   * client_message_id) and marks the same row.
    */
   private Message sendOnce(Message fresh, List<UUID> recipients, Duration budget) throws SQLException {
     UUID conversationId = fresh.conversationId();
     String clientMessageId = fresh.clientMessageId();
-    // Two rounds are enough: a reservation can vanish only because its message got stored.
+    // Two rounds are enough: a reservation vanishes only when the cleanup deletes it (older than
+    // the window: the next round reserves the id anew; the worker still stores nothing twice).
     for (int round = 0; round < 2; round++) {
-      Optional<Message> stored = messages.findByClientId(conversationId, clientMessageId);
-      if (stored.isPresent()) {
-        return sameSender(stored.get(), fresh.senderId());
-      }
       if (pending.reserve(fresh)) {
-        // Stored by the worker between the lookup above and the reservation?
-        Optional<Message> storedMeanwhile = messages.findByClientId(conversationId, clientMessageId);
-        if (storedMeanwhile.isPresent()) {
-          pending.delete(fresh);
-          return sameSender(storedMeanwhile.get(), fresh.senderId());
-        }
         return publish(fresh, recipients, budget);
       }
       Optional<PendingMessageStore.Pending> reserved = pending.find(conversationId, clientMessageId);
-      if (reserved.isPresent()) {
-        // The lookup above may predate the worker storing the first send: then this reservation
-        // is another resend's, made after the message was stored and about to be withdrawn by it
-        // (the storedMeanwhile check). The stored message wins.
-        Optional<Message> storedBefore = messages.findByClientId(conversationId, clientMessageId);
-        if (storedBefore.isPresent()) {
-          return sameSender(storedBefore.get(), fresh.senderId());
-        }
-        Message earlier = sameSender(reserved.get().message(), fresh.senderId());
-        // Not acknowledged yet (the first send failed, or is still in flight): send it again;
-        // the worker stores it once whatever happens.
-        return reserved.get().published() ? earlier : publish(earlier, recipients, budget);
+      if (reserved.isEmpty()) {
+        continue;
       }
+      Message earlier = sameSender(reserved.get().message(), fresh.senderId());
+      if (reserved.get().stored() || reserved.get().published() || acknowledged.contains(earlier.id())) {
+        return earlier;
+      }
+      // The first send failed, is still in flight, or went through another instance.
+      return publish(earlier, recipients, budget);
     }
     throw new UnavailableException("MESSAGE_IN_FLIGHT", "the message is being stored right now, try again");
   }
 
-  private Message publish(Message message, List<UUID> recipients, Duration budget) throws SQLException {
+  private Message publish(Message message, List<UUID> recipients, Duration budget) {
     events.submit(message, recipients, budget);
-    pending.markPublished(message, now());
+    if (message.clientMessageId() != null) {
+      if (acknowledged.size() >= MAX_ACKNOWLEDGED) {
+        acknowledged.clear(); // forgetting costs at most a redundant publish of a resend
+      }
+      acknowledged.add(message.id());
+    }
     return message;
   }
 

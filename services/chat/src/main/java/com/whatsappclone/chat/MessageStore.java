@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -17,9 +16,6 @@ final class MessageStore {
 
   private static final String COLUMNS = "id, conversation_id, sender_id, content, media_url,"
       + " media_type, client_message_id, created_at, seq";
-
-  private static final String BY_CLIENT_ID = "SELECT " + COLUMNS
-      + " FROM messages WHERE conversation_id = ? AND client_message_id = ?";
 
   private static final String SEQ_OF =
       "SELECT seq FROM messages WHERE conversation_id = ? AND id = ?";
@@ -35,16 +31,6 @@ final class MessageStore {
 
   MessageStore(DataSource dataSource) {
     this.dataSource = dataSource;
-  }
-
-  Optional<Message> findByClientId(UUID conversationId, String clientMessageId) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(BY_CLIENT_ID)) {
-      ps.setObject(1, conversationId);
-      ps.setString(2, clientMessageId);
-      List<Message> found = read(ps);
-      return found.stream().findFirst();
-    }
   }
 
   /** The seq of a message of this conversation; empty when there is no such message in it. */

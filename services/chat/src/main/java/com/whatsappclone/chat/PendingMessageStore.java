@@ -12,14 +12,21 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * The table {@code pending_messages}: one reservation per (conversation, client_message_id) that
- * chat accepted but the worker has not stored yet, so that a resend gets the same message back on
- * any chat instance. The worker deletes the row when it stores the message.
+ * The table {@code pending_messages}: one reservation per (conversation, client_message_id), so
+ * that a resend gets the same message back on any chat instance. Chat makes the row at the first
+ * send; the worker marks it stored (its {@code seq}) in the transaction that stores the message;
+ * {@link ReservationCleanup} deletes it once it is older than the idempotency window.
  */
 final class PendingMessageStore {
 
-  /** A reservation; {@code published} once Kafka acknowledged its message. */
-  record Pending(Message message, boolean published) {}
+  /**
+   * A reservation.
+   *
+   * @param message   with its seq once stored, 0 before
+   * @param stored    the worker stored it
+   * @param published Kafka acknowledged it (set only by chat versions before V51; now unknown)
+   */
+  record Pending(Message message, boolean stored, boolean published) {}
 
   private static final String RESERVE =
       "INSERT INTO pending_messages (conversation_id, client_message_id, message_id, sender_id,"
@@ -27,16 +34,13 @@ final class PendingMessageStore {
           + " ON CONFLICT DO NOTHING RETURNING message_id";
 
   private static final String FIND =
-      "SELECT message_id, sender_id, content, media_url, media_type, created_at, published_at"
+      "SELECT message_id, sender_id, content, media_url, media_type, created_at, published_at, stored_seq"
           + " FROM pending_messages WHERE conversation_id = ? AND client_message_id = ?";
 
-  private static final String MARK_PUBLISHED =
-      "UPDATE pending_messages SET published_at = ?"
-          + " WHERE conversation_id = ? AND client_message_id = ? AND message_id = ?";
-
-  private static final String DELETE =
-      "DELETE FROM pending_messages"
-          + " WHERE conversation_id = ? AND client_message_id = ? AND message_id = ?";
+  // In slices, so that a large backlog never holds many row locks or one long transaction.
+  private static final String DELETE_OLDER =
+      "DELETE FROM pending_messages WHERE ctid = ANY(ARRAY("
+          + "SELECT ctid FROM pending_messages WHERE created_at < ? LIMIT ?))";
 
   private final DataSource dataSource;
 
@@ -44,7 +48,11 @@ final class PendingMessageStore {
     this.dataSource = dataSource;
   }
 
-  /** @return true when this call made the reservation, false when one existed already */
+  /**
+   * One statement, one commit.
+   *
+   * @return true when this call made the reservation, false when one existed already
+   */
   boolean reserve(Message message) throws SQLException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(RESERVE)) {
@@ -71,33 +79,24 @@ final class PendingMessageStore {
         if (!rs.next()) {
           return Optional.empty();
         }
+        long storedSeq = rs.getLong("stored_seq");
+        boolean stored = !rs.wasNull();
         Message message = new Message(rs.getObject("message_id", UUID.class), conversationId,
             rs.getObject("sender_id", UUID.class), rs.getString("content"),
             rs.getString("media_url"), rs.getString("media_type"), clientMessageId,
-            rs.getObject("created_at", OffsetDateTime.class).toInstant(), 0);
-        return Optional.of(new Pending(message, rs.getObject("published_at") != null));
+            rs.getObject("created_at", OffsetDateTime.class).toInstant(), stored ? storedSeq : 0);
+        return Optional.of(new Pending(message, stored, rs.getObject("published_at") != null));
       }
     }
   }
 
-  void markPublished(Message message, Instant now) throws SQLException {
+  /** Deletes up to {@code limit} reservations made before {@code cutoff}; how many it deleted. */
+  int deleteReservedBefore(Instant cutoff, int limit) throws SQLException {
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(MARK_PUBLISHED)) {
-      ps.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-      ps.setObject(2, message.conversationId());
-      ps.setString(3, message.clientMessageId());
-      ps.setObject(4, message.id());
-      ps.executeUpdate();
-    }
-  }
-
-  void delete(Message message) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(DELETE)) {
-      ps.setObject(1, message.conversationId());
-      ps.setString(2, message.clientMessageId());
-      ps.setObject(3, message.id());
-      ps.executeUpdate();
+        PreparedStatement ps = c.prepareStatement(DELETE_OLDER)) {
+      ps.setObject(1, OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC));
+      ps.setInt(2, limit);
+      return ps.executeUpdate();
     }
   }
 }

@@ -60,11 +60,15 @@ final class ChatTestKit implements AutoCloseable {
   final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
   final GrpcServer chat;
   final GrpcServer worker;
+  /** What {@link #chat} runs on its tables. */
+  final StatementLog statements = new StatementLog();
   private final TokenManager tokens = new TokenManager(JWT_SECRET, Duration.ofHours(1), Duration.ofDays(1), clock);
   private final SqlFixtures rows = new SqlFixtures(database);
   private final ManagedChannel channel;
   private final Closer toClose = new Closer();
   private final String brokers;
+  private final Map<String, String> chatSettings;
+  private final Map<GrpcServer, ManagedChannel> otherChannels = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Chat and a worker, both on the shared broker. */
   ChatTestKit() throws Exception {
@@ -84,7 +88,7 @@ final class ChatTestKit implements AutoCloseable {
     toClose.register(worker::stop);
     GrpcHealth.awaitServing("the worker", worker.port());
 
-    Map<String, String> chatSettings = settings();
+    chatSettings = settings();
     chatSettings.put("CHAT_SERVICE_GRPC_PORT", "0");
     chatSettings.put("JWT_SECRET", JWT_SECRET);
     // The same lifetimes as the kit's own TokenManager: chat refuses tokens living longer than that.
@@ -94,10 +98,33 @@ final class ChatTestKit implements AutoCloseable {
     // test sets one (SendRateLimitTest).
     chatSettings.put("CHAT_SEND_RATE_PER_SECOND", "1000000");
     chatSettings.put("CHAT_SEND_BURST", "10000000");
+    // The group-size tests were written for a cap of 256 (the default is ChatSettingsTest's).
+    chatSettings.put("MAX_GROUP_MEMBERS", "256");
     chatSettings.putAll(chatOverrides);
-    chat = ChatApplication.start(Settings.of(chatSettings), clock);
+    chat = ChatApplication.start(Settings.of(chatSettings), clock, statements::wrap);
     toClose.register(chat::stop);
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", chat.port()).usePlaintext().build();
+    channel = channelTo(chat);
+  }
+
+  /** Another chat instance on the same database and topics (the kit stops it at close). */
+  GrpcServer anotherChat() {
+    GrpcServer another = ChatApplication.start(Settings.of(chatSettings), clock);
+    toClose.register(another::stop);
+    ManagedChannel toIt = channelTo(another);
+    toClose.register(toIt::shutdownNow);
+    otherChannels.put(another, toIt);
+    return another;
+  }
+
+  /** A client of {@code server} ({@link #anotherChat}) calling as {@code user}. */
+  ChatServiceBlockingStub as(UUID user, GrpcServer server) {
+    return ChatServiceGrpc.newBlockingStub(otherChannels.get(server))
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(user)))
+        .withDeadlineAfter(30, TimeUnit.SECONDS);
+  }
+
+  private static ManagedChannel channelTo(GrpcServer server) {
+    return NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
   }
 
   private Map<String, String> settings() {

@@ -22,7 +22,14 @@ import javax.sql.DataSource;
 /**
  * Stores a batch of submitted messages in one transaction: numbers them per conversation in
  * batch order, inserts them and one {@code message_status} row per recipient, advances the
- * conversations' counters and drops chat's pending reservations.
+ * conversations' counters and marks chat's reservations ({@code pending_messages}) stored.
+ *
+ * <p>The reservation row of a message with a client_message_id is chat's arbiter of resends for
+ * the whole idempotency window, so it is marked stored (its {@code stored_seq}) in the same
+ * transaction, never deleted here: a resend that finds no row may take the id as new, so there
+ * must be no moment when a stored message has none. A message without a reservation (chat's
+ * cleanup deleted it after the window, or it was published by other means) gets one here, from
+ * the stored message.
  *
  * <p>Idempotent: a message already stored (same id, or same conversation and client_message_id)
  * is not inserted again and consumes no seq; it comes back as an outcome to re-publish, because a
@@ -99,9 +106,23 @@ final class MessageBatchStore {
   private static final String STATUS_RECIPIENTS =
       "SELECT message_id, user_id FROM message_status WHERE message_id = ANY(?) ORDER BY user_id";
 
-  private static final String DELETE_PENDING =
-      "DELETE FROM pending_messages p USING unnest(?::uuid[], ?::text[]) AS k(conversation_id, client_message_id)"
-          + " WHERE p.conversation_id = k.conversation_id AND p.client_message_id = k.client_message_id";
+  // The row mirrors the stored message, whatever chat reserved under this client_message_id
+  // (the same message, unless a reservation was cleaned up and made again).
+  private static final String MARK_RESERVATIONS_STORED =
+      "INSERT INTO pending_messages (conversation_id, client_message_id, message_id, sender_id,"
+          + " content, media_url, media_type, created_at, stored_seq)"
+          + " SELECT conversation_id, client_message_id, message_id, sender_id, content, media_url,"
+          + " media_type, timestamptz 'epoch' + created_at_micros * interval '1 microsecond', seq"
+          + " FROM unnest(?::uuid[], ?::text[], ?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[],"
+          + " ?::bigint[], ?::bigint[]) AS t(conversation_id, client_message_id, message_id, sender_id,"
+          + " content, media_url, media_type, created_at_micros, seq)"
+          + " ON CONFLICT (conversation_id, client_message_id) DO UPDATE SET"
+          + " message_id = EXCLUDED.message_id, sender_id = EXCLUDED.sender_id,"
+          + " content = EXCLUDED.content, media_url = EXCLUDED.media_url,"
+          + " media_type = EXCLUDED.media_type, created_at = EXCLUDED.created_at,"
+          + " stored_seq = EXCLUDED.stored_seq"
+          + " WHERE pending_messages.stored_seq IS DISTINCT FROM EXCLUDED.stored_seq"
+          + " OR pending_messages.message_id <> EXCLUDED.message_id";
 
   private final DataSource dataSource;
 
@@ -188,7 +209,7 @@ final class MessageBatchStore {
       }
     }
     recipients.putAll(statusRecipients(c, republished));
-    deletePending(c, outcomes);
+    markReservationsStored(c, outcomes);
 
     List<Outcome> result = new ArrayList<>(outcomes.size());
     for (Outcome outcome : outcomes) {
@@ -402,21 +423,33 @@ final class MessageBatchStore {
     return recipients;
   }
 
-  private static void deletePending(Connection c, List<Outcome> outcomes) throws SQLException {
-    List<Object> conversations = new ArrayList<>();
-    List<Object> clientIds = new ArrayList<>();
+  private static void markReservationsStored(Connection c, List<Outcome> outcomes) throws SQLException {
+    Map<ClientKey, StoredMessage> byKey = new HashMap<>();
     for (Outcome outcome : outcomes) {
-      if (!outcome.isRejected() && outcome.stored().clientMessageId() != null) {
-        conversations.add(outcome.stored().conversationId());
-        clientIds.add(outcome.stored().clientMessageId());
+      StoredMessage m = outcome.isRejected() ? null : outcome.stored();
+      if (m != null && m.clientMessageId() != null) {
+        byKey.putIfAbsent(new ClientKey(m.conversationId(), m.clientMessageId()), m); // one row each
       }
     }
-    if (clientIds.isEmpty()) {
+    if (byKey.isEmpty()) {
       return;
     }
-    try (PreparedStatement ps = c.prepareStatement(DELETE_PENDING)) {
-      ps.setArray(1, c.createArrayOf("uuid", conversations.toArray()));
-      ps.setArray(2, c.createArrayOf("text", clientIds.toArray()));
+    int n = byKey.size();
+    Object[][] columns = new Object[9][n];
+    int i = 0;
+    for (StoredMessage m : byKey.values()) {
+      Object[] row = {m.conversationId(), m.clientMessageId(), m.id(), m.senderId(), m.content(),
+          m.mediaUrl(), m.mediaType(), m.createdAtMicros(), m.seq()};
+      for (int column = 0; column < row.length; column++) {
+        columns[column][i] = row[column];
+      }
+      i++;
+    }
+    String[] types = {"uuid", "text", "uuid", "uuid", "text", "text", "text", "bigint", "bigint"};
+    try (PreparedStatement ps = c.prepareStatement(MARK_RESERVATIONS_STORED)) {
+      for (int column = 0; column < types.length; column++) {
+        ps.setArray(column + 1, c.createArrayOf(types[column], columns[column]));
+      }
       ps.executeUpdate();
     }
   }

@@ -278,7 +278,7 @@ class MessageWorkerTest {
   }
 
   @Test
-  void storingAMessageReleasesChatsPendingReservation() throws Exception {
+  void storingAMessageMarksChatsReservationStoredWithItsSeq() throws Exception {
     UUID alice = kit.createUser();
     UUID bob = kit.createUser();
     UUID conversation = kit.createConversation(alice, bob);
@@ -297,8 +297,26 @@ class MessageWorkerTest {
     kit.submit(message);
 
     kit.awaitStored(conversation, 1);
-    assertThat(kit.count("SELECT count(*) FROM pending_messages WHERE conversation_id = ?", conversation))
-        .isZero();
+    assertThat(kit.count("SELECT count(*) FROM pending_messages WHERE conversation_id = ?"
+        + " AND stored_seq IS NULL", conversation)).isZero();
+    assertThat(kit.count("SELECT stored_seq FROM pending_messages WHERE conversation_id = ?"
+        + " AND client_message_id = 'pending-1'", conversation)).isEqualTo(1);
+  }
+
+  @Test
+  void aStoredMessageWithAClientMessageIdButNoReservationGetsOneMarkedStored() throws Exception {
+    UUID alice = kit.createUser();
+    UUID bob = kit.createUser();
+    UUID conversation = kit.createConversation(alice, bob);
+    MessageSubmitted first = kit.message(conversation, alice, "before", bob);
+    MessageSubmitted message = kit.messageWithClientId("unreserved-1", conversation, alice, "no row yet", bob);
+
+    kit.submit(first, message, message);
+
+    kit.awaitStored(conversation, 2);
+    assertThat(kit.count("SELECT stored_seq FROM pending_messages WHERE conversation_id = ?"
+        + " AND client_message_id = 'unreserved-1' AND message_id = ?", conversation,
+        UUID.fromString(message.getMessageId()))).isEqualTo(2);
   }
 
   @Test

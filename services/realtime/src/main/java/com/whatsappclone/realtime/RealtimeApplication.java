@@ -12,6 +12,7 @@ import com.whatsappclone.common.db.Database;
 import com.whatsappclone.common.db.DatabaseConfig;
 import com.whatsappclone.common.grpc.GrpcServer;
 import com.whatsappclone.common.kafka.KafkaFactories;
+import com.whatsappclone.common.kafka.TopicTail;
 import com.whatsappclone.common.kafka.Topics;
 import com.whatsappclone.common.lifecycle.DaemonThreads;
 import com.whatsappclone.common.lifecycle.Resources;

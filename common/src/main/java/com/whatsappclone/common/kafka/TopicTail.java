@@ -1,6 +1,5 @@
-package com.whatsappclone.realtime;
+package com.whatsappclone.common.kafka;
 
-import com.whatsappclone.common.kafka.KafkaFactories;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -27,14 +26,15 @@ import org.slf4j.LoggerFactory;
  * Follows one topic from "now" on, on its own thread: every partition, no consumer group
  * coordination, no committed offsets.
  *
- * <p>Every realtime instance must see every event (each serves its own connections), so each
- * reads all partitions itself. Rather than a throw-away consumer group per instance (which joins,
- * rebalances for seconds at start-up and leaves an orphan group on the broker at every restart),
- * it assigns the partitions directly and starts at their end: what it missed before it started
- * is what the offline catch-up from PostgreSQL covers. {@link #start} returns once the start
- * positions are fixed, so nothing published after start-up is skipped.
+ * <p>For readers where every instance must see every event: each realtime instance (it serves its
+ * own connections), each chat instance (it drops its cached memberships when any instance changes
+ * one). Rather than a throw-away consumer group per instance (which joins, rebalances for seconds
+ * at start-up and leaves an orphan group on the broker at every restart), it assigns the
+ * partitions directly and starts at their end: what it missed before it started is the reader's
+ * to recover (realtime's offline catch-up from PostgreSQL, chat's empty cache). {@link #start}
+ * returns once the start positions are fixed, so nothing published after start-up is skipped.
  */
-final class TopicTail implements AutoCloseable {
+public final class TopicTail implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(TopicTail.class);
   private static final Duration POLL = Duration.ofMillis(500);
@@ -50,19 +50,22 @@ final class TopicTail implements AutoCloseable {
   private volatile boolean closing;
   private volatile Consumer<String, byte[]> consumer;
 
-  /** @param handler runs on the tail's thread for each record; must not block for long */
-  TopicTail(KafkaFactories factories, String topic, String groupId,
+  /**
+   * @param groupId only names the consumer (no group is joined, no offset committed)
+   * @param handler runs on the tail's thread for each record; must not block for long
+   */
+  public TopicTail(KafkaFactories factories, String topic, String groupId,
       java.util.function.Consumer<ConsumerRecord<String, byte[]>> handler) {
     this.factories = factories;
     this.topic = topic;
     this.groupId = groupId;
     this.handler = handler;
-    this.thread = new Thread(this::run, "realtime-tail-" + topic);
+    this.thread = new Thread(this::run, "tail-" + topic);
     this.thread.setDaemon(true);
   }
 
   /** Starts the thread and waits until it reads from the current end of every partition. */
-  void start(Duration timeout) {
+  public void start(Duration timeout) {
     thread.start();
     try {
       ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -78,6 +81,14 @@ final class TopicTail implements AutoCloseable {
       close();
       throw new KafkaException("interrupted while starting to read " + topic, e);
     }
+  }
+
+  /**
+   * True from {@link #start} until the tail stops (closed, or a failure it cannot get past): while
+   * it is false, records may be going by unread.
+   */
+  public boolean following() {
+    return ready.isDone() && !ready.isCompletedExceptionally() && thread.isAlive() && !closing;
   }
 
   private void run() {
