@@ -1,13 +1,15 @@
 package com.whatsappclone.chat;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -22,14 +24,11 @@ import java.util.function.BooleanSupplier;
  * reading the topic (Kafka not reached yet, or its reader stopped), nothing is cached: every
  * send reads the database as before.
  *
- * <p>A load that raced with an invalidation is not kept: the loader first puts its own
- * {@link Loading} marker in the slot and keeps its result only if that very marker is still
- * there afterwards, and every invalidation removes whatever the slot holds. So a load begun
- * before a change committed never outlives the change's invalidation. Unknown conversations are
- * not cached (a miss reads the database, and answers NOT_FOUND).
- *
- * <p>Bounded: past {@code maxEntries}, expired entries go first, then arbitrary ones (the cost
- * of dropping a live one is one read).
+ * <p>A Caffeine cache (size-bounded, expiring after write). A load that races with an
+ * invalidation is not kept: Caffeine computes an entry under the entry's lock, and an
+ * invalidation of that key waits for the computation and then removes its result, so a load
+ * begun before a change committed never outlives the change's invalidation. Unknown
+ * conversations are not cached (a miss reads the database, and answers NOT_FOUND).
  */
 final class ConversationCache {
 
@@ -39,88 +38,59 @@ final class ConversationCache {
     Optional<Conversation> load(UUID conversationId) throws SQLException;
   }
 
-  private sealed interface Slot permits Loaded, Loading {}
+  /** Carries a loader's SQLException through Caffeine, which takes unchecked functions only. */
+  private static final class LoadFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
 
-  private record Loaded(Conversation conversation, Instant loadedAt) implements Slot {}
-
-  /** A load in progress; compared by identity. */
-  private static final class Loading implements Slot {}
+    LoadFailure(SQLException cause) {
+      super(cause);
+    }
+  }
 
   private final Loader loader;
-  private final int maxEntries;
-  private final Duration ttl;
-  private final Clock clock;
   private final BooleanSupplier trusted;
-  private final ConcurrentHashMap<UUID, Slot> slots = new ConcurrentHashMap<>();
+  private final Cache<UUID, Conversation> entries;
 
   /** @param trusted whether membership announcements are being followed right now */
   ConversationCache(Loader loader, int maxEntries, Duration ttl, Clock clock, BooleanSupplier trusted) {
     this.loader = loader;
-    this.maxEntries = maxEntries;
-    this.ttl = ttl;
-    this.clock = clock;
     this.trusted = trusted;
+    this.entries = Caffeine.newBuilder()
+        .maximumSize(maxEntries)
+        .expireAfterWrite(ttl)
+        .ticker(clockTicker(clock))
+        .build();
   }
 
   Optional<Conversation> find(UUID conversationId) throws SQLException {
     if (!trusted.getAsBoolean()) {
       return loader.load(conversationId);
     }
-    Slot slot = slots.get(conversationId);
-    if (slot instanceof Loaded loaded && isFresh(loaded)) {
-      return Optional.of(loaded.conversation());
-    }
-    Loading mine = new Loading();
-    // Someone else's load in progress: read for ourselves, keep nothing.
-    boolean claimed = slot == null ? slots.putIfAbsent(conversationId, mine) == null
-        : slot instanceof Loaded && slots.replace(conversationId, slot, mine);
-    Instant loadedAt = clock.instant();
-    Optional<Conversation> found;
     try {
-      found = loader.load(conversationId);
-    } catch (SQLException | RuntimeException e) {
-      if (claimed) {
-        slots.remove(conversationId, mine);
-      }
-      throw e;
+      return Optional.ofNullable(entries.get(conversationId, id -> {
+        try {
+          return loader.load(id).orElse(null); // null: nothing cached
+        } catch (SQLException e) {
+          throw new LoadFailure(e);
+        }
+      }));
+    } catch (LoadFailure e) {
+      throw (SQLException) e.getCause();
     }
-    if (claimed) {
-      if (found.isPresent() && slots.replace(conversationId, mine, new Loaded(found.get(), loadedAt))) {
-        trim();
-      } else {
-        slots.remove(conversationId, mine);
-      }
-    }
-    return found;
   }
 
   /** The conversation's membership changed (committed): the next send reads it again. */
   void invalidate(UUID conversationId) {
-    slots.remove(conversationId);
+    entries.invalidate(conversationId);
   }
 
   /** Anything may have changed (an announcement that names no conversation, a gap in following). */
   void invalidateAll() {
-    slots.clear();
+    entries.invalidateAll();
   }
 
-  int size() {
-    return slots.size();
-  }
-
-  private boolean isFresh(Loaded loaded) {
-    return clock.instant().isBefore(loaded.loadedAt().plus(ttl));
-  }
-
-  private void trim() {
-    if (slots.size() <= maxEntries) {
-      return;
-    }
-    slots.values().removeIf(slot -> slot instanceof Loaded loaded && !isFresh(loaded));
-    Iterator<UUID> keys = slots.keySet().iterator();
-    while (slots.size() > maxEntries && keys.hasNext()) {
-      keys.next();
-      keys.remove();
-    }
+  /** Expiry follows the service's Clock, so tests can move time. */
+  private static Ticker clockTicker(Clock clock) {
+    return () -> ChronoUnit.NANOS.between(Instant.EPOCH, clock.instant());
   }
 }
