@@ -25,12 +25,13 @@ final class ResourceMonitor {
 
   /** One reading. */
   record Snapshot(long wallNanos, long jvmCpuNanos, long postgresCpuNanos, long machineBusyTicks,
-      long machineTotalTicks, long gcMillis, long jitCpuNanos, long heapUsed) {}
+      long machineTotalTicks, long gcMillis, long jitCpuNanos, long heapUsed, ThreadCpu.Reading threads) {}
 
   private final com.sun.management.OperatingSystemMXBean os;
   private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
   private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
   private final Supplier<OptionalLong> postgresPid;
+  private final ThreadCpu threadCpu = new ThreadCpu();
   private volatile long peakHeap;
   private final Thread sampler;
   private volatile boolean running = true;
@@ -47,7 +48,27 @@ final class ResourceMonitor {
     long[] machine = machineTicks();
     return new Snapshot(System.nanoTime(), os.getProcessCpuTime(), postgresCpuNanos(), machine[0], machine[1],
         collectors.stream().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum(),
-        jitCpuNanos(), memory.getHeapMemoryUsage().getUsed());
+        jitCpuNanos(), memory.getHeapMemoryUsage().getUsed(), threadCpu.read());
+  }
+
+  /** This JVM's threads by component: the attribution, live and peak thread counts, the name dump. */
+  ThreadCpu threads() {
+    return threadCpu;
+  }
+
+  /**
+   * Where the CPU went between two readings, by component, per delivery and per message sent
+   * ({@link ThreadCpu#attribution}), with the whole machine's CPU per delivery.
+   */
+  static Map<String, Object> attribution(Snapshot from, Snapshot to, long deliveries, long messages) {
+    long postgres = to.postgresCpuNanos() >= 0 && from.postgresCpuNanos() >= 0
+        ? to.postgresCpuNanos() - from.postgresCpuNanos() : -1;
+    // As machineBusyCores: the busy share of all CPUs /proc/stat counts, times this JVM's cores.
+    long total = to.machineTotalTicks() - from.machineTotalTicks();
+    double machine = total <= 0 ? 0 : Runtime.getRuntime().availableProcessors()
+        * (double) (to.machineBusyTicks() - from.machineBusyTicks()) / total * (to.wallNanos() - from.wallNanos());
+    return ThreadCpu.attribution(from.threads(), to.threads(), to.jvmCpuNanos() - from.jvmCpuNanos(), postgres,
+        machine, deliveries, messages);
   }
 
   /** Forgets the peak so far; {@link #peakHeapSinceReset()} then tells the peak from now on. */
@@ -123,6 +144,7 @@ final class ResourceMonitor {
   void close() {
     running = false;
     sampler.interrupt();
+    threadCpu.close();
   }
 
   private void samplePeaks() {
