@@ -291,7 +291,7 @@ final class Report {
     }
     row("connect rate", num(get(c + "connectsPerSecond")) + " connections/s (client paced at <= 1500/s)");
     if (get(c + "heapPerConnectionKiB") != null) {
-      row("heap per connection (server side)", get(c + "heapPerConnectionKiB") + " KiB (heap after full GC: "
+      row("heap per connection (server side)", get(c + "heapPerConnectionKiB") + " KiB (live heap after a full GC: "
           + get(c + "heapBeforeMiB") + " MiB before, " + get(c + "heapHeldMiB") + " MiB with all, "
           + get(c + "heapAtHalfMiB") + " MiB with half of them)");
     }
