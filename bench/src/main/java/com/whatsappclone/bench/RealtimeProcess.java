@@ -106,26 +106,12 @@ final class RealtimeProcess implements AutoCloseable {
 
   /** Its soft limit on open files, from /proc/PID/limits, or -1. */
   long openFileLimit() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid()), "limits"))) {
-        if (line.startsWith("Max open files")) {
-          String[] fields = line.substring("Max open files".length()).trim().split("\\s+");
-          return fields[0].equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(fields[0]);
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // not Linux, or the process is gone
-    }
-    return -1;
+    return ResourceMonitor.openFileLimit(String.valueOf(pid()));
   }
 
   /** Its open descriptors, or -1. */
   long openFileDescriptors() {
-    try (Stream<Path> entries = Files.list(Path.of("/proc", String.valueOf(pid()), "fd"))) {
-      return entries.count();
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
+    return ResourceMonitor.openFileDescriptors(String.valueOf(pid()));
   }
 
   /** Resident memory (VmRSS of /proc/PID/status) in bytes, or -1. */
@@ -142,15 +128,9 @@ final class RealtimeProcess implements AutoCloseable {
     return -1;
   }
 
-  /** utime + stime in nanoseconds, or -1. */
+  /** utime + stime in nanoseconds. */
   long cpuNanos() {
-    try {
-      String stat = Files.readString(Path.of("/proc", String.valueOf(pid()), "stat"));
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return (long) ((Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0 * 1e9);
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
+    return ResourceMonitor.cpuNanos(pid());
   }
 
   /**

@@ -119,7 +119,12 @@ final class ResourceMonitor {
 
   /** Open file descriptors of this process (Linux), or -1. */
   static long openFileDescriptors() {
-    try (Stream<Path> entries = Files.list(Path.of("/proc/self/fd"))) {
+    return openFileDescriptors("self");
+  }
+
+  /** Open file descriptors of process {@code pid} ("self": this one), or -1. */
+  static long openFileDescriptors(String pid) {
+    try (Stream<Path> entries = Files.list(Path.of("/proc", pid, "fd"))) {
       return entries.count();
     } catch (IOException | RuntimeException e) {
       return -1;
@@ -128,8 +133,13 @@ final class ResourceMonitor {
 
   /** This process's soft limit on open files (what {@code ulimit -n} set), or -1. */
   static long openFileLimit() {
+    return openFileLimit("self");
+  }
+
+  /** The soft limit on open files of process {@code pid} ("self": this one), or -1. */
+  static long openFileLimit(String pid) {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+      for (String line : Files.readAllLines(Path.of("/proc", pid, "limits"))) {
         if (line.startsWith("Max open files")) {
           String[] fields = line.substring("Max open files".length()).trim().split("\\s+");
           return fields[0].equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(fields[0]);
@@ -200,6 +210,11 @@ final class ResourceMonitor {
 
   private static long cpuTicks(long pid) {
     return cpuTicks(Path.of("/proc", String.valueOf(pid), "stat"));
+  }
+
+  /** utime + stime of process {@code pid} in nanoseconds (0 when it cannot be read). */
+  static long cpuNanos(long pid) {
+    return (long) (cpuTicks(pid) / TICKS_PER_SECOND * 1e9);
   }
 
   private static long cpuTicks(Path statFile) {
