@@ -26,13 +26,13 @@ final class ThreadCpu implements AutoCloseable {
   record Reading(long wallNanos, Map<String, Long> byComponent, int liveThreads) {}
 
   private static final class Seen {
-    final String name;
+    final String pattern;
     final String component;
     long cpuNanos;
     long generation;
 
     Seen(String name) {
-      this.name = name;
+      this.pattern = name.replaceAll("\\d+", "N");
       this.component = CpuComponents.of(name);
     }
   }
@@ -102,7 +102,7 @@ final class ThreadCpu implements AutoCloseable {
         seen = new Seen(infos[i].getThreadName());
         live.put(ids[i], seen);
       }
-      long[] pattern = byPattern.computeIfAbsent(seen.name.replaceAll("\\d+", "N"), k -> new long[2]);
+      long[] pattern = byPattern.computeIfAbsent(seen.pattern, k -> new long[2]);
       if (seen.generation == 0) {
         pattern[1]++;
       }
