@@ -43,7 +43,7 @@ final class MessagingLoad implements Devices.Sink {
   private static final int MAX_WARM_UP_STEPS = 8;
   private static final int BACKLOG_SECONDS = 3;
   private static final int HOPELESS_FACTOR = 4;
-  private static final int ONE_TO_ONE_STEPS = 3;
+  private static final int ONE_TO_ONE_STEPS = 4;
   private static final Duration OVERLOAD = Duration.ofSeconds(30);
   private static final double PROBE_RATE = 100;
   private static final Duration RECOVERY_LIMIT = Duration.ofSeconds(30);
@@ -239,7 +239,8 @@ final class MessagingLoad implements Devices.Sink {
 
   /**
    * The same search with every message to a one-to-one conversation (one delivery each), fewer
-   * steps: from the mixed ramp's highest passing rate, doubling, one bisection.
+   * steps: from the mixed ramp's highest passing rate, doubling at most {@link #ONE_TO_ONE_STEPS}
+   * times, one bisection.
    */
   Map<String, Object> oneToOneRamp() throws InterruptedException {
     double start = highestPassing != null ? rateOf(highestPassing) : options.startRate();
@@ -251,6 +252,8 @@ final class MessagingLoad implements Devices.Sink {
     out.put("highestPassingRate", search.best() == null ? null : search.best().get("offeredPerSecond"));
     out.put("deliveredPerSecondAtHighestPassingRate", search.best() == null ? null
         : search.best().get("deliveredPerSecond"));
+    // Every doubling step passed: the highest passing rate is a lower bound.
+    out.put("stepLimitReached", search.failedAt() == 0);
     recountAtEnd();
     return out;
   }

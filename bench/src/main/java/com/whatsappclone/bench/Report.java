@@ -29,8 +29,8 @@ final class Report {
     endToEnd();
     ramp();
     attribution();
-    overload();
     oneToOne();
+    overload();
     limits();
     capacity();
     auth();
@@ -226,7 +226,9 @@ final class Report {
     }
     line("**One-to-one only** (every message to a one-to-one conversation, one delivery each): highest passing rate "
         + (get(d + "highestPassingRate") == null ? "none" : "**" + num(get(d + "highestPassingRate")) + " msg/s**, "
-            + num(get(d + "deliveredPerSecondAtHighestPassingRate")) + " deliveries/s") + ".");
+            + num(get(d + "deliveredPerSecondAtHighestPassingRate")) + " deliveries/s")
+        + (Boolean.TRUE.equals(get(d + "stepLimitReached")) ? " (at least: every step passed, the ramp stops after "
+            + ((List<?>) get(d + "steps")).size() + " steps)" : "") + ".");
     line("");
     stepTable(new java.util.ArrayList<>(list));
     line("");
