@@ -54,8 +54,10 @@ final class CpuComponents {
     add(STATUS, "status");
     // The load generator: its own threads, and main, which sends the load (MessagingLoad.dispatch).
     add(LOAD_GENERATOR, "bench-", "main");
-    // grpc-java's process-wide defaults: until each server has its own executor and event loop,
-    // every service's handlers (and the gateway's and the load's client calls) share them.
+    // grpc-java's process-wide defaults, used by every channel or server that brings no threads of
+    // its own: the load generator's channel to the gateway, and, before each server had its own
+    // (<service>-grpc-N, -grpc-io-N, -grpc-accept) and the gateway its backend-io threads, every
+    // service's handlers as well.
     add(GRPC_SHARED, "grpc-default-executor", "grpc-default-worker", "grpc-default-boss", "grpc-nio-worker",
         "grpc-nio-boss", "grpc-shared-destroyer", "grpc-timer");
     // The embedded Kafka broker (KRaft: broker and controller in one process).
@@ -114,7 +116,7 @@ final class CpuComponents {
       case MESSAGE_WORKER -> "message worker";
       case REALTIME -> "realtime";
       case STATUS -> "status";
-      case GRPC_SHARED -> "gRPC threads shared by all services and clients";
+      case GRPC_SHARED -> "gRPC default threads (shared by whoever has none of its own)";
       case KAFKA_BROKER -> "Kafka broker";
       case POSTGRESQL -> "PostgreSQL";
       case LOAD_GENERATOR -> "load generator";
