@@ -35,7 +35,8 @@ record BenchOptions(
     Optional<String> kafka,
     Set<String> skip,
     Path resultsDirectory,
-    boolean updateReadme) {
+    boolean updateReadme,
+    boolean dumpThreads) {
 
   /** Parts that can be left out; signing in (the auth figures) always runs: everything needs users. */
   static final List<String> PARTS = List.of("jmh", "limits", "e2e", "fanout", "capacity");
@@ -47,7 +48,7 @@ record BenchOptions(
         "Without --target it starts the embedded local stack in this process (fresh temporary data,",
         "free ports) and measures it; with --target it measures a running deployment.",
         "",
-        "  --users=N             users in the messaging load (default 1000)",
+        "  --users=N             users in the messaging load (default 1024)",
         "  --duration=30s        length of the final run at the highest passing rate",
         "  --step=10s            length of each ramp step",
         "  --start-rate=100      first ramp step, messages sent per second",
@@ -60,7 +61,8 @@ record BenchOptions(
         "  --p99=250             latency target (ms) a ramp step must meet",
         "  --connections=20000   idle WebSocket connections to try to hold",
         "  --sources=8           client source addresses 127.0.0.2..(1+N) for those connections",
-        "  --fanout-members=256  members of the group whose message delivery time is measured",
+        "  --fanout-members=1024 members of the group whose message delivery time is measured",
+        "                        (WhatsApp's group size; a chat that caps groups lower refuses it)",
         "  --fanout-repeats=10   messages sent to that group, one after the other",
         "  --target=GW:PORT,WS:PORT   a running deployment: the gateway's gRPC address and the",
         "                        realtime WebSocket address (host:port, /ws is added)",
@@ -70,6 +72,8 @@ record BenchOptions(
         "  --skip=a,b            leave out parts: " + String.join(", ", PARTS),
         "  --results=bench/results   where latest.json and latest.html go",
         "  --update-readme=true  rewrite the results section of bench/README.md (when present)",
+        "  --dump-threads        log every thread name seen (digits as N) with its CPU and component",
+        "                        after the ramp: for checking the prefix table in CpuComponents",
         "  --quick               a small run for trying things out (200 users, short steps)");
   }
 
@@ -110,7 +114,7 @@ record BenchOptions(
       }
     }
     BenchOptions options = new BenchOptions(
-        r.integer("users", quick ? 200 : 1000, 2, 1_000_000),
+        r.integer("users", quick ? 200 : 1024, 2, 1_000_000),
         r.duration("duration", quick ? Duration.ofSeconds(10) : Duration.ofSeconds(30)),
         r.duration("step", quick ? Duration.ofSeconds(5) : Duration.ofSeconds(10)),
         r.integer("start-rate", quick ? 50 : 100, 1, 1_000_000),
@@ -123,7 +127,7 @@ record BenchOptions(
         r.integer("p99", 250, 1, 60_000),
         r.integer("connections", quick ? 2_000 : 20_000, 0, 1_000_000),
         r.integer("sources", 8, 1, 250),
-        r.integer("fanout-members", quick ? 64 : 256, 3, 256),
+        r.integer("fanout-members", quick ? 64 : 1024, 3, 100_000),
         r.integer("fanout-repeats", quick ? 3 : 10, 1, 1000),
         gateway,
         webSocket,
@@ -133,7 +137,8 @@ record BenchOptions(
         r.optional("kafka"),
         skip,
         Path.of(r.string("results", "bench/results")),
-        r.bool("update-readme", true));
+        r.bool("update-readme", true),
+        r.bool("dump-threads", false));
     if (!values.isEmpty()) {
       throw new UsageException("unknown option(s): --" + String.join(", --", values.keySet()));
     }

@@ -36,10 +36,12 @@ final class BenchStack implements AutoCloseable {
   private final LocalStackMain embedded;
   private final Path dataDirectory;
   private final Map<String, String> benchSettings;
+  /** Every setting the embedded stack started with (secret included); empty for a deployment. */
+  private final Map<String, String> stackSettings;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private BenchStack(String gateway, InetSocketAddress webSocket, Optional<Jdbc> database, Optional<String> kafka,
-      LocalStackMain embedded, Path dataDirectory, Map<String, String> benchSettings) {
+      LocalStackMain embedded, Path dataDirectory, Map<String, String> benchSettings, Map<String, String> stackSettings) {
     this.gateway = gateway;
     this.webSocket = webSocket;
     this.database = database;
@@ -47,6 +49,7 @@ final class BenchStack implements AutoCloseable {
     this.embedded = embedded;
     this.dataDirectory = dataDirectory;
     this.benchSettings = benchSettings;
+    this.stackSettings = stackSettings;
   }
 
   static BenchStack remote(BenchOptions options) {
@@ -56,7 +59,7 @@ final class BenchStack implements AutoCloseable {
         .map(url -> new Jdbc(url, options.databaseUser().orElse(null), options.databasePassword().orElse(null)));
     return new BenchStack(options.gateway().orElseThrow(),
         InetSocketAddress.createUnresolved(ws.substring(0, colon), Integer.parseInt(ws.substring(colon + 1))),
-        database, options.kafka(), null, null, Map.of());
+        database, options.kafka(), null, null, Map.of(), Map.of());
   }
 
   /** Starts PostgreSQL, Kafka and the six services in this JVM; returns when all are SERVING. */
@@ -116,7 +119,7 @@ final class BenchStack implements AutoCloseable {
     described.put("GRPC_DRAIN_TIMEOUT", "2s");
     return new BenchStack(host + ":" + gatewayPort, new InetSocketAddress(host, wsPort),
         Optional.of(new Jdbc("jdbc:postgresql://" + host + ":" + postgres + "/whatsapp_bench", "bench", "bench")),
-        Optional.of(host + ":" + kafkaPort), stack, data, described);
+        Optional.of(host + ":" + kafkaPort), stack, data, described, Map.copyOf(settings));
   }
 
   boolean isEmbedded() {
@@ -139,6 +142,28 @@ final class BenchStack implements AutoCloseable {
 
   Optional<String> kafka() {
     return kafka;
+  }
+
+  /**
+   * The settings for one more realtime instance in a child process ({@link RealtimeProcess}): the
+   * embedded stack's database, Kafka, JWT secret, bind addresses and connection limits, with
+   * ports of its own. Empty for a deployment.
+   */
+  Map<String, String> extraRealtimeSettings() throws IOException {
+    if (!isEmbedded()) {
+      return Map.of();
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String name : new String[] {"DATABASE_URL", "KAFKA_BROKERS", "JWT_SECRET", "GRPC_BIND_HOST",
+        "REALTIME_WS_BIND_HOST", "GRPC_DRAIN_TIMEOUT", "MAX_CONNECTIONS_PER_ADDRESS", "HANDSHAKES_PER_ADDRESS_PER_SECOND",
+        "HANDSHAKE_BURST_PER_ADDRESS"}) {
+      out.put(name, stackSettings.get(name));
+    }
+    // The capacity test holds about 20 connections per bench user's token.
+    out.put("MAX_CONNECTIONS_PER_USER", "10000");
+    out.put("REALTIME_SERVICE_GRPC_PORT", String.valueOf(freePort()));
+    out.put("REALTIME_SERVICE_WS_PORT", String.valueOf(freePort()));
+    return out;
   }
 
   /** Settings the embedded stack runs with that differ from .env.local's. */

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,15 +29,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How many idle authenticated WebSocket connections one realtime instance holds, and what each
- * costs in heap. The client is a child process ({@link ConnectionHolderMain}). Against the
- * embedded stack the count is capped below this process's file limit, because the server needs
- * one descriptor per connection and running out would break the stack mid-run.
+ * costs in resident memory and heap. The client is a child process ({@link ConnectionHolderMain});
+ * against the embedded stack the server is one too, a realtime instance of its own
+ * ({@link RealtimeProcess}), so only its own descriptors count: the count is capped just below its
+ * file limit (running out would break it mid-run), the client caps itself by its own.
  */
 final class ConnectionCapacity {
 
   private static final Logger log = LoggerFactory.getLogger(ConnectionCapacity.class);
-  /** Descriptors kept free for the stack's own needs (database pools, Kafka, jars, logs). */
-  private static final int DESCRIPTOR_RESERVE = 300;
+  /** Descriptors kept free in the realtime process for what it opens later (a database or Kafka reconnect). */
+  private static final int DESCRIPTOR_RESERVE = 40;
+  private static final String SERVER_HEAP = "1g";
   private static final int CONNECT_RATE = 1_500;
   private static final Duration CONNECT_LIMIT = Duration.ofSeconds(120);
   private static final Duration HOLD_LIMIT = Duration.ofSeconds(240);
@@ -53,7 +57,9 @@ final class ConnectionCapacity {
   /**
    * Opens the connections with the tokens of {@code users}, measures, runs {@code whileHeld} (the
    * group fan-out again, under this load), then closes everything. {@code alreadyConnected}
-   * devices (the fan-out group's) stay connected throughout.
+   * devices (the fan-out group's) stay connected throughout. Against the embedded stack the
+   * connections go to a realtime instance in a child process of its own ({@link RealtimeProcess}),
+   * killed at the end whatever happens.
    */
   Map<String, Object> run(List<BenchUser> users, int alreadyConnected, Callable<Map<String, Object>> whileHeld)
       throws Exception {
@@ -62,27 +68,44 @@ final class ConnectionCapacity {
     if (serverConnections().isPresent()) {
       awaitServerConnections(alreadyConnected, Duration.ofSeconds(20));
     }
-    long limit = ResourceMonitor.openFileLimit();
-    long inUse = ResourceMonitor.openFileDescriptors();
+    RealtimeProcess server = null;
+    try {
+      if (stack.isEmbedded()) {
+        log.info("starting a realtime instance in a child process for the connections");
+        long starting = System.nanoTime();
+        server = RealtimeProcess.start(stack.extraRealtimeSettings(), SERVER_HEAP);
+        out.put("server", "a realtime instance of its own in a child JVM (pid " + server.pid() + ", -Xmx" + SERVER_HEAP
+            + ") on the embedded PostgreSQL and Kafka");
+        out.put("serverStartSeconds", ResourceMonitor.round2((System.nanoTime() - starting) / 1e9));
+        // Its first connections are slower (class loading, JIT); a few seconds of quiet first.
+        Thread.sleep(2_000);
+      } else {
+        out.put("server", "the deployment's realtime service at " + stack.webSocket());
+      }
+      return measure(server, users, whileHeld, out);
+    } finally {
+      if (server != null) {
+        server.close();
+      }
+    }
+  }
+
+  private Map<String, Object> measure(RealtimeProcess server, List<BenchUser> users,
+      Callable<Map<String, Object>> whileHeld, Map<String, Object> out) throws Exception {
+    long limit = server == null ? -1 : server.openFileLimit();
+    long inUse = server == null ? -1 : server.openFileDescriptors();
     int target = options.connections();
     String cap = null;
     out.put("target", target);
     out.put("ulimitN", limit);
     out.put("descriptorsInUseBefore", inUse);
-    if (limit > 0 && limit != Long.MAX_VALUE) {
-      long clientRoom = limit - 200;
-      if (stack.isEmbedded()) {
-        long serverRoom = limit - inUse - DESCRIPTOR_RESERVE;
-        if (serverRoom < target) {
-          target = (int) Math.max(0, serverRoom);
-          cap = "capped at " + target + ": this process (the server) may open " + limit + " files (ulimit -n) and has "
-              + inUse + " open; " + options.connections() + " connections need ulimit -n >= "
-              + (inUse + DESCRIPTOR_RESERVE + options.connections());
-        }
-      }
-      if (clientRoom < target) {
-        target = (int) clientRoom;
-        cap = "capped at " + target + " by the client process's file limit (ulimit -n " + limit + ")";
+    if (limit > 0 && limit != Long.MAX_VALUE && inUse >= 0) {
+      long serverRoom = limit - inUse - DESCRIPTOR_RESERVE;
+      if (serverRoom < target) {
+        target = (int) Math.max(0, serverRoom);
+        cap = "capped at " + target + ": the realtime process may open " + limit + " files (ulimit -n) and has "
+            + inUse + " open, " + DESCRIPTOR_RESERVE + " kept free; " + options.connections()
+            + " connections need ulimit -n >= " + (inUse + DESCRIPTOR_RESERVE + options.connections());
       }
     }
     out.put("attempted", target);
@@ -95,23 +118,40 @@ final class ConnectionCapacity {
       return out;
     }
 
-    long heapBefore = stack.isEmbedded() ? monitor.heapAfterFullGc() : -1;
+    OptionalLong heapBefore = server == null ? OptionalLong.empty() : server.liveHeapBytes();
+    long rssBefore = server == null ? -1 : server.residentBytes();
     long rowsBefore = serverConnections().orElse(-1L);
     Path tokens = Files.createTempFile("whatsapp-bench-tokens-", ".txt",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Process child = null;
+    Thread killOnExit = null;
     try {
       List<String> lines = new ArrayList<>();
       users.forEach(user -> lines.add(user.accessToken));
       Files.write(tokens, lines, StandardCharsets.US_ASCII);
-      child = startHolder(tokens, target);
+      InetSocketAddress address = server == null ? stack.webSocket() : server.webSocket();
+      child = startHolder(address, tokens, target);
+      Process holder = child;
+      killOnExit = new Thread(holder::destroyForcibly, "bench-kill-connection-holder");
+      Runtime.getRuntime().addShutdownHook(killOnExit);
       AtomicReference<String> reached = new AtomicReference<>();
       AtomicReference<String> shrunk = new AtomicReference<>();
       AtomicReference<String> lastLine = new AtomicReference<>("");
-      Thread reader = readLines(child, reached, shrunk, lastLine);
+      AtomicReference<String> clientCap = new AtomicReference<>();
+      Thread reader = readLines(child, reached, shrunk, lastLine, clientCap);
       long deadline = System.nanoTime() + CONNECT_LIMIT.plusSeconds(30).toNanos();
+      int halfCount = -1;
+      long rssAtHalf = -1;
       while (reached.get() == null && child.isAlive() && System.nanoTime() < deadline) {
         Thread.sleep(100);
+        String line = lastLine.get();
+        if (halfCount < 0 && server != null && line.startsWith("progress ")) {
+          int open = Integer.parseInt(parse(line).getOrDefault("open", "0"));
+          if (open >= target / 2) {
+            halfCount = open;
+            rssAtHalf = server.residentBytes();
+          }
+        }
       }
       if (reached.get() == null) {
         out.put("reached", 0);
@@ -119,6 +159,11 @@ final class ConnectionCapacity {
         return out;
       }
       Map<String, String> result = parse(reached.get());
+      if (clientCap.get() != null) {
+        Map<String, String> capped = parse(clientCap.get());
+        out.put("clientCappedBecause", "the client process capped itself at " + capped.get("count")
+            + ": it may open " + capped.get("limit") + " files (ulimit -n) and had " + capped.get("inUse") + " open");
+      }
       int open = Integer.parseInt(result.get("open"));
       out.put("reached", open);
       out.put("stoppedBecause", result.get("reason"));
@@ -127,21 +172,33 @@ final class ConnectionCapacity {
       double seconds = Double.parseDouble(result.get("seconds"));
       out.put("connectSeconds", seconds);
       out.put("connectsPerSecond", Math.round(open / seconds));
+      if (limit > 0 && limit != Long.MAX_VALUE) {
+        out.put("heldShareOfDescriptorLimit", Math.round(open * 10_000.0 / limit) / 10_000.0);
+      }
 
       if (rowsBefore >= 0) {
         long rows = awaitServerConnections(rowsBefore + open, Duration.ofSeconds(30));
         out.put("serverSideRegistered", rows - rowsBefore);
       }
-      out.put("descriptorsInUseHeld", ResourceMonitor.openFileDescriptors());
-      long heapHeld = heapBefore >= 0 && open > 0 ? monitor.heapAfterFullGc() : -1;
+      if (server != null) {
+        out.put("descriptorsInUseHeld", server.openFileDescriptors());
+        residentPerConnection(server, rssBefore, halfCount, rssAtHalf, open, out);
+      }
+      OptionalLong heapHeld = heapBefore.isPresent() && open > 0 ? server.liveHeapBytes() : OptionalLong.empty();
       ResourceMonitor.Snapshot idleFrom = monitor.snapshot();
+      long serverCpuFrom = server == null ? -1 : server.cpuNanos();
       monitor.resetPeakHeap();
       Thread.sleep(5_000);
-      out.put("idleResources", ResourceMonitor.usage(idleFrom, monitor.snapshot(), monitor.peakHeapSinceReset()));
+      Map<String, Object> idle = ResourceMonitor.usage(idleFrom, monitor.snapshot(), monitor.peakHeapSinceReset());
+      if (server != null && serverCpuFrom >= 0) {
+        idle.put("realtimeProcessCpuCores", ResourceMonitor.round2((server.cpuNanos() - serverCpuFrom) / 5e9));
+      }
+      out.put("idleResources", idle);
       out.put("fanoutWhileHeld", whileHeld.call());
       out.put("stillOpenAfterTests", parse("x " + lastLine.get()).getOrDefault("open", "?"));
-      if (heapHeld >= 0) {
-        measureHeapPerConnection(child, shrunk, open, rowsBefore, heapBefore, heapHeld, out);
+      if (heapHeld.isPresent()) {
+        measureHeapPerConnection(server, child, shrunk, open, rowsBefore, heapBefore.getAsLong(), heapHeld.getAsLong(),
+            out);
       }
 
       long closeStart = System.nanoTime();
@@ -157,16 +214,46 @@ final class ConnectionCapacity {
       if (child != null && child.isAlive()) {
         child.destroyForcibly();
       }
+      if (killOnExit != null) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException e) {
+          // shutting down already: the hook kills it anyway
+        }
+      }
       Files.deleteIfExists(tokens);
     }
+  }
+
+  /**
+   * Resident memory the connections cost the realtime process: (VmRSS with all of them - VmRSS
+   * before) / count, and the same at about half of them on the way up (a check that it grows
+   * linearly).
+   */
+  private static void residentPerConnection(RealtimeProcess server, long rssBefore, int halfCount, long rssAtHalf,
+      int open, Map<String, Object> out) {
+    long rssHeld = server.residentBytes();
+    if (rssBefore < 0 || rssHeld < 0 || open <= 0) {
+      return;
+    }
+    out.put("rssBeforeMiB", ResourceMonitor.round2(rssBefore / 1048576.0));
+    out.put("rssHeldMiB", ResourceMonitor.round2(rssHeld / 1048576.0));
+    out.put("rssPerConnectionKiB", ResourceMonitor.round2((rssHeld - rssBefore) / 1024.0 / open));
+    if (halfCount > 0 && rssAtHalf >= 0) {
+      out.put("rssAtHalfConnections", halfCount);
+      out.put("rssAtHalfMiB", ResourceMonitor.round2(rssAtHalf / 1048576.0));
+      out.put("rssPerConnectionAtHalfKiB", ResourceMonitor.round2((rssAtHalf - rssBefore) / 1024.0 / halfCount));
+    }
+    out.put("rssPerConnectionMethod", "(VmRSS of the realtime process with " + open + " connections - VmRSS before) / "
+        + open + (halfCount > 0 ? "; at half: the same with the " + halfCount + " open on the way up" : ""));
   }
 
   /**
    * Heap per connection from two counts: held at {@code open}, then at half of it. Other objects
    * (the end-to-end run's leftovers, caches, buffers) are in both readings and cancel out.
    */
-  private void measureHeapPerConnection(Process child, AtomicReference<String> shrunk, int open, long rowsBefore,
-      long heapBefore, long heapHeld, Map<String, Object> out) throws InterruptedException, IOException {
+  private void measureHeapPerConnection(RealtimeProcess server, Process child, AtomicReference<String> shrunk, int open,
+      long rowsBefore, long heapBefore, long heapHeld, Map<String, Object> out) throws InterruptedException, IOException {
     int half = open / 2;
     OutputStream in = child.getOutputStream();
     in.write(("shrink " + half + "\n").getBytes(StandardCharsets.US_ASCII));
@@ -183,23 +270,28 @@ final class ConnectionCapacity {
     if (rowsBefore >= 0) {
       awaitServerConnections(rowsBefore + left, Duration.ofSeconds(30));
     }
-    long heapHalf = monitor.heapAfterFullGc();
+    OptionalLong heapHalf = server.liveHeapBytes();
+    if (heapHalf.isEmpty()) {
+      out.put("heapPerConnectionKiB", null);
+      return;
+    }
     out.put("heapBeforeMiB", ResourceMonitor.round2(heapBefore / 1048576.0));
     out.put("heapHeldMiB", ResourceMonitor.round2(heapHeld / 1048576.0));
-    out.put("heapAtHalfMiB", ResourceMonitor.round2(heapHalf / 1048576.0));
-    out.put("heapPerConnectionKiB", ResourceMonitor.round2((heapHeld - heapHalf) / 1024.0 / Math.max(1, open - left)));
-    out.put("heapPerConnectionMethod", "(heap held at " + open + " - heap at " + left + ") / " + (open - left)
-        + ", each after a full GC");
+    out.put("heapAtHalfMiB", ResourceMonitor.round2(heapHalf.getAsLong() / 1048576.0));
+    out.put("heapPerConnectionKiB", ResourceMonitor.round2((heapHeld - heapHalf.getAsLong()) / 1024.0
+        / Math.max(1, open - left)));
+    out.put("heapPerConnectionMethod", "(live heap of the realtime process at " + open + " - at " + left + ") / "
+        + (open - left) + ", each after a full GC (jcmd GC.class_histogram)");
   }
 
-  private Process startHolder(Path tokens, int count) throws IOException {
+  private Process startHolder(InetSocketAddress server, Path tokens, int count) throws IOException {
     String java = ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     List<String> command = List.of(java, "-Xmx512m", "-XX:+UseSerialGC",
         "-Dlogback.configurationFile=" + BenchMain.LOGBACK_CONFIG,
         "-cp", System.getProperty("java.class.path"),
         ConnectionHolderMain.class.getName(),
-        "--ws=" + stack.webSocket().getHostString() + ":" + stack.webSocket().getPort(),
+        "--ws=" + server.getHostString() + ":" + server.getPort(),
         "--tokens=" + tokens,
         "--count=" + count,
         "--sources=" + options.sourceAddresses(),
@@ -210,13 +302,16 @@ final class ConnectionCapacity {
   }
 
   private static Thread readLines(Process child, AtomicReference<String> reached, AtomicReference<String> shrunk,
-      AtomicReference<String> lastLine) {
+      AtomicReference<String> lastLine, AtomicReference<String> clientCap) {
     Thread reader = new Thread(() -> {
       try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = in.readLine()) != null) {
           lastLine.set(line);
-          if (line.startsWith("reached ")) {
+          if (line.startsWith("capped ")) {
+            log.warn("connection capacity: the client process {}", line);
+            clientCap.set(line);
+          } else if (line.startsWith("reached ")) {
             reached.set(line);
             log.info("connection capacity: {}", line);
           } else if (line.startsWith("shrunk ")) {

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The client side of the connection-capacity test, in its own process so that its sockets count
  * against its own file limit and its objects not against the server's heap. Opens up to
- * {@code --count} authenticated WebSocket connections (paced, spread over several 127.0.0.x source
+ * {@code --count} authenticated WebSocket connections (fewer if its own file limit leaves less room:
+ * it says {@code capped count=N ...} first; paced, spread over several 127.0.0.x source
  * addresses so the ephemeral port range is not the limit), holds them idle (answering pings) and
  * closes them when its parent writes "close", when its input ends (the parent died), or when
  * {@code --hold-seconds} have passed. "shrink N" closes connections until N are left (the parent
@@ -40,6 +41,8 @@ public final class ConnectionHolderMain {
   private static final int IN_FLIGHT = 256;
   private static final int MAX_FAILURES = 200;
   private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(20);
+  /** Descriptors this process keeps free beyond the ones open at the start (selectors, stdout). */
+  private static final int DESCRIPTOR_RESERVE = 24;
 
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
@@ -60,6 +63,13 @@ public final class ConnectionHolderMain {
     InetSocketAddress server = new InetSocketAddress(ws.substring(0, colon), Integer.parseInt(ws.substring(colon + 1)));
     List<String> tokens = Files.readAllLines(Path.of(options.get("tokens")), StandardCharsets.US_ASCII);
     int count = Integer.parseInt(options.get("count"));
+    // One descriptor per connection here too: never more than this process's own limit leaves.
+    long limit = ResourceMonitor.openFileLimit();
+    long inUse = ResourceMonitor.openFileDescriptors();
+    if (limit > 0 && limit != Long.MAX_VALUE && inUse >= 0 && count > limit - inUse - DESCRIPTOR_RESERVE) {
+      count = (int) Math.max(0, limit - inUse - DESCRIPTOR_RESERVE);
+      say("capped count=" + count + " limit=" + limit + " inUse=" + inUse);
+    }
     int sources = Integer.parseInt(options.get("sources"));
     int rate = Integer.parseInt(options.get("rate"));
     Duration connectFor = Duration.ofSeconds(Long.parseLong(options.get("connect-seconds")));

@@ -80,9 +80,12 @@ final class Conversations {
     return Arrays.stream(ids).allMatch(id -> id != null);
   }
 
-  /** The conversation message {@code k} of a step goes to: alternately one-to-one and group. */
-  int conversationOf(int sender, long k, int users) {
-    boolean toGroup = ((k / users) + (k % users)) % 2 == 1;
+  /**
+   * The conversation message {@code k} of a step goes to: alternately one-to-one and group, or
+   * always one-to-one with {@code directOnly}.
+   */
+  int conversationOf(int sender, long k, int users, boolean directOnly) {
+    boolean toGroup = !directOnly && ((k / users) + (k % users)) % 2 == 1;
     int chosen = toGroup ? group[sender] : direct[sender];
     return chosen >= 0 ? chosen : (direct[sender] >= 0 ? direct[sender] : group[sender]);
   }

@@ -107,10 +107,42 @@ final class HtmlReport {
           "messages sent per second", "p99 ms",
           List.of(new Series("p99", "#9467bd", x, y, true)), 0, xMax, 0, yMax, linearTicks(0, xMax, false),
           linearTicks(0, yMax, true), target));
+      html.append(cpuByComponent(sorted, xMax));
     }
     html.append("<h2>All figures</h2>\n<pre>").append(escape(markdown)).append("</pre>\n");
     html.append("<p>Every figure, with the run's settings: <code>latest.json</code>.</p>\n</body></html>\n");
     return html.toString();
+  }
+
+  private static final String[] PALETTE = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+      "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939", "#000000"};
+
+  /** CPU µs per delivery of each component (ThreadCpu) by offered rate, one line per component. */
+  private static String cpuByComponent(List<Map<String, Object>> steps, double xMax) {
+    List<Series> series = new ArrayList<>();
+    double top = 0;
+    for (int c = 0; c < CpuComponents.ALL.size(); c++) {
+      String component = CpuComponents.ALL.get(c);
+      double[] x = new double[steps.size()];
+      double[] y = new double[steps.size()];
+      boolean any = false;
+      for (int i = 0; i < steps.size(); i++) {
+        x[i] = ((Number) steps.get(i).get("offeredPerSecond")).doubleValue();
+        Object value = Report.at(steps.get(i), "cpuAttribution.cpuMicrosPerDelivery." + component);
+        y[i] = value instanceof Number n ? n.doubleValue() : 0;
+        any |= y[i] > 0;
+        top = Math.max(top, y[i]);
+      }
+      if (any) {
+        series.add(new Series(component, PALETTE[c % PALETTE.length], x, y, true));
+      }
+    }
+    if (series.isEmpty()) {
+      return "";
+    }
+    double yMax = niceMax(new double[] {top});
+    return chart("Ramp: CPU µs per delivery by component, by offered rate", "messages sent per second",
+        "µs per delivery", series, 0, xMax, 0, yMax, linearTicks(0, xMax, false), linearTicks(0, yMax, true), null);
   }
 
   private static String chart(String title, String xLabel, String yLabel, List<Series> series, double xMin, double xMax,
@@ -148,6 +180,7 @@ final class HtmlReport {
           + "stroke-dasharray=\"6 4\"/>\n", LEFT, y, LEFT + plotW, y));
     }
     int legendX = LEFT + 10;
+    int legendY = TOP;
     for (Series s : series) {
       StringBuilder points = new StringBuilder();
       for (int i = 0; i < s.xs().length; i++) {
@@ -161,8 +194,14 @@ final class HtmlReport {
       svg.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.6\" points=\"%s\"/>\n",
           s.color(), points.toString().trim()));
       svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"3\" fill=\"%s\"/>"
-          + "<text x=\"%d\" y=\"%d\">%s</text>\n", legendX, TOP + 8, s.color(), legendX + 16, TOP + 12, escape(s.name())));
+          + "<text x=\"%d\" y=\"%d\">%s</text>\n", legendX, legendY + 8, s.color(), legendX + 16, legendY + 12,
+          escape(s.name())));
       legendX += 30 + 7 * s.name().length();
+      if (legendX > WIDTH - RIGHT - 100) {
+        // many series (the CPU by component): the legend goes on in a second row
+        legendX = LEFT + 10;
+        legendY += 14;
+      }
     }
     svg.append("</svg>\n");
     return svg.toString();

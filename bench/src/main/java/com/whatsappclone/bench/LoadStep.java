@@ -61,10 +61,15 @@ final class LoadStep {
   final Recorder rpcRecorder = new Recorder(Latency.HIGHEST_MICROS, 3);
   final Histogram deliveryLatency = Latency.newHistogram();
   final Histogram rpcLatency = Latency.newHistogram();
+  final Histogram refusalLatency = Latency.newHistogram();
   final List<Second> seconds = new ArrayList<>();
   private Histogram recycled;
 
-  LoadStep(int id, double rate, int count, Conversations conversations, int users) {
+  /** Time from the call to its refusal, for sends that got an error status (not the NOT_SENT ones). */
+  final Recorder refusalRecorder = new Recorder(Latency.HIGHEST_MICROS, 3);
+
+  /** With {@code directOnly} every message goes to the sender's one-to-one conversation. */
+  LoadStep(int id, double rate, int count, Conversations conversations, int users, boolean directOnly) {
     this.id = id;
     this.rate = rate;
     this.count = count;
@@ -74,7 +79,7 @@ final class LoadStep {
     this.bitOffset = new int[count + 1];
     for (int k = 0; k < count; k++) {
       sender[k] = k % users;
-      conversation[k] = conversations.conversationOf(sender[k], k, users);
+      conversation[k] = conversations.conversationOf(sender[k], k, users, directOnly);
       bitOffset[k + 1] = bitOffset[k] + members[conversation[k]].length;
     }
     this.sendState = new AtomicIntegerArray(count);
@@ -101,6 +106,12 @@ final class LoadStep {
     sendState.set(k, FAILED);
     notSent.increment();
     pendingSends.decrementAndGet();
+  }
+
+  /** Message k got {@code reason} instead of an answer, {@code answerNanos} after its call began. */
+  void refused(int k, String reason, long answerNanos) {
+    refusalRecorder.recordValue(Latency.micros(Math.max(0, answerNanos)));
+    failed(k, reason);
   }
 
   void failed(int k, String reason) {
@@ -160,6 +171,25 @@ final class LoadStep {
           Latency.millis(recycled.getValueAtPercentile(99)), Latency.millis(recycled.getMaxValue())));
     }
     rpcLatency.add(rpcRecorder.getIntervalHistogram());
+    refusalLatency.add(refusalRecorder.getIntervalHistogram());
+  }
+
+  /**
+   * The first second (counted from the step's start) from which {@code windows} whole seconds in
+   * a row had arrivals with p99 at most {@code p99Ms}, or -1 if none yet.
+   */
+  synchronized int firstGoodRun(double p99Ms, int windows) {
+    int run = 0;
+    int expected = -1;
+    for (Second second : seconds) {
+      boolean good = second.p99Ms() <= p99Ms && (expected < 0 || second.second() == expected);
+      run = good ? run + 1 : (second.p99Ms() <= p99Ms ? 1 : 0);
+      expected = second.second() + 1;
+      if (run >= windows) {
+        return second.second() - windows + 1;
+      }
+    }
+    return -1;
   }
 
   /** Recipients of successfully sent messages whose bit is still clear. */

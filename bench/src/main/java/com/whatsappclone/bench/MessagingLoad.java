@@ -43,6 +43,11 @@ final class MessagingLoad implements Devices.Sink {
   private static final int MAX_WARM_UP_STEPS = 8;
   private static final int BACKLOG_SECONDS = 3;
   private static final int HOPELESS_FACTOR = 4;
+  private static final int ONE_TO_ONE_STEPS = 4;
+  private static final Duration OVERLOAD = Duration.ofSeconds(30);
+  private static final double PROBE_RATE = 100;
+  private static final Duration RECOVERY_LIMIT = Duration.ofSeconds(30);
+  private static final int RECOVERY_WINDOWS = 3;
 
   /** Receives the arrivals of the group fan-out probe's messages. */
   interface ProbeSink {
@@ -62,6 +67,9 @@ final class MessagingLoad implements Devices.Sink {
   private final List<Map<String, Object>> reported = new ArrayList<>();
   private volatile ProbeSink probeSink;
   private int nextStep;
+  /** The mixed ramp's highest passing step, and the best passing run (the final one if it held). */
+  private Map<String, Object> highestPassing;
+  private Map<String, Object> peak;
 
   MessagingLoad(Gateway gateway, List<BenchUser> users, Conversations conversations, BenchOptions options,
       ResourceMonitor monitor, WorkCounters counters) {
@@ -137,59 +145,24 @@ final class MessagingLoad implements Devices.Sink {
 
   /** Warm-up, ramp, bisection and the final run; every step in order, the final one last. */
   Map<String, Object> ramp() throws InterruptedException {
-    List<Map<String, Object>> ramp = new ArrayList<>();
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("warmUp", warmUp());
 
     Map<String, Object> best = null;
-    double failedAt = 0;
+    List<Map<String, Object>> ramp = new ArrayList<>();
     if (options.fixedRate() > 0) {
       out.put("mode", "fixed rate " + options.fixedRate() + " msg/s");
     } else {
-      double rate = options.startRate();
-      while (rate <= options.maxRate() && nextStep < MAX_STEPS - 8) {
-        Map<String, Object> step = run(rate, options.stepDuration(), "ramp");
-        ramp.add(step);
-        if (passed(step)) {
-          best = step;
-          rate *= 2;
-        } else {
-          failedAt = rate;
-          break;
-        }
-      }
-      if (best == null && failedAt > 0) {
-        for (double rate2 = failedAt / 2; rate2 >= 5 && best == null && nextStep < MAX_STEPS - 4; rate2 /= 2) {
-          Map<String, Object> step = run(rate2, options.stepDuration(), "ramp");
-          ramp.add(step);
-          if (passed(step)) {
-            best = step;
-          } else {
-            failedAt = rate2;
-          }
-        }
-      }
-      for (int i = 0; i < options.refineSteps() && best != null && failedAt > 0; i++) {
-        double low = ((Number) best.get("offeredPerSecond")).doubleValue();
-        double middle = Math.round((low + failedAt) / 2 / 10.0) * 10.0;
-        if (middle <= low * 1.05 || middle >= failedAt) {
-          break;
-        }
-        Map<String, Object> step = run(middle, options.stepDuration(), "bisection");
-        ramp.add(step);
-        if (passed(step)) {
-          best = step;
-        } else {
-          failedAt = middle;
-        }
-      }
+      Search search = search(options.startRate(), options.refineSteps(), false, MAX_STEPS - 8);
+      ramp = search.steps();
+      best = search.best();
       out.put("mode", "ramp: double from " + options.startRate() + " msg/s until a step fails, then "
           + options.refineSteps() + " bisection step(s); a step passes with p99 <= " + (int) options.p99TargetMillis()
           + " ms, nothing lost, duplicated or refused");
     }
     out.put("steps", ramp);
     double finalRate = options.fixedRate() > 0 ? options.fixedRate()
-        : best != null ? ((Number) best.get("offeredPerSecond")).doubleValue() : Math.max(5, options.startRate() / 4.0);
+        : best != null ? rateOf(best) : Math.max(5, options.startRate() / 4.0);
     out.put("highestPassingRate", best == null ? null : best.get("offeredPerSecond"));
     log.info("final run: {} msg/s for {} s", (int) finalRate, options.duration().toSeconds());
     Map<String, Object> finalRun = finalRun(finalRate);
@@ -203,8 +176,153 @@ final class MessagingLoad implements Devices.Sink {
     out.put("final", finalRun);
     // The rate that held for the whole final run: what the ratios to the machine's limits use.
     out.put("sustainedRate", passed(finalRun) ? finalRun.get("offeredPerSecond") : null);
+    highestPassing = best;
+    peak = passed(finalRun) ? finalRun : best;
     recountAtEnd();
     return out;
+  }
+
+  /** Steps of a doubling search, the best passing one, and the rate that failed (0: none did). */
+  private record Search(List<Map<String, Object>> steps, Map<String, Object> best, double failedAt) {}
+
+  /**
+   * Doubles the rate from {@code start} while steps pass (at most {@code maxSteps} in all), halves
+   * it when even the first fails, then bisects {@code refine} times between the best passing and
+   * the first failing rate.
+   */
+  private Search search(double start, int refine, boolean directOnly, int maxSteps) throws InterruptedException {
+    List<Map<String, Object>> ramp = new ArrayList<>();
+    Map<String, Object> best = null;
+    double failedAt = 0;
+    int limit = nextStep + maxSteps;
+    String kind = directOnly ? "one-to-one ramp" : "ramp";
+    double rate = start;
+    while (rate <= options.maxRate() && nextStep < Math.min(limit, MAX_STEPS - 8)) {
+      Map<String, Object> step = run(rate, options.stepDuration(), kind, directOnly);
+      ramp.add(step);
+      if (passed(step)) {
+        best = step;
+        rate *= 2;
+      } else {
+        failedAt = rate;
+        break;
+      }
+    }
+    if (best == null && failedAt > 0) {
+      for (double rate2 = failedAt / 2; rate2 >= 5 && best == null && nextStep < MAX_STEPS - 4; rate2 /= 2) {
+        Map<String, Object> step = run(rate2, options.stepDuration(), kind, directOnly);
+        ramp.add(step);
+        if (passed(step)) {
+          best = step;
+        } else {
+          failedAt = rate2;
+        }
+      }
+    }
+    for (int i = 0; i < refine && best != null && failedAt > 0 && nextStep < MAX_STEPS - 4; i++) {
+      double low = rateOf(best);
+      double middle = Math.round((low + failedAt) / 2 / 10.0) * 10.0;
+      if (middle <= low * 1.05 || middle >= failedAt) {
+        break;
+      }
+      Map<String, Object> step = run(middle, options.stepDuration(), directOnly ? kind + " bisection" : "bisection",
+          directOnly);
+      ramp.add(step);
+      if (passed(step)) {
+        best = step;
+      } else {
+        failedAt = middle;
+      }
+    }
+    return new Search(ramp, best, failedAt);
+  }
+
+  /**
+   * The same search with every message to a one-to-one conversation (one delivery each), fewer
+   * steps: from the mixed ramp's highest passing rate, doubling at most {@link #ONE_TO_ONE_STEPS}
+   * times, one bisection.
+   */
+  Map<String, Object> oneToOneRamp() throws InterruptedException {
+    double start = highestPassing != null ? rateOf(highestPassing) : options.startRate();
+    Search search = search(start, 1, true, ONE_TO_ONE_STEPS);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("mode", "every message to a one-to-one conversation; double from " + Report.num(start)
+        + " msg/s (the mixed ramp's highest passing rate) until a step fails, then 1 bisection step");
+    out.put("steps", search.steps());
+    out.put("highestPassingRate", search.best() == null ? null : search.best().get("offeredPerSecond"));
+    out.put("deliveredPerSecondAtHighestPassingRate", search.best() == null ? null
+        : search.best().get("deliveredPerSecond"));
+    // Every doubling step passed: the highest passing rate is a lower bound.
+    out.put("stepLimitReached", search.failedAt() == 0);
+    recountAtEnd();
+    return out;
+  }
+
+  /**
+   * {@link #OVERLOAD} at twice the highest passing rate, sent whatever happens (no early stop), then
+   * a probe at {@link #PROBE_RATE} msg/s (or the passing rate, if lower) right after it: goodput
+   * as a share of the peak, the refusals and how quickly they came, the JVM's thread count, and
+   * how long until the probe met the p99 target again ({@link #RECOVERY_WINDOWS} 1-s windows in a
+   * row, at most {@link #RECOVERY_LIMIT}).
+   */
+  Map<String, Object> overload() throws InterruptedException {
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (highestPassing == null || peak == null) {
+      out.put("skipped", "no step passed: no rate to double");
+      return out;
+    }
+    double rate = 2 * rateOf(highestPassing);
+    ThreadCpu threads = monitor.threads();
+    int threadsBefore = threads.liveThreads();
+    threads.resetPeak();
+    log.info("overload: {} msg/s for {} s", (int) rate, OVERLOAD.toSeconds());
+    Map<String, Object> step = run(rate, OVERLOAD, new Plan("overload", false, StopRule.NEVER, Duration.ZERO, false));
+    LoadStep overloaded = steps.get(nextStep - 1);
+    int threadsPeak = threads.peakThreads();
+    long sendEnd = overloaded.startNanos + (long) (((Number) step.get("sendSecondsActual")).doubleValue() * 1e9);
+
+    double probeRate = Math.min(PROBE_RATE, rateOf(highestPassing));
+    double target = options.p99TargetMillis();
+    Map<String, Object> probe = run(probeRate, RECOVERY_LIMIT, new Plan("recovery probe", false,
+        (s, k, now) -> s.firstGoodRun(target, RECOVERY_WINDOWS) >= 0 ? "recovered" : null, DRAIN_LIMIT, true));
+    LoadStep probed = steps.get(nextStep - 1);
+    int good = probed.firstGoodRun(target, RECOVERY_WINDOWS);
+
+    out.put("offeredPerSecond", rate);
+    out.put("seconds", OVERLOAD.toSeconds());
+    out.put("peakDeliveredPerSecond", peak.get("deliveredPerSecond"));
+    out.put("peakSendsAcceptedPerSecond", peak.get("messagesStoredPerSecond"));
+    out.put("deliveredPerSecond", step.get("deliveredPerSecond"));
+    out.put("sendsAcceptedPerSecond", step.get("messagesStoredPerSecond"));
+    out.put("deliveriesShareOfPeak", share(step.get("deliveredPerSecond"), peak.get("deliveredPerSecond")));
+    out.put("sendsAcceptedShareOfPeak", share(step.get("messagesStoredPerSecond"), peak.get("messagesStoredPerSecond")));
+    Map<String, Integer> failures = overloaded.sendFailures();
+    out.put("refusedByStatus", failures);
+    out.put("pastDeadline", failures.getOrDefault(Status.Code.DEADLINE_EXCEEDED.name(), 0));
+    out.put("refusalAnswer", Latency.summary(overloaded.refusalLatency));
+    out.put("liveThreadsBefore", threadsBefore);
+    out.put("liveThreadsPeak", threadsPeak);
+    out.put("probeRate", probeRate);
+    out.put("recoverySeconds", good < 0 ? null
+        : ResourceMonitor.round2((probed.startNanos - sendEnd) / 1e9 + good + RECOVERY_WINDOWS));
+    out.put("recoveryMethod", "from the end of the overload's sending to the end of the first " + RECOVERY_WINDOWS
+        + " whole seconds in a row in which the probe's arrivals had p99 <= " + (int) target + " ms (null: not within "
+        + RECOVERY_LIMIT.toSeconds() + " s)");
+    out.put("step", step);
+    out.put("probe", probe);
+    recountAtEnd();
+    return out;
+  }
+
+  private static Double share(Object value, Object of) {
+    if (!(value instanceof Number v) || !(of instanceof Number o) || o.doubleValue() <= 0) {
+      return null;
+    }
+    return Math.round(v.doubleValue() / o.doubleValue() * 1000) / 1000.0;
+  }
+
+  private static double rateOf(Map<String, Object> step) {
+    return ((Number) step.get("offeredPerSecond")).doubleValue();
   }
 
   /**
@@ -267,10 +385,30 @@ final class MessagingLoad implements Devices.Sink {
     return Boolean.TRUE.equals(step.get("passed"));
   }
 
+  /** How a step runs besides its rate and length. */
+  private record Plan(String kind, boolean directOnly, StopRule stop, Duration drainLimit, boolean settle) {}
+
+  /** Tells a step to stop sending early: the reason, or null to go on. */
+  private interface StopRule {
+    StopRule NEVER = (step, k, now) -> null;
+
+    String check(LoadStep step, int k, long now);
+  }
+
+  private Map<String, Object> run(double rate, Duration duration, String kind) throws InterruptedException {
+    return run(rate, duration, kind, false);
+  }
+
+  private Map<String, Object> run(double rate, Duration duration, String kind, boolean directOnly)
+      throws InterruptedException {
+    return run(rate, duration, new Plan(kind, directOnly, new HopelessRule(), DRAIN_LIMIT, true));
+  }
+
   /** One step: send on the timeline, drain, measure. */
-  Map<String, Object> run(double rate, Duration duration, String kind) throws InterruptedException {
+  private Map<String, Object> run(double rate, Duration duration, Plan plan) throws InterruptedException {
+    String kind = plan.kind();
     int count = (int) Math.max(1, Math.round(rate * duration.toNanos() / 1e9));
-    LoadStep step = new LoadStep(nextStep, rate, count, conversations, users.size());
+    LoadStep step = new LoadStep(nextStep, rate, count, conversations, users.size(), plan.directOnly());
     steps.set(nextStep++, step);
     step.pendingSends.set(count);
     monitor.resetPeakHeap();
@@ -281,11 +419,11 @@ final class MessagingLoad implements Devices.Sink {
     sampler.setDaemon(true);
     step.startNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
     sampler.start();
-    String stoppedEarly = dispatch(step);
+    String stoppedEarly = dispatch(step, plan.stop());
     long lateSends = step.lateSends;
     long sendEnd = System.nanoTime();
 
-    long drainDeadline = sendEnd + DRAIN_LIMIT.toNanos();
+    long drainDeadline = sendEnd + plan.drainLimit().toNanos();
     while (System.nanoTime() < drainDeadline) {
       if (step.pendingSends.get() <= 0 && step.deliveries.sum() >= step.expectedOfSent.get()) {
         break;
@@ -307,9 +445,14 @@ final class MessagingLoad implements Devices.Sink {
     }
     result.put("resources", ResourceMonitor.usage(before, after, monitor.peakHeapSinceReset()));
     result.put("workPerMessage", WorkCounters.perMessage(workBefore, workAfter, step.count));
+    result.put("cpuAttribution", ResourceMonitor.attribution(before, after, step.deliveries.sum(),
+        ((Number) result.get("sendsAccepted")).longValue()));
     result.put("kind", kind);
     reported.add(result);
     log.info("{} step {}: {}", kind, step.id, oneLine(result));
+    if (!plan.settle()) {
+      return result;
+    }
     Thread.sleep(PAUSE_BETWEEN_STEPS.toMillis());
     if (!passed(result)) {
       result.put("settleSeconds", settle());
@@ -342,15 +485,11 @@ final class MessagingLoad implements Devices.Sink {
   }
 
   /**
-   * Sends message k at its due time. Stops the step early, once it has clearly failed (more than
-   * {@link #BACKLOG_SECONDS} s of sends unanswered, or p99 above {@link #HOPELESS_FACTOR} times the
-   * target for two whole seconds): an overload that runs its course leaves a backlog that spoils
-   * the steps after it. Returns why it stopped early, or null.
+   * Sends message k at its due time, until {@code stop} tells the step to end early. Returns why
+   * it stopped early, or null.
    */
-  private String dispatch(LoadStep step) {
-    int hopelessSeconds = 0;
+  private String dispatch(LoadStep step, StopRule stop) {
     long nextCheck = step.startNanos + TimeUnit.SECONDS.toNanos(2);
-    double lastChecked = -1;
     for (int k = 0; k < step.count; k++) {
       long due = step.dueNanos(k);
       long now = System.nanoTime();
@@ -361,19 +500,7 @@ final class MessagingLoad implements Devices.Sink {
       }
       if (now > nextCheck) {
         nextCheck = now + TimeUnit.MILLISECONDS.toNanos(250);
-        long unanswered = step.pendingSends.get() - (step.count - k);
-        String reason = null;
-        if (unanswered > step.rate * BACKLOG_SECONDS) {
-          reason = unanswered + " sends unanswered (over " + BACKLOG_SECONDS + " s worth)";
-        }
-        double p99 = step.lastSecondP99Ms;
-        if (p99 != lastChecked) {
-          lastChecked = p99;
-          hopelessSeconds = p99 > options.p99TargetMillis() * HOPELESS_FACTOR ? hopelessSeconds + 1 : 0;
-          if (hopelessSeconds >= 2) {
-            reason = "p99 over " + (int) (options.p99TargetMillis() * HOPELESS_FACTOR) + " ms for 2 s";
-          }
-        }
+        String reason = stop.check(step, k, now);
         if (reason != null) {
           for (int rest = k; rest < step.count; rest++) {
             step.notSent(rest);
@@ -390,6 +517,34 @@ final class MessagingLoad implements Devices.Sink {
     return null;
   }
 
+  /**
+   * Stops a step once it has clearly failed (more than {@link #BACKLOG_SECONDS} s of sends
+   * unanswered, or p99 above {@link #HOPELESS_FACTOR} times the target for two whole seconds): an
+   * overload that runs its course leaves a backlog that spoils the steps after it.
+   */
+  private final class HopelessRule implements StopRule {
+    private int hopelessSeconds;
+    private double lastChecked = -1;
+
+    @Override
+    public String check(LoadStep step, int k, long now) {
+      long unanswered = step.pendingSends.get() - (step.count - k);
+      String reason = null;
+      if (unanswered > step.rate * BACKLOG_SECONDS) {
+        reason = unanswered + " sends unanswered (over " + BACKLOG_SECONDS + " s worth)";
+      }
+      double p99 = step.lastSecondP99Ms;
+      if (p99 != lastChecked) {
+        lastChecked = p99;
+        hopelessSeconds = p99 > options.p99TargetMillis() * HOPELESS_FACTOR ? hopelessSeconds + 1 : 0;
+        if (hopelessSeconds >= 2) {
+          reason = "p99 over " + (int) (options.p99TargetMillis() * HOPELESS_FACTOR) + " ms for 2 s";
+        }
+      }
+      return reason;
+    }
+  }
+
   private void send(LoadStep step, int k) {
     int sender = step.sender[k];
     SendMessageRequest request = SendMessageRequest.newBuilder()
@@ -398,6 +553,7 @@ final class MessagingLoad implements Devices.Sink {
         .setClientMessageId(runTag + "-" + step.id + "-" + k)
         .build();
     inFlight.incrementAndGet();
+    long called = System.nanoTime();
     try {
       Futures.addCallback(senders[sender].withDeadlineAfter(SEND_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
           .sendMessage(request), new FutureCallback<SendMessageResponse>() {
@@ -410,7 +566,12 @@ final class MessagingLoad implements Devices.Sink {
             @Override
             public void onFailure(Throwable t) {
               inFlight.decrementAndGet();
-              step.failed(k, Status.fromThrowable(t).getCode().name());
+              Status.Code code = Status.fromThrowable(t).getCode();
+              if (code == Status.Code.DEADLINE_EXCEEDED) {
+                step.failed(k, code.name());
+              } else {
+                step.refused(k, code.name(), System.nanoTime() - called);
+              }
             }
           }, MoreExecutors.directExecutor());
     } catch (RuntimeException e) {

@@ -28,6 +28,9 @@ final class Report {
     line("");
     endToEnd();
     ramp();
+    attribution();
+    oneToOne();
+    overload();
     limits();
     capacity();
     auth();
@@ -94,6 +97,10 @@ final class Report {
               + (get("e2e.connectStorm.secondsUntilAllOpen") == null ? "- (not all opened)"
                   : get("e2e.connectStorm.secondsUntilAllOpen") + " s"));
     }
+    if (get("fanout.createGroupFailed") != null) {
+      row("one group message to " + num(get("fanout.groupMembers")) + " members", "not measured: creating the group failed ("
+          + get("fanout.createGroupFailed") + ")");
+    }
     if (get("fanout.toLastMember") != null) {
       row("one group message to " + get("fanout.recipients") + " connected members (" + get("fanout.messages")
           + " messages): first / last member p50, last max",
@@ -112,8 +119,14 @@ final class Report {
     line("Ramp (" + num(get("meta.options.stepSeconds")) + " s steps, after " + num(get("e2e.ramp.warmUp.seconds"))
         + " s of warm-up at " + num(get("e2e.ramp.warmUp.rate")) + " msg/s until the JIT was mostly done):");
     line("");
-    line("| offered msg/s | deliveries/s | p50 ms | p99 ms | max ms | lost | dup | failed sends | CPU cores: JVM (of it JIT) / PostgreSQL / machine | result |");
-    line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+    stepTable((List<Object>) list);
+  }
+
+  /** The steps of a ramp, one row each. */
+  @SuppressWarnings("unchecked")
+  private void stepTable(List<Object> list) {
+    line("| offered msg/s | deliveries/s | p50 ms | p99 ms | max ms | lost | dup | failed sends | CPU cores: JVM (of it JIT) / PostgreSQL / machine | machine CPU µs per delivery | result |");
+    line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     for (Object item : list) {
       Map<String, Object> step = (Map<String, Object>) item;
       line("| " + num(step.get("offeredPerSecond")) + " | " + num(step.get("deliveredPerSecond")) + " | "
@@ -121,9 +134,103 @@ final class Report {
           + step.get("lost") + " | " + step.get("duplicates") + " | " + failures(step.get("sendFailures")) + " | "
           + dash(at(step, "resources.jvmCpuCores")) + " (" + dash(at(step, "resources.jitCpuCores")) + ") / "
           + dash(at(step, "resources.postgresCpuCores")) + " / " + dash(at(step, "resources.machineBusyCores")) + " | "
+          + num(at(step, "cpuAttribution.machineCpuMicrosPerDelivery")) + " | "
           + (Boolean.TRUE.equals(step.get("passed")) ? "pass" : "fail")
           + (step.get("stoppedEarly") != null ? ", stopped " + step.get("stoppedEarly") : "") + " |");
     }
+    line("");
+  }
+
+  /**
+   * Where the CPU went: the final run by component (cores, µs per message sent and per delivery),
+   * then µs per delivery by component for every ramp step.
+   */
+  @SuppressWarnings("unchecked")
+  private void attribution() {
+    String f = "e2e.ramp.final.cpuAttribution.";
+    if (get(f + "cpuMicrosPerDelivery") == null) {
+      return;
+    }
+    line("**Where the CPU goes** (final run; this JVM's threads by name, PostgreSQL from /proc; unattributed "
+        + pct(get(f + "unattributedShare")) + "; the whole machine: " + num(get(f + "machineCpuMicrosPerDelivery"))
+        + " µs per delivery):");
+    line("");
+    line("| component | cores | CPU µs per message sent | CPU µs per delivery |");
+    line("|---|---:|---:|---:|");
+    Map<String, Object> perDelivery = (Map<String, Object>) get(f + "cpuMicrosPerDelivery");
+    for (String component : CpuComponents.ALL) {
+      Object value = perDelivery.get(component);
+      if (value instanceof Number n && (n.doubleValue() > 0 || component.equals(CpuComponents.UNATTRIBUTED))) {
+        row3(CpuComponents.describe(component) + " | " + dash(get(f + "cpuCores." + component)),
+            dash(get(f + "cpuMicrosPerMessage." + component)), String.valueOf(value));
+      }
+    }
+    row3("**all of the above** | " + dash(get("e2e.ramp.final.resources.jvmCpuCores")) + " + "
+        + dash(get("e2e.ramp.final.resources.postgresCpuCores")), dash(get(f + "cpuMicrosPerMessage.total")),
+        "**" + dash(get(f + "cpuMicrosPerDelivery.total")) + "**");
+    line("");
+    Object steps = get("e2e.ramp.steps");
+    if (!(steps instanceof List<?> list) || list.isEmpty()) {
+      return;
+    }
+    StringBuilder header = new StringBuilder("| offered msg/s |");
+    StringBuilder rule = new StringBuilder("|---:|");
+    for (String component : CpuComponents.ALL) {
+      header.append(' ').append(component).append(" |");
+      rule.append("---:|");
+    }
+    line("CPU µs per delivery by component, each ramp step:");
+    line("");
+    line(header + " total | unattributed share |");
+    line(rule + "---:|---:|");
+    for (Object item : list) {
+      Map<String, Object> step = (Map<String, Object>) item;
+      StringBuilder row = new StringBuilder("| " + num(step.get("offeredPerSecond")) + " |");
+      for (String component : CpuComponents.ALL) {
+        row.append(' ').append(dash(at(step, "cpuAttribution.cpuMicrosPerDelivery." + component))).append(" |");
+      }
+      line(row + " " + dash(at(step, "cpuAttribution.cpuMicrosPerDelivery.total")) + " | "
+          + pct(at(step, "cpuAttribution.unattributedShare")) + " |");
+    }
+    line("");
+  }
+
+  private void overload() {
+    String o = "e2e.overload.";
+    if (get(o + "offeredPerSecond") == null) {
+      return;
+    }
+    line("**Overload** (" + num(get(o + "seconds")) + " s at " + num(get(o + "offeredPerSecond"))
+        + " msg/s, twice the highest passing rate, sent whatever happens; then a " + num(get(o + "probeRate"))
+        + "-msg/s probe):");
+    line("");
+    line("| figure | value |");
+    line("|---|---|");
+    row("goodput: deliveries/s, accepted sends/s (share of the peak)", num(get(o + "deliveredPerSecond")) + " ("
+        + pct(get(o + "deliveriesShareOfPeak")) + " of " + num(get(o + "peakDeliveredPerSecond")) + "), "
+        + num(get(o + "sendsAcceptedPerSecond")) + " (" + pct(get(o + "sendsAcceptedShareOfPeak")) + " of "
+        + num(get(o + "peakSendsAcceptedPerSecond")) + ")");
+    row("refused sends by status", failures(get(o + "refusedByStatus")));
+    row("refusal answer p50 / p99 (DEADLINE_EXCEEDED not included) / calls past their deadline",
+        ms(get(o + "refusalAnswer.p50Ms")) + " / " + ms(get(o + "refusalAnswer.p99Ms")) + " / " + num(get(o + "pastDeadline")));
+    row("live JVM threads before / peak during", num(get(o + "liveThreadsBefore")) + " / " + num(get(o + "liveThreadsPeak")));
+    row("recovery: until the probe met p99 <= " + num(get("meta.options.p99TargetMillis")) + " ms again",
+        get(o + "recoverySeconds") == null ? "**not within 30 s**" : "**" + get(o + "recoverySeconds") + " s**");
+    line("");
+  }
+
+  private void oneToOne() {
+    String d = "e2e.oneToOneRamp.";
+    if (!(get(d + "steps") instanceof List<?> list) || list.isEmpty()) {
+      return;
+    }
+    line("**One-to-one only** (every message to a one-to-one conversation, one delivery each): highest passing rate "
+        + (get(d + "highestPassingRate") == null ? "none" : "**" + num(get(d + "highestPassingRate")) + " msg/s**, "
+            + num(get(d + "deliveredPerSecondAtHighestPassingRate")) + " deliveries/s")
+        + (Boolean.TRUE.equals(get(d + "stepLimitReached")) ? " (at least: every step passed, the ramp stops after "
+            + ((List<?>) get(d + "steps")).size() + " steps)" : "") + ".");
+    line("");
+    stepTable(new java.util.ArrayList<>(list));
     line("");
   }
 
@@ -157,29 +264,47 @@ final class Report {
       return;
     }
     String c = "capacity.";
-    line("**Connection capacity** (one realtime instance; idle authenticated WebSocket connections from a separate"
-        + " client process over " + num(get("meta.options.sourceAddresses")) + " source addresses):");
+    line("**Connection capacity** (" + (get(c + "server") == null ? "one realtime instance" : get(c + "server"))
+        + "; idle authenticated WebSocket connections from a separate client process over "
+        + num(get("meta.options.sourceAddresses")) + " source addresses):");
     line("");
     line("| figure | value |");
     line("|---|---|");
     row("connections held (target " + num(get(c + "target")) + ")", "**" + num(get(c + "reached")) + "**"
         + (get(c + "serverSideRegistered") != null ? " (server registered " + num(get(c + "serverSideRegistered")) + ")" : "")
         + "; stopped: " + get(c + "stoppedBecause"));
+    if (get(c + "heldShareOfDescriptorLimit") != null) {
+      row("held / the realtime process's descriptor limit", num(get(c + "reached")) + " / " + num(get(c + "ulimitN"))
+          + " = **" + pct(get(c + "heldShareOfDescriptorLimit")) + "** (" + num(get(c + "descriptorsInUseBefore"))
+          + " descriptors open before, " + num(get(c + "descriptorsInUseHeld")) + " with them)");
+    }
     if (get(c + "cappedBecause") != null) {
       row("why not the target", String.valueOf(get(c + "cappedBecause")));
     }
+    if (get(c + "clientCappedBecause") != null) {
+      row("client limit", String.valueOf(get(c + "clientCappedBecause")));
+    }
+    if (get(c + "rssPerConnectionKiB") != null) {
+      row("resident memory per connection (VmRSS of the realtime process)", "**" + get(c + "rssPerConnectionKiB")
+          + " KiB** (" + get(c + "rssBeforeMiB") + " MiB before, " + get(c + "rssHeldMiB") + " MiB with all"
+          + (get(c + "rssPerConnectionAtHalfKiB") == null ? "" : "; " + get(c + "rssPerConnectionAtHalfKiB")
+              + " KiB each at " + num(get(c + "rssAtHalfConnections")) + " connections, " + get(c + "rssAtHalfMiB") + " MiB")
+          + ")");
+    }
     row("connect rate", num(get(c + "connectsPerSecond")) + " connections/s (client paced at <= 1500/s)");
     if (get(c + "heapPerConnectionKiB") != null) {
-      row("heap per connection (server side)", get(c + "heapPerConnectionKiB") + " KiB (heap after full GC: "
+      row("heap per connection (server side)", get(c + "heapPerConnectionKiB") + " KiB (live heap after a full GC: "
           + get(c + "heapBeforeMiB") + " MiB before, " + get(c + "heapHeldMiB") + " MiB with all, "
           + get(c + "heapAtHalfMiB") + " MiB with half of them)");
     }
     if (embedded()) {
-      row("CPU while holding them idle: JVM / PostgreSQL", cores(get(c + "idleResources.jvmCpuCores")) + " / "
-          + cores(get(c + "idleResources.postgresCpuCores")));
+      row("CPU while holding them idle: realtime process / stack JVM / PostgreSQL",
+          cores(get(c + "idleResources.realtimeProcessCpuCores")) + " / " + cores(get(c + "idleResources.jvmCpuCores"))
+              + " / " + cores(get(c + "idleResources.postgresCpuCores")));
     }
     if (get(c + "fanoutWhileHeld.toLastMember") != null) {
-      row("group message to " + get(c + "fanoutWhileHeld.recipients") + " members while they are held: last member p50 / max",
+      row("group message to " + get(c + "fanoutWhileHeld.recipients") + " members (on the stack's realtime) while they"
+              + " are held: last member p50 / max",
           ms(get(c + "fanoutWhileHeld.toLastMember.p50Ms")) + " / " + ms(get(c + "fanoutWhileHeld.toLastMember.maxMs")));
     }
     line("");

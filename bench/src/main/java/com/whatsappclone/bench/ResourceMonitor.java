@@ -25,12 +25,13 @@ final class ResourceMonitor {
 
   /** One reading. */
   record Snapshot(long wallNanos, long jvmCpuNanos, long postgresCpuNanos, long machineBusyTicks,
-      long machineTotalTicks, long gcMillis, long jitCpuNanos, long heapUsed) {}
+      long machineTotalTicks, long gcMillis, long jitCpuNanos, long heapUsed, ThreadCpu.Reading threads) {}
 
   private final com.sun.management.OperatingSystemMXBean os;
   private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
   private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
   private final Supplier<OptionalLong> postgresPid;
+  private final ThreadCpu threadCpu = new ThreadCpu();
   private volatile long peakHeap;
   private final Thread sampler;
   private volatile boolean running = true;
@@ -47,7 +48,27 @@ final class ResourceMonitor {
     long[] machine = machineTicks();
     return new Snapshot(System.nanoTime(), os.getProcessCpuTime(), postgresCpuNanos(), machine[0], machine[1],
         collectors.stream().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum(),
-        jitCpuNanos(), memory.getHeapMemoryUsage().getUsed());
+        jitCpuNanos(), memory.getHeapMemoryUsage().getUsed(), threadCpu.read());
+  }
+
+  /** This JVM's threads by component: the attribution, live and peak thread counts, the name dump. */
+  ThreadCpu threads() {
+    return threadCpu;
+  }
+
+  /**
+   * Where the CPU went between two readings, by component, per delivery and per message sent
+   * ({@link ThreadCpu#attribution}), with the whole machine's CPU per delivery.
+   */
+  static Map<String, Object> attribution(Snapshot from, Snapshot to, long deliveries, long messages) {
+    long postgres = to.postgresCpuNanos() >= 0 && from.postgresCpuNanos() >= 0
+        ? to.postgresCpuNanos() - from.postgresCpuNanos() : -1;
+    // As machineBusyCores: the busy share of all CPUs /proc/stat counts, times this JVM's cores.
+    long total = to.machineTotalTicks() - from.machineTotalTicks();
+    double machine = total <= 0 ? 0 : Runtime.getRuntime().availableProcessors()
+        * (double) (to.machineBusyTicks() - from.machineBusyTicks()) / total * (to.wallNanos() - from.wallNanos());
+    return ThreadCpu.attribution(from.threads(), to.threads(), to.jvmCpuNanos() - from.jvmCpuNanos(), postgres,
+        machine, deliveries, messages);
   }
 
   /** Forgets the peak so far; {@link #peakHeapSinceReset()} then tells the peak from now on. */
@@ -98,7 +119,12 @@ final class ResourceMonitor {
 
   /** Open file descriptors of this process (Linux), or -1. */
   static long openFileDescriptors() {
-    try (Stream<Path> entries = Files.list(Path.of("/proc/self/fd"))) {
+    return openFileDescriptors("self");
+  }
+
+  /** Open file descriptors of process {@code pid} ("self": this one), or -1. */
+  static long openFileDescriptors(String pid) {
+    try (Stream<Path> entries = Files.list(Path.of("/proc", pid, "fd"))) {
       return entries.count();
     } catch (IOException | RuntimeException e) {
       return -1;
@@ -107,8 +133,13 @@ final class ResourceMonitor {
 
   /** This process's soft limit on open files (what {@code ulimit -n} set), or -1. */
   static long openFileLimit() {
+    return openFileLimit("self");
+  }
+
+  /** The soft limit on open files of process {@code pid} ("self": this one), or -1. */
+  static long openFileLimit(String pid) {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+      for (String line : Files.readAllLines(Path.of("/proc", pid, "limits"))) {
         if (line.startsWith("Max open files")) {
           String[] fields = line.substring("Max open files".length()).trim().split("\\s+");
           return fields[0].equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(fields[0]);
@@ -123,6 +154,7 @@ final class ResourceMonitor {
   void close() {
     running = false;
     sampler.interrupt();
+    threadCpu.close();
   }
 
   private void samplePeaks() {
@@ -178,6 +210,11 @@ final class ResourceMonitor {
 
   private static long cpuTicks(long pid) {
     return cpuTicks(Path.of("/proc", String.valueOf(pid), "stat"));
+  }
+
+  /** utime + stime of process {@code pid} in nanoseconds (0 when it cannot be read). */
+  static long cpuNanos(long pid) {
+    return (long) (cpuTicks(pid) / TICKS_PER_SECOND * 1e9);
   }
 
   private static long cpuTicks(Path statFile) {
