@@ -1,6 +1,7 @@
 package com.whatsappclone.common.kafka;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,7 @@ public final class TopicTail implements AutoCloseable {
   private final String topic;
   private final String groupId;
   private final java.util.function.Consumer<ConsumerRecord<String, byte[]>> handler;
+  private final Map<String, Object> consumerOverrides;
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final Thread thread;
   private volatile boolean closing;
@@ -56,11 +58,24 @@ public final class TopicTail implements AutoCloseable {
    */
   public TopicTail(KafkaFactories factories, String topic, String groupId,
       java.util.function.Consumer<ConsumerRecord<String, byte[]>> handler) {
+    this(factories, topic, groupId, handler, Map.of());
+  }
+
+  /**
+   * @param consumerOverrides consumer settings on top of the tail's own, e.g.
+   *                          {@link KafkaFactories#BATCHING_FETCH} for a busy topic (not for a
+   *                          quiet one: each fetch would come back empty every few ms)
+   */
+  public TopicTail(KafkaFactories factories, String topic, String groupId,
+      java.util.function.Consumer<ConsumerRecord<String, byte[]>> handler,
+      Map<String, Object> consumerOverrides) {
+    this.consumerOverrides = Map.copyOf(consumerOverrides);
     this.factories = factories;
     this.topic = topic;
     this.groupId = groupId;
     this.handler = handler;
-    this.thread = new Thread(this::run, "tail-" + topic);
+    // Named after the service (realtime-tail-messages.stored): which service reads costs what.
+    this.thread = new Thread(this::run, factories.clientIdPrefix() + "-tail-" + topic);
     this.thread.setDaemon(true);
   }
 
@@ -92,10 +107,10 @@ public final class TopicTail implements AutoCloseable {
   }
 
   private void run() {
-    Map<String, Object> overrides = Map.of(
-        // Only matters if a position is ever lost; a fresh start seeks to the end explicitly.
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
-        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+    Map<String, Object> overrides = new HashMap<>(consumerOverrides);
+    // Only matters if a position is ever lost; a fresh start seeks to the end explicitly.
+    overrides.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+    overrides.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
     try (Consumer<String, byte[]> kafka = factories.newConsumer(
         groupId, new StringDeserializer(), new ByteArrayDeserializer(), overrides)) {
       consumer = kafka;

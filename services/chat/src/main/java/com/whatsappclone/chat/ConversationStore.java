@@ -38,8 +38,10 @@ final class ConversationStore {
       "SELECT p.user_id, p.role FROM conversation_participants p WHERE p.conversation_id = ?"
           + " ORDER BY " + MEMBER_ORDER;
 
+  // NO KEY UPDATE: serialises membership changes (and the worker's numbering) on a conversation
+  // without blocking the foreign key checks of inserts that reference it (a send's reservation).
   private static final String LOCK_CONVERSATION =
-      "SELECT " + CONVERSATION_COLUMNS + " FROM conversations c WHERE c.id = ? FOR UPDATE";
+      "SELECT " + CONVERSATION_COLUMNS + " FROM conversations c WHERE c.id = ? FOR NO KEY UPDATE";
 
   private static final String INSERT_CONVERSATION =
       "INSERT INTO conversations (id, created_at, is_group, group_name, direct_pair)"

@@ -66,8 +66,12 @@ final class MessageBatchStore {
       "m.id, m.conversation_id, m.sender_id, m.content, m.media_url, m.media_type, "
           + "m.client_message_id, m.created_at, m.seq";
 
+  // NO KEY UPDATE, not UPDATE: it still serialises workers (and chat's membership changes) on a
+  // conversation, but leaves alone the KEY SHARE lock that every foreign key check on the row
+  // takes. FOR UPDATE made chat's reservation INSERT (pending_messages references
+  // conversations) wait for this whole transaction: SendMessage stalled for hundreds of ms.
   private static final String LOCK_CONVERSATIONS =
-      "SELECT id, last_seq FROM conversations WHERE id = ANY(?) ORDER BY id FOR UPDATE";
+      "SELECT id, last_seq FROM conversations WHERE id = ANY(?) ORDER BY id FOR NO KEY UPDATE";
 
   private static final String EXISTING_USERS = "SELECT id FROM users WHERE id = ANY(?)";
 

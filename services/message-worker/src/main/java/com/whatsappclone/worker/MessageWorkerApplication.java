@@ -14,6 +14,7 @@ import com.whatsappclone.common.kafka.TopicSettings;
 import com.whatsappclone.common.kafka.Topics;
 import com.whatsappclone.common.lifecycle.Resources;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -51,8 +52,10 @@ public final class MessageWorkerApplication {
       Database database = resources.push(Database.start(databaseConfig.orElseThrow(), "message-worker-db"));
       KafkaFactories kafka = new KafkaFactories(brokers, "message-worker");
       Producer<String, byte[]> producer = resources.push(kafka.newProducer());
+      Map<String, Object> overrides = new HashMap<>(KafkaFactories.BATCHING_FETCH);
+      overrides.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
       Consumer<String, byte[]> consumer = kafka.newConsumer(groupId, new StringDeserializer(),
-          new ByteArrayDeserializer(), Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords));
+          new ByteArrayDeserializer(), overrides);
 
       LoopHealth health = new LoopHealth();
       MessageConsumerLoop loop = resources.push(new MessageConsumerLoop(consumer, topics,

@@ -112,7 +112,9 @@ public final class RealtimeApplication {
 
       // Each instance reads every partition itself: it must see every event for its devices.
       String group = "realtime-" + instanceId;
-      resources.push(new TopicTail(kafka, config.storedTopic(), group, service::onMessageStored))
+      // Stored messages are the busy topic: fetches that wait a few ms for more are fewer.
+      resources.push(new TopicTail(kafka, config.storedTopic(), group, service::onMessageStored,
+          KafkaFactories.BATCHING_FETCH))
           .start(KAFKA_START_TIMEOUT);
       resources.push(new TopicTail(kafka, config.realtimeEventsTopic(), group, service::onRealtimeRecord))
           .start(KAFKA_START_TIMEOUT);

@@ -19,8 +19,10 @@ import org.slf4j.LoggerFactory;
  * Group commit of the delivery and read receipts of every connection: the frames wait in one
  * bounded queue, and one thread ({@value #THREAD_NAME}) takes everything waiting (up to the batch
  * limit), writes it in ONE transaction ({@link MessageStatusStore#apply}) and only then answers
- * each receipt. Nothing waits for more to come: under load, receipts pile up while the previous
- * transaction runs and the next batch takes them all; when it is quiet, one receipt is one batch.
+ * each receipt. After the first receipt of a batch it waits at most {@link #LINGER} for others:
+ * under load, receipts pile up while the previous transaction runs anyway; when it is quiet, the
+ * wait turns the acks of one group message (one per member, arriving together) into one
+ * transaction instead of one each. A receipt is a tick on the sender's screen: 5 ms are not seen.
  *
  * <p>{@link #offer} never blocks (it is called on the transports' I/O threads); a full queue
  * refuses the receipt. {@link #close} stops taking new ones and writes what was queued.
@@ -36,6 +38,8 @@ final class ReceiptWriter implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ReceiptWriter.class);
   private static final Duration IDLE_CHECK = Duration.ofMillis(100);
+  /** How long the first receipt of a batch waits for others. */
+  static final Duration LINGER = Duration.ofMillis(5);
   private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
   /** Told once per receipt, on the writer thread, after the transaction. */
@@ -97,7 +101,7 @@ final class ReceiptWriter implements AutoCloseable {
       try {
         Pending first = queue.poll(IDLE_CHECK.toMillis(), TimeUnit.MILLISECONDS);
         if (first != null) {
-          writeBatch(first);
+          writeBatch(gather(first));
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -109,10 +113,25 @@ final class ReceiptWriter implements AutoCloseable {
     }
   }
 
-  private void writeBatch(Pending first) {
-    List<Pending> batch = new ArrayList<>(Math.min(batchLimit, queue.size() + 1));
+  /** The first receipt and those arriving within {@link #LINGER} of it, up to the batch limit. */
+  private List<Pending> gather(Pending first) throws InterruptedException {
+    long deadline = System.nanoTime() + LINGER.toNanos();
+    List<Pending> batch = new ArrayList<>(Math.min(batchLimit, queue.size() + 16));
     batch.add(first);
-    queue.drainTo(batch, batchLimit - 1);
+    queue.drainTo(batch, batchLimit - batch.size());
+    while (batch.size() < batchLimit && !closing) {
+      long left = deadline - System.nanoTime();
+      Pending next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+      if (next == null) {
+        break;
+      }
+      batch.add(next);
+      queue.drainTo(batch, batchLimit - batch.size());
+    }
+    return batch;
+  }
+
+  private void writeBatch(List<Pending> batch) {
     List<ReceiptRequest> requests = batch.stream().map(Pending::request).toList();
     // Microseconds, PostgreSQL's precision: what is stored is exactly what the clients are told.
     Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
@@ -158,9 +177,10 @@ final class ReceiptWriter implements AutoCloseable {
       return;
     }
     // A receipt offered just as closing was set: written here, on the closing thread.
-    Pending straggler;
-    while ((straggler = queue.poll()) != null) {
-      writeBatch(straggler);
+    while (!queue.isEmpty()) {
+      List<Pending> stragglers = new ArrayList<>();
+      queue.drainTo(stragglers, batchLimit);
+      writeBatch(stragglers);
     }
   }
 }
