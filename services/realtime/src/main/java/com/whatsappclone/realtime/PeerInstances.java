@@ -14,13 +14,19 @@ import java.util.concurrent.TimeUnit;
  * fan-outs are not published at all.
  *
  * <p>A peer counts until it says goodbye or stays silent for {@value #MISSED_BEATS} of its
- * intervals. For its own first interval an instance assumes peers may exist: a live peer
- * announces itself at least once per interval (and at once when it hears a newcomer), so only
- * after one interval is "heard of none" the same as "there is none".
+ * intervals. Right after start an instance assumes peers may exist, for {@link #SETTLE} (or its
+ * interval, if shorter): a live peer answers a newcomer's announcement at once, and the newcomer
+ * starts only once it read its own announcement back, so the answers of peers whose readers keep
+ * up arrive well within that. A peer whose reader lags longer is still heard at its next
+ * heartbeat; until then this instance's receipts, typing and presence miss that peer's devices
+ * (the receipts are stored; typing and presence are momentary). Waiting a whole interval instead
+ * (30 s by default) published every event of the first half-minute after each start.
  */
 final class PeerInstances {
 
   static final int MISSED_BEATS = 3;
+  /** How long after start "heard of none" is not yet taken as "there is none". */
+  static final Duration SETTLE = Duration.ofSeconds(5);
 
   private final String self;
   private final Duration interval;
@@ -34,7 +40,7 @@ final class PeerInstances {
     this.self = self;
     this.interval = interval;
     this.clock = clock;
-    this.listeningUntil = clock.instant().plus(interval);
+    this.listeningUntil = clock.instant().plus(interval.compareTo(SETTLE) < 0 ? interval : SETTLE);
   }
 
   String self() {
