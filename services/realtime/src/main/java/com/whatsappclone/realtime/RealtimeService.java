@@ -66,6 +66,8 @@ final class RealtimeService {
   private static final String MEMBERSHIP_TYPE = ConversationMembershipChanged.getDescriptor().getFullName();
   /** The receipt queue shared by every connection is full (Error event only). */
   static final String RECEIPT_QUEUE_FULL = "RECEIPT_QUEUE_FULL";
+  /** What a frame refused by a full queue or pool is told to wait (Error.retry_after_ms). */
+  static final Duration BUSY_RETRY = Duration.ofMillis(250);
 
   private final ConnectionRegistry registry;
   private final MessageStatusStore statuses;
@@ -203,8 +205,9 @@ final class RealtimeService {
         session.send(tooManyPendingFrames());
       }
     } catch (RejectedExecutionException e) {
-      session.send(error(Status.Code.UNAVAILABLE, "SERVER_BUSY",
-          "server busy; this frame was not processed, send it again later"));
+      session.send(retryLater(error(Status.Code.RESOURCE_EXHAUSTED, "SERVER_BUSY",
+          "server busy; this frame was not processed, send it again in "
+              + BUSY_RETRY.toMillis() + " ms"), BUSY_RETRY));
     }
   }
 
@@ -214,9 +217,16 @@ final class RealtimeService {
   }
 
   private ServerEvent tooManyPendingFrames() {
-    return error(Status.Code.RESOURCE_EXHAUSTED, "TOO_MANY_PENDING_FRAMES",
+    return retryLater(error(Status.Code.RESOURCE_EXHAUSTED, "TOO_MANY_PENDING_FRAMES",
         "too many frames waiting on this connection (" + settings.inboundPendingLimit()
-            + "); this one was not processed, send it again later");
+            + "); this one was not processed, send it again later"), BUSY_RETRY);
+  }
+
+  /** The Error's retry_after_ms: the bound that refused the frame knows it frees up soon. */
+  private static ServerEvent retryLater(ServerEvent error, Duration delay) {
+    return error.toBuilder()
+        .setError(error.getError().toBuilder().setRetryAfterMs((int) delay.toMillis()))
+        .build();
   }
 
   private void handle(Session session, ClientEvent event) {
@@ -281,9 +291,9 @@ final class RealtimeService {
     }
     if (!receipts.offer(request, new ReceiptReply(session, request))) {
       session.inbox().frameDone();
-      session.send(error(Status.Code.RESOURCE_EXHAUSTED, RECEIPT_QUEUE_FULL,
+      session.send(retryLater(error(Status.Code.RESOURCE_EXHAUSTED, RECEIPT_QUEUE_FULL,
           "too many receipts waiting on this server (" + ReceiptWriter.QUEUE_LIMIT
-              + "); this one was not processed, send it again later"));
+              + "); this one was not processed, send it again later"), BUSY_RETRY));
     }
   }
 

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
 class ReceiptBatchingTest extends RealtimeServerTest {
 
   private static final int DEVICES = 20;
+  /** REALTIME_INBOUND_PENDING_LIMIT of the test server (the default). */
+  private static final int INBOX_LIMIT = 64;
 
   @Test
   void acksFromManyConnectionsAreWrittenInFewerTransactionsThanAcks() throws Exception {
@@ -112,6 +114,33 @@ class ReceiptBatchingTest extends RealtimeServerTest {
     assertThat(malloryDevice.eventsUntilPong()).isEmpty();
     closeAll(aliceDevice, List.of(blocker, acksThenReads, acksTwice, readsOnly, readsThenAcks));
     malloryDevice.close();
+  }
+
+  @Test
+  void anAckBeyondTheConnectionsInboxIsRefusedWithARetryDelay() throws Exception {
+    UUID alice = fixtures.newUser();
+    WsClient aliceDevice = server.ws(alice);
+    Recipient recipient = recipientOf(alice, "inbox");
+
+    try (RowLock lock = RowLock.on(recipient)) {
+      recipient.ack();
+      lock.awaitWaiter();
+      // The first ack holds one of the connection's places until its batch commits; these fill
+      // the other INBOX_LIMIT - 1 and the last one finds none.
+      for (int i = 0; i < INBOX_LIMIT; i++) {
+        recipient.ack();
+      }
+      Error refused = recipient.device.next(EventCase.ERROR).getError();
+      assertThat(refused.getCode()).isEqualTo("RESOURCE_EXHAUSTED");
+      assertThat(refused.getReason()).isEqualTo("TOO_MANY_PENDING_FRAMES");
+      assertThat(refused.hasRetryAfterMs()).isTrue();
+      assertThat(refused.getRetryAfterMs()).isEqualTo((int) RealtimeService.BUSY_RETRY.toMillis());
+    }
+
+    assertThat(aliceDevice.next(EventCase.DELIVERED).getDelivered().getUserId())
+        .isEqualTo(recipient.user.toString());
+    assertThat(recipient.device.eventsUntilPong()).as("the queued duplicates change nothing").isEmpty();
+    closeAll(aliceDevice, List.of(recipient));
   }
 
   /** The next event other than presence (the recipients coming online are alice's contacts). */
