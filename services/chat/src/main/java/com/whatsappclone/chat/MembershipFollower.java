@@ -60,7 +60,9 @@ final class MembershipFollower implements AutoCloseable {
 
   static void onRecord(ConsumerRecord<String, byte[]> record, ConversationCache cache) {
     Header type = record.headers().lastHeader(KafkaTopics.EVENT_TYPE_HEADER);
-    if (type != null && !MEMBERSHIP_TYPE.equals(new String(type.value(), StandardCharsets.UTF_8))) {
+    // A header without a value names no type: taken as a change, like a record without one.
+    if (type != null && type.value() != null
+        && !MEMBERSHIP_TYPE.equals(new String(type.value(), StandardCharsets.UTF_8))) {
       return;
     }
     Optional<UUID> conversationId = Ids.tryParse(record.key());
