@@ -3,12 +3,6 @@ package com.whatsappclone.common.grpc;
 import com.whatsappclone.common.lifecycle.DaemonThreads;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.ServerChannel;
-import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerSocketChannel;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -32,20 +26,12 @@ final class ServerThreads implements AutoCloseable {
 
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
-  private final Class<? extends ServerChannel> channelType;
   private final ThreadPoolExecutor executor;
 
   ServerThreads(String serverName, int callThreads) {
     int ioThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    if (Epoll.isAvailable()) {
-      boss = new EpollEventLoopGroup(1, DaemonThreads.named(serverName + "-grpc-accept"));
-      workers = new EpollEventLoopGroup(ioThreads, DaemonThreads.numbered(serverName + "-grpc-io"));
-      channelType = EpollServerSocketChannel.class;
-    } else {
-      boss = new NioEventLoopGroup(1, DaemonThreads.named(serverName + "-grpc-accept"));
-      workers = new NioEventLoopGroup(ioThreads, DaemonThreads.numbered(serverName + "-grpc-io"));
-      channelType = NioServerSocketChannel.class;
-    }
+    boss = NettyTransports.eventLoops(1, DaemonThreads.named(serverName + "-grpc-accept"));
+    workers = NettyTransports.eventLoops(ioThreads, DaemonThreads.numbered(serverName + "-grpc-io"));
     executor = new ThreadPoolExecutor(callThreads, callThreads, 60, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(MAX_QUEUED_TASKS), DaemonThreads.numbered(serverName + "-grpc"));
     // An idle service does not keep its threads.
@@ -53,7 +39,7 @@ final class ServerThreads implements AutoCloseable {
   }
 
   void applyTo(NettyServerBuilder netty) {
-    netty.bossEventLoopGroup(boss).workerEventLoopGroup(workers).channelType(channelType).executor(executor);
+    netty.bossEventLoopGroup(boss).workerEventLoopGroup(workers).channelType(NettyTransports.serverChannelType()).executor(executor);
   }
 
   /** After the server terminated: nothing is left to run on them. */

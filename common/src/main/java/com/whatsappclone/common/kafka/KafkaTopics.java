@@ -1,7 +1,10 @@
 package com.whatsappclone.common.kafka;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 
 /** The topics the services talk through. Names are dot-separated: domain, then event. */
 public final class KafkaTopics {
@@ -28,6 +31,12 @@ public final class KafkaTopics {
       List.of(MESSAGES_SUBMITTED, MESSAGES_STORED, MESSAGES_DEAD_LETTER, REALTIME_EVENTS);
 
   private KafkaTopics() {}
+
+  /** The {@link #EVENT_TYPE_HEADER} of a record, or null when it has none (or one without a value). */
+  public static String eventTypeOf(ConsumerRecord<?, ?> record) {
+    Header type = record.headers().lastHeader(EVENT_TYPE_HEADER);
+    return type == null || type.value() == null ? null : new String(type.value(), StandardCharsets.UTF_8);
+  }
 
   /**
    * Every topic above, for {@link Topics#ensure}.

@@ -1,14 +1,9 @@
 package com.whatsappclone.gateway;
 
+import com.whatsappclone.common.grpc.NettyTransports;
 import com.whatsappclone.common.lifecycle.DaemonThreads;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.channel.Channel;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -22,23 +17,16 @@ import java.util.concurrent.TimeUnit;
 final class BackendThreads implements AutoCloseable {
 
   private final EventLoopGroup eventLoops;
-  private final Class<? extends Channel> channelType;
   private final ExecutorService callbacks;
 
   BackendThreads() {
     int threads = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    if (Epoll.isAvailable()) {
-      eventLoops = new EpollEventLoopGroup(threads, DaemonThreads.numbered("api-gateway-backend-io"));
-      channelType = EpollSocketChannel.class;
-    } else {
-      eventLoops = new NioEventLoopGroup(threads, DaemonThreads.numbered("api-gateway-backend-io"));
-      channelType = NioSocketChannel.class;
-    }
+    eventLoops = NettyTransports.eventLoops(threads, DaemonThreads.numbered("api-gateway-backend-io"));
     callbacks = Executors.newFixedThreadPool(threads, DaemonThreads.numbered("api-gateway-backend"));
   }
 
   NettyChannelBuilder applyTo(NettyChannelBuilder channel) {
-    return channel.eventLoopGroup(eventLoops).channelType(channelType).executor(callbacks);
+    return channel.eventLoopGroup(eventLoops).channelType(NettyTransports.channelType()).executor(callbacks);
   }
 
   /** After every backend channel closed. */

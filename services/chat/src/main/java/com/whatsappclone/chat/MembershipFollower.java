@@ -5,12 +5,10 @@ import com.whatsappclone.common.kafka.KafkaTopics;
 import com.whatsappclone.common.kafka.TopicTail;
 import com.whatsappclone.common.text.Ids;
 import com.whatsappclone.proto.events.ConversationMembershipChanged;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 
 /**
  * Follows {@code realtime.events} (every partition, from its end: {@link TopicTail}) so that a
@@ -59,10 +57,8 @@ final class MembershipFollower implements AutoCloseable {
   }
 
   static void onRecord(ConsumerRecord<String, byte[]> record, ConversationCache cache) {
-    Header type = record.headers().lastHeader(KafkaTopics.EVENT_TYPE_HEADER);
-    // A header without a value names no type: taken as a change, like a record without one.
-    if (type != null && type.value() != null
-        && !MEMBERSHIP_TYPE.equals(new String(type.value(), StandardCharsets.UTF_8))) {
+    String type = KafkaTopics.eventTypeOf(record);
+    if (type != null && !MEMBERSHIP_TYPE.equals(type)) {
       return;
     }
     Optional<UUID> conversationId = Ids.tryParse(record.key());

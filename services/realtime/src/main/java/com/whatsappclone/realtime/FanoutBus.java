@@ -16,7 +16,6 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,7 +139,7 @@ final class FanoutBus {
    */
   void dispatch(ConsumerRecord<String, byte[]> record, Consumer<ServerEventFanout> onFanout,
       Consumer<ConsumerRecord<String, byte[]>> onOther) {
-    String type = typeOf(record);
+    String type = KafkaTopics.eventTypeOf(record);
     if (ALIVE_TYPE.equals(type)) {
       onAlive(record);
       return;
@@ -176,11 +175,5 @@ final class FanoutBus {
     } else if (peers.heard(alive.getInstanceId(), Duration.ofMillis(alive.getIntervalMillis()))) {
       announce(false);
     }
-  }
-
-  /** The {@value #TYPE_HEADER} header of a record, or null. */
-  static String typeOf(ConsumerRecord<String, byte[]> record) {
-    Header type = record.headers().lastHeader(TYPE_HEADER);
-    return type == null || type.value() == null ? null : new String(type.value(), StandardCharsets.UTF_8);
   }
 }

@@ -10,6 +10,7 @@ import com.whatsappclone.common.error.NotFoundException;
 import com.whatsappclone.common.error.PermissionDeniedException;
 import com.whatsappclone.common.error.Reasons;
 import com.whatsappclone.common.grpc.StatusMapper;
+import com.whatsappclone.common.kafka.KafkaTopics;
 import com.whatsappclone.common.text.Ids;
 import com.whatsappclone.common.text.Timestamps;
 import com.whatsappclone.proto.events.ConversationMembershipChanged;
@@ -578,7 +579,7 @@ final class RealtimeService {
   }
 
   private void invalidateParticipants(ConsumerRecord<String, byte[]> record) {
-    if (MEMBERSHIP_TYPE.equals(FanoutBus.typeOf(record))) {
+    if (MEMBERSHIP_TYPE.equals(KafkaTopics.eventTypeOf(record))) {
       try {
         Optional<UUID> conversationId =
             Ids.tryParse(ConversationMembershipChanged.parseFrom(record.value()).getConversationId());

@@ -123,7 +123,7 @@ class PeerInstancesTest {
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
       while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          types.merge(String.valueOf(FanoutBus.typeOf(record)), 1, Integer::sum);
+          types.merge(String.valueOf(KafkaTopics.eventTypeOf(record)), 1, Integer::sum);
         }
       }
     }
