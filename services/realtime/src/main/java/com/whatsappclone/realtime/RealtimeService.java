@@ -67,6 +67,13 @@ final class RealtimeService {
   private static final String MEMBERSHIP_TYPE = ConversationMembershipChanged.getDescriptor().getFullName();
   /** The receipt queue shared by every connection is full (Error event only). */
   static final String RECEIPT_QUEUE_FULL = "RECEIPT_QUEUE_FULL";
+  /** This connection has its limit of distinct receipts waiting (Error event only). */
+  static final String TOO_MANY_PENDING_RECEIPTS = "TOO_MANY_PENDING_RECEIPTS";
+  /**
+   * Distinct receipts one connection may have waiting, per event its queue holds: each message
+   * it was sent can be acked and read before the writer gets to either.
+   */
+  static final int RECEIPTS_PER_QUEUED_EVENT = 2;
   /** What a frame refused by a full queue or pool is told to wait (Error.retry_after_ms). */
   static final Duration BUSY_RETRY = Duration.ofMillis(250);
 
@@ -116,7 +123,7 @@ final class RealtimeService {
   Session open(TokenClaims claims, Transport transport) {
     return new Session(UuidCreator.getTimeOrderedEpoch().toString(), claims, transport,
         new SerialExecutor(pool, settings.inboundPendingLimit()), settings.outboundQueueLimit(),
-        this::disconnect);
+        RECEIPTS_PER_QUEUED_EVENT * settings.outboundQueueLimit(), this::disconnect);
   }
 
   /**
@@ -270,9 +277,10 @@ final class RealtimeService {
   // ---- receipts ---------------------------------------------------------------------------
 
   /**
-   * An ack or read receipt: checked here (no I/O), then queued for the {@link ReceiptWriter},
+   * An ack or read receipt: checked here (no I/O), then left with the connection's other
+   * receipts for the {@link ReceiptWriter} (coalesced by message, see {@link PendingReceipts}),
    * which writes it with the other connections' in one transaction and calls
-   * {@link ReceiptReply} with the outcome. Never blocks.
+   * {@link ReceiptReply} with the outcome. Never blocks; not a frame of the connection's inbox.
    */
   private void queueReceipt(Session session, ClientEvent event) {
     MessageStatusStore.ReceiptRequest request;
@@ -286,15 +294,18 @@ final class RealtimeService {
       sendError(session, e);
       return;
     }
-    if (!session.inbox().reserveFrame()) {
-      session.send(tooManyPendingFrames());
-      return;
-    }
-    if (!receipts.offer(request, new ReceiptReply(session, request))) {
-      session.inbox().frameDone();
-      session.send(retryLater(error(Status.Code.RESOURCE_EXHAUSTED, RECEIPT_QUEUE_FULL,
-          "too many receipts waiting on this server (" + ReceiptWriter.QUEUE_LIMIT
-              + "); this one was not processed, send it again later"), BUSY_RETRY));
+    switch (receipts.offer(session.receipts(), request, new ReceiptReply(session))) {
+      case QUEUED:
+        return;
+      case CONNECTION_FULL:
+        session.send(retryLater(error(Status.Code.RESOURCE_EXHAUSTED, TOO_MANY_PENDING_RECEIPTS,
+            "too many distinct receipts waiting on this connection (" + session.receipts().limit()
+                + "); this one was not processed, send it again later"), BUSY_RETRY));
+        return;
+      default:
+        session.send(retryLater(error(Status.Code.RESOURCE_EXHAUSTED, RECEIPT_QUEUE_FULL,
+            "too many receipts waiting on this server (" + ReceiptWriter.QUEUE_LIMIT
+                + "); this one was not processed, send it again later"), BUSY_RETRY));
     }
   }
 
@@ -307,16 +318,23 @@ final class RealtimeService {
   /** Tells the receipt's outcome: the sender what changed, the device what went wrong. */
   private final class ReceiptReply implements ReceiptWriter.Answer {
     private final Session session;
-    private final MessageStatusStore.ReceiptRequest request;
 
-    ReceiptReply(Session session, MessageStatusStore.ReceiptRequest request) {
+    ReceiptReply(Session session) {
       this.session = session;
-      this.request = request;
     }
 
     @Override
-    public void written(MessageStatusStore.Receipt receipt, Instant at) {
-      session.inbox().frameDone();
+    public void written(MessageStatusStore.ReceiptRequest request, MessageStatusStore.Receipt receipt,
+        Instant at) {
+      try {
+        tell(request, receipt, at);
+      } finally {
+        session.receiptsWritten();
+      }
+    }
+
+    private void tell(MessageStatusStore.ReceiptRequest request, MessageStatusStore.Receipt receipt,
+        Instant at) {
       boolean ack = request.kind() == MessageStatusStore.ReceiptKind.DELIVERED;
       if (receipt.outcome() == MessageStatusStore.Outcome.NOT_FOUND) {
         sendError(session, new NotFoundException(Reasons.MESSAGE_NOT_FOUND, (ack ? "ack" : "read_receipt")
@@ -343,9 +361,12 @@ final class RealtimeService {
     }
 
     @Override
-    public void failed(RuntimeException error) {
-      session.inbox().frameDone();
-      sendError(session, error);
+    public void failed(MessageStatusStore.ReceiptRequest request, RuntimeException error) {
+      try {
+        sendError(session, error);
+      } finally {
+        session.receiptsWritten();
+      }
     }
   }
 

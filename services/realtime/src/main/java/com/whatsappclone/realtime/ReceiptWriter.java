@@ -8,31 +8,35 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Group commit of the delivery and read receipts of every connection: the frames wait in one
- * bounded queue, and one thread ({@value #THREAD_NAME}) takes everything waiting (up to the batch
- * limit), writes it in ONE transaction ({@link MessageStatusStore#apply}) and only then answers
- * each receipt. After the first receipt of a batch it waits at most {@link #LINGER} for others:
- * under load, receipts pile up while the previous transaction runs anyway; when it is quiet, the
- * wait turns the acks of one group message (one per member, arriving together) into one
- * transaction instead of one each. A receipt is a tick on the sender's screen: 5 ms are not seen.
+ * Group commit of the delivery and read receipts of every connection. Each connection keeps its
+ * own waiting receipts, coalesced by message ({@link PendingReceipts}); a connection with receipts
+ * waits, once, in one ready queue, and one thread ({@value #THREAD_NAME}) takes from the
+ * connections in turn (up to the batch limit), writes everything it took in ONE transaction
+ * ({@link MessageStatusStore#apply}) and only then answers each receipt. After the first
+ * connection of a batch it waits at most {@link #LINGER} for others: under load, receipts pile up
+ * while the previous transaction runs anyway; when it is quiet, the wait turns the acks of one
+ * group message (one per member, arriving together) into one transaction instead of one each. A
+ * receipt is a tick on the sender's screen: 5 ms are not seen.
  *
- * <p>{@link #offer} never blocks (it is called on the transports' I/O threads); a full queue
- * refuses the receipt. {@link #close} stops taking new ones and writes what was queued.
+ * <p>{@link #offer} never blocks (it is called on the transports' I/O threads). It refuses a
+ * receipt only beyond the bounds: {@link #QUEUE_LIMIT} distinct receipts waiting on the whole
+ * server, or the connection's own limit. {@link #close} stops taking new ones and writes what
+ * was waiting.
  */
 final class ReceiptWriter implements AutoCloseable {
 
   static final String THREAD_NAME = "realtime-receipts";
 
-  /** Receipts waiting to be written, all connections together. */
-  static final int QUEUE_LIMIT = 10_000;
+  /** Distinct receipts waiting to be written, all connections together (about 150 bytes each). */
+  static final int QUEUE_LIMIT = 100_000;
   /** Receipts written per transaction at most. */
   static final int BATCH_LIMIT = 500;
 
@@ -45,18 +49,29 @@ final class ReceiptWriter implements AutoCloseable {
   /** Told once per receipt, on the writer thread, after the transaction. */
   interface Answer {
     /** The transaction committed; {@code at} is the time it stamped. */
-    void written(Receipt receipt, Instant at);
+    void written(ReceiptRequest request, Receipt receipt, Instant at);
 
     /** The transaction failed; nothing of the batch was written. */
-    void failed(RuntimeException error);
+    void failed(ReceiptRequest request, RuntimeException error);
   }
 
-  private record Pending(ReceiptRequest request, Answer answer) {}
+  /** What {@link #offer} did with a receipt. */
+  enum Offered {
+    /** It will be written (alone or folded into one of the same message). */
+    QUEUED,
+    /** The connection has its limit of distinct receipts waiting. */
+    CONNECTION_FULL,
+    /** The server has {@link #QUEUE_LIMIT} waiting, or is closing. */
+    SERVER_FULL
+  }
 
   private final MessageStatusStore store;
   private final Clock clock;
+  private final int queueLimit;
   private final int batchLimit;
-  private final BlockingQueue<Pending> queue;
+  /** Connections with receipts waiting, each at most once (see {@link PendingReceipts#add}). */
+  private final LinkedBlockingQueue<PendingReceipts> ready = new LinkedBlockingQueue<>();
+  private final AtomicInteger waiting = new AtomicInteger();
   private final Thread thread;
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong receipts = new AtomicLong();
@@ -65,8 +80,8 @@ final class ReceiptWriter implements AutoCloseable {
   ReceiptWriter(MessageStatusStore store, Clock clock, int queueLimit, int batchLimit) {
     this.store = store;
     this.clock = clock;
+    this.queueLimit = queueLimit;
     this.batchLimit = batchLimit;
-    this.queue = new ArrayBlockingQueue<>(queueLimit);
     this.thread = new Thread(this::run, THREAD_NAME);
     this.thread.setDaemon(true);
   }
@@ -76,9 +91,28 @@ final class ReceiptWriter implements AutoCloseable {
     return this;
   }
 
-  /** Queues a receipt; {@code false} (nothing queued) when the queue is full or closing. */
-  boolean offer(ReceiptRequest request, Answer answer) {
-    return !closing && queue.offer(new Pending(request, answer));
+  /** Queues a receipt of the connection whose receipts {@code from} keeps. */
+  Offered offer(PendingReceipts from, ReceiptRequest request, Answer answer) {
+    if (closing) {
+      return Offered.SERVER_FULL;
+    }
+    // A soft bound (offers racing past it add a few): a receipt folding into one already waiting
+    // costs nothing, so only new entries are counted and refused.
+    switch (from.add(request, answer, waiting.get() < queueLimit)) {
+      case FIRST:
+        waiting.incrementAndGet();
+        ready.add(from);
+        return Offered.QUEUED;
+      case MORE:
+        waiting.incrementAndGet();
+        return Offered.QUEUED;
+      case COALESCED:
+        return Offered.QUEUED;
+      case FULL:
+        return Offered.CONNECTION_FULL;
+      default:
+        return Offered.SERVER_FULL;
+    }
   }
 
   /** Transactions run so far (tests compare it with the receipts). */
@@ -91,15 +125,15 @@ final class ReceiptWriter implements AutoCloseable {
     return receipts.get();
   }
 
-  /** Receipts waiting. */
+  /** Distinct receipts waiting. */
   int queued() {
-    return queue.size();
+    return waiting.get();
   }
 
   private void run() {
-    while (!(closing && queue.isEmpty())) {
+    while (!(closing && ready.isEmpty())) {
       try {
-        Pending first = queue.poll(IDLE_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+        PendingReceipts first = ready.poll(IDLE_CHECK.toMillis(), TimeUnit.MILLISECONDS);
         if (first != null) {
           writeBatch(gather(first));
         }
@@ -113,26 +147,40 @@ final class ReceiptWriter implements AutoCloseable {
     }
   }
 
-  /** The first receipt and those arriving within {@link #LINGER} of it, up to the batch limit. */
-  private List<Pending> gather(Pending first) throws InterruptedException {
+  /**
+   * The receipts of the first connection and of those ready within {@link #LINGER} of it, up to
+   * the batch limit. A connection with more than fit goes back to the end of the queue, so one
+   * long backlog does not hold the others' ticks.
+   */
+  private List<PendingReceipts.Pending> gather(PendingReceipts first) throws InterruptedException {
     long deadline = System.nanoTime() + LINGER.toNanos();
-    List<Pending> batch = new ArrayList<>(Math.min(batchLimit, queue.size() + 16));
-    batch.add(first);
-    queue.drainTo(batch, batchLimit - batch.size());
-    while (batch.size() < batchLimit && !closing) {
-      long left = deadline - System.nanoTime();
-      Pending next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
-      if (next == null) {
+    List<PendingReceipts.Pending> batch = new ArrayList<>(Math.min(batchLimit, 64));
+    PendingReceipts next = first;
+    while (true) {
+      if (next.takeInto(batch, batchLimit - batch.size())) {
+        ready.add(next);
+      }
+      if (batch.size() >= batchLimit || closing) {
         break;
       }
-      batch.add(next);
-      queue.drainTo(batch, batchLimit - batch.size());
+      next = ready.poll();
+      if (next == null) {
+        long left = deadline - System.nanoTime();
+        next = left > 0 ? ready.poll(left, TimeUnit.NANOSECONDS) : null;
+        if (next == null) {
+          break;
+        }
+      }
     }
+    waiting.addAndGet(-batch.size());
     return batch;
   }
 
-  private void writeBatch(List<Pending> batch) {
-    List<ReceiptRequest> requests = batch.stream().map(Pending::request).toList();
+  private void writeBatch(List<PendingReceipts.Pending> batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    List<ReceiptRequest> requests = batch.stream().map(PendingReceipts.Pending::request).toList();
     // Microseconds, PostgreSQL's precision: what is stored is exactly what the clients are told.
     Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
     List<Receipt> outcomes;
@@ -140,18 +188,18 @@ final class ReceiptWriter implements AutoCloseable {
       outcomes = store.apply(requests, at);
     } catch (RuntimeException e) {
       count(batch);
-      batch.forEach(pending -> answer(() -> pending.answer().failed(e)));
+      batch.forEach(pending -> answer(() -> pending.answer().failed(pending.request(), e)));
       return;
     }
     count(batch);
     for (int i = 0; i < batch.size(); i++) {
       Receipt outcome = outcomes.get(i);
-      Answer answer = batch.get(i).answer();
-      answer(() -> answer.written(outcome, at));
+      PendingReceipts.Pending pending = batch.get(i);
+      answer(() -> pending.answer().written(pending.request(), outcome, at));
     }
   }
 
-  private void count(List<Pending> batch) {
+  private void count(List<PendingReceipts.Pending> batch) {
     batches.incrementAndGet();
     receipts.addAndGet(batch.size());
   }
@@ -165,7 +213,7 @@ final class ReceiptWriter implements AutoCloseable {
     }
   }
 
-  /** Stops taking receipts and writes those queued; call before the database closes. */
+  /** Stops taking receipts and writes those waiting; call before the database closes. */
   @Override
   public void close() throws InterruptedException {
     closing = true;
@@ -173,14 +221,17 @@ final class ReceiptWriter implements AutoCloseable {
       thread.join(STOP_WAIT.toMillis());
     }
     if (thread.isAlive()) {
-      log.warn("the receipt writer did not finish within {}; {} receipts unwritten", STOP_WAIT, queue.size());
+      log.warn("the receipt writer did not finish within {}; {} receipts unwritten", STOP_WAIT, waiting.get());
       return;
     }
     // A receipt offered just as closing was set: written here, on the closing thread.
-    while (!queue.isEmpty()) {
-      List<Pending> stragglers = new ArrayList<>();
-      queue.drainTo(stragglers, batchLimit);
-      writeBatch(stragglers);
+    PendingReceipts straggler;
+    while ((straggler = ready.poll()) != null) {
+      List<PendingReceipts.Pending> all = straggler.takeAll();
+      waiting.addAndGet(-all.size());
+      for (int from = 0; from < all.size(); from += batchLimit) {
+        writeBatch(all.subList(from, Math.min(all.size(), from + batchLimit)));
+      }
     }
   }
 }

@@ -9,9 +9,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one connection's tasks one at a time, in submission order, on the shared worker pool:
  * frames of one client are handled in the order it sent them (typing on, then off), while
- * different clients proceed in parallel. Client frames are bounded per connection (receipts, which
- * go to the {@link ReceiptWriter} instead, count against the same bound); lifecycle
- * tasks (connect, catch-up, disconnect) are not, there are only a few of them.
+ * different clients proceed in parallel. Client frames are bounded per connection (acks and read
+ * receipts are not frames of the inbox: they wait, coalesced, in the session's
+ * {@link PendingReceipts}); lifecycle tasks (connect, catch-up, disconnect) are not, there are
+ * only a few of them.
  */
 final class SerialExecutor {
 
@@ -78,13 +79,7 @@ final class SerialExecutor {
     }
   }
 
-  /**
-   * Counts a frame handled elsewhere (receipts, by the {@link ReceiptWriter}) against the same
-   * limit; {@link #frameDone} once it was answered.
-   *
-   * @return {@code false} when this connection already has {@code frameLimit} frames waiting
-   */
-  synchronized boolean reserveFrame() {
+  private synchronized boolean reserveFrame() {
     if (pendingFrames >= frameLimit) {
       return false;
     }
@@ -92,7 +87,7 @@ final class SerialExecutor {
     return true;
   }
 
-  synchronized void frameDone() {
+  private synchronized void frameDone() {
     pendingFrames--;
   }
 

@@ -24,6 +24,10 @@ import java.util.function.Consumer;
  * stored after it is published after it, so it reaches the (already registered) session live:
  * no gap. The id set drops what both paths saw: no duplicate.
  *
+ * <p>Receipts. Its acks and read receipts wait in {@link #receipts}, coalesced by message, for the
+ * {@link ReceiptWriter}; they are not frames of its inbox, so a backlog of other frames never
+ * refuses one. The catch-up also waits for them ({@link #resumeWhenDrained}).
+ *
  * <p>Credentials. The session holds the claims of the access token it was opened with, or of the
  * one the client last renewed them with ({@link #reauthenticate}); the service ends it at their
  * {@code exp} or when their session is revoked.
@@ -39,6 +43,7 @@ final class Session {
   private volatile TokenClaims claims;
   private final Transport transport;
   private final SerialExecutor inbox;
+  private final PendingReceipts receipts;
   private final int outboundLimit;
   private final int lowWatermark;
   private final Consumer<Session> onOverflow;
@@ -52,17 +57,20 @@ final class Session {
   private Runnable whenDrained;
 
   /**
-   * @param onOverflow told (outside any lock) when this session closed itself because its queue
-   *                   overflowed, so the service can unregister it
+   * @param receiptLimit distinct acks and read receipts that may wait for the writer (see
+   *                     {@link PendingReceipts})
+   * @param onOverflow   told (outside any lock) when this session closed itself because its queue
+   *                     overflowed, so the service can unregister it
    */
   Session(String id, TokenClaims claims, Transport transport, SerialExecutor inbox, int outboundLimit,
-      Consumer<Session> onOverflow) {
+      int receiptLimit, Consumer<Session> onOverflow) {
     this.id = id;
     this.userId = claims.userId();
     this.user = UUID.fromString(userId);
     this.claims = claims;
     this.transport = transport;
     this.inbox = inbox;
+    this.receipts = new PendingReceipts(receiptLimit);
     this.outboundLimit = outboundLimit;
     this.lowWatermark = outboundLimit / 4;
     this.onOverflow = onOverflow;
@@ -106,6 +114,11 @@ final class Session {
   /** Runs this connection's work in order, off the transport's I/O threads. */
   SerialExecutor inbox() {
     return inbox;
+  }
+
+  /** Its acks and read receipts waiting to be written. */
+  PendingReceipts receipts() {
+    return receipts;
   }
 
   /** Queues any event other than a live NewMessage (pong, typing, receipts, errors). */
@@ -175,13 +188,14 @@ final class Session {
   }
 
   /**
-   * Paces the catch-up: when the queue is at most a quarter full, returns {@code false} and the
-   * caller goes on now; otherwise remembers {@code resume}, runs it once the client has taken
-   * most of the queue, and returns {@code true}.
+   * Paces the catch-up: when the queue is at most a quarter full and so are the receipts waiting
+   * for the writer, returns {@code false} and the caller goes on now; otherwise remembers
+   * {@code resume}, runs it once the client has taken most of the queue and its receipts were
+   * written ({@link #drain}, {@link #receiptsWritten}), and returns {@code true}.
    */
   boolean resumeWhenDrained(Runnable resume) {
     synchronized (lock) {
-      if (closed || outbound.size() <= lowWatermark) {
+      if (closed || caughtUpWithLocked()) {
         return false;
       }
       whenDrained = resume;
@@ -197,14 +211,39 @@ final class Session {
         return;
       }
       drainLocked();
-      if (whenDrained != null && outbound.size() <= lowWatermark) {
-        resume = whenDrained;
-        whenDrained = null;
-      }
+      resume = takeResumeLocked();
     }
     if (resume != null) {
       resume.run();
     }
+  }
+
+  /** The writer answered some of its receipts: the catch-up may go on. */
+  void receiptsWritten() {
+    Runnable resume;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      resume = takeResumeLocked();
+    }
+    if (resume != null) {
+      resume.run();
+    }
+  }
+
+  private Runnable takeResumeLocked() {
+    if (whenDrained == null || !caughtUpWithLocked()) {
+      return null;
+    }
+    Runnable resume = whenDrained;
+    whenDrained = null;
+    return resume;
+  }
+
+  /** The client keeps up: it took most of the queue and its receipts are mostly written. */
+  private boolean caughtUpWithLocked() {
+    return outbound.size() <= lowWatermark && receipts.isLow();
   }
 
   /** Stops all delivery; {@code true} the first time. */
