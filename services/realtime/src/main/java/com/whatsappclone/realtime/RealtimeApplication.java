@@ -100,7 +100,8 @@ public final class RealtimeApplication {
       PeerInstances peers = new PeerInstances(instanceId.toString(), config.presenceHeartbeat(), clock);
       FanoutBus bus = new FanoutBus(producer, config.realtimeEventsTopic(), peers);
       ConnectionRegistry registry = new ConnectionRegistry();
-      RealtimeService service = new RealtimeService(registry, statuses, receipts, participants, participantStore,
+      RealtimeService service = new RealtimeService(registry, statuses,
+          new ReceiptCatchUpStore(database.dataSource()), receipts, participants, participantStore,
           presence, bus, pool, config, clock, instanceId, probe, tokens, revocations);
       revocations.addListener(service::onRevoked);
       // At stop: let the disconnections queued by closing the devices finish, then drop whatever

@@ -74,11 +74,21 @@ final class RealtimeService {
    * it was sent can be acked and read before the writer gets to either.
    */
   static final int RECEIPTS_PER_QUEUED_EVENT = 2;
+  /**
+   * How far before its cursor a device's receipts are sent again: a batch stamped before the
+   * device left can commit after it (the writer stamps, then writes).
+   */
+  static final Duration RECEIPT_REPLAY_MARGIN = Duration.ofMinutes(1);
+  /** Receipts of messages older than this are left out of the receipt catch-up. */
+  static final Duration RECEIPT_CATCHUP_WINDOW = Duration.ofDays(3);
+  /** Cursors of devices not connected for this long are deleted. */
+  static final Duration RECEIPT_CURSOR_RETENTION = Duration.ofDays(30);
   /** What a frame refused by a full queue or pool is told to wait (Error.retry_after_ms). */
   static final Duration BUSY_RETRY = Duration.ofMillis(250);
 
   private final ConnectionRegistry registry;
   private final MessageStatusStore statuses;
+  private final ReceiptCatchUpStore receiptCursors;
   private final ReceiptWriter receipts;
   private final ParticipantCache participants;
   private final ParticipantStore participantStore;
@@ -94,12 +104,14 @@ final class RealtimeService {
   private final AtomicLong storedEventsHandled = new AtomicLong();
   private final AtomicLong membershipRecordsHandled = new AtomicLong();
 
-  RealtimeService(ConnectionRegistry registry, MessageStatusStore statuses, ReceiptWriter receipts,
+  RealtimeService(ConnectionRegistry registry, MessageStatusStore statuses,
+      ReceiptCatchUpStore receiptCursors, ReceiptWriter receipts,
       ParticipantCache participants, ParticipantStore participantStore, PresenceStore presence,
       FanoutBus bus, Executor pool, RealtimeSettings settings, Clock clock, UUID instanceId,
       CatchUpProbe probe, TokenManager tokens, SessionRevocations revocations) {
     this.registry = registry;
     this.statuses = statuses;
+    this.receiptCursors = receiptCursors;
     this.receipts = receipts;
     this.participants = participants;
     this.participantStore = participantStore;
@@ -169,6 +181,12 @@ final class RealtimeService {
         } catch (RuntimeException e) {
           // The row stops counting when its heartbeat goes stale; only the announcement is lost.
           log.warn("recording the disconnection of {} failed: {}", session, e.toString());
+        }
+        try {
+          recordReceiptCursor(session);
+        } catch (RuntimeException e) {
+          // The cursor stays at the last heartbeat: the next connection gets a few receipts twice.
+          log.warn("recording the receipt cursor of {} failed: {}", session, e.toString());
         }
       });
     } catch (RejectedExecutionException e) {
@@ -350,13 +368,7 @@ final class RealtimeService {
         deliver(sender, delivered(request.messageId(), request.conversationId(), session.userId(), at));
       }
       if (!ack) {
-        deliver(sender, ServerEvent.newBuilder()
-            .setRead(MessageRead.newBuilder()
-                .setMessageId(request.messageId().toString())
-                .setConversationId(request.conversationId().toString())
-                .setUserId(session.userId())
-                .setReadAt(Timestamps.format(at)))
-            .build());
+        deliver(sender, read(request.messageId(), request.conversationId(), session.userId(), at));
       }
     }
 
@@ -368,6 +380,16 @@ final class RealtimeService {
         session.receiptsWritten();
       }
     }
+  }
+
+  private static ServerEvent read(UUID messageId, UUID conversationId, String userId, Instant at) {
+    return ServerEvent.newBuilder()
+        .setRead(MessageRead.newBuilder()
+            .setMessageId(messageId.toString())
+            .setConversationId(conversationId.toString())
+            .setUserId(userId)
+            .setReadAt(Timestamps.format(at)))
+        .build();
   }
 
   private static ServerEvent delivered(UUID messageId, UUID conversationId, String userId, Instant at) {
@@ -464,23 +486,82 @@ final class RealtimeService {
       }
       if (page.size() < settings.catchUpPageSize()) {
         session.finishCatchUp();
+        startReceiptCatchUp(session);
         return;
       }
       cursor = Optional.of(UUID.fromString(page.get(page.size() - 1).getMessageId()));
       Optional<UUID> next = cursor;
       // Read the next page only once the client has taken most of this one: a long backlog is
       // paced by the client's speed instead of overflowing its queue.
-      if (session.resumeWhenDrained(() -> resumeCatchUp(session, next))) {
+      if (session.resumeWhenDrained(() -> resumeCatchUp(session, () -> catchUp(session, next)))) {
         return;
       }
     }
   }
 
-  private void resumeCatchUp(Session session, Optional<UUID> after) {
+  /**
+   * The delivered / read changes to the user's own messages since this device (its session) was
+   * last connected, sent as the live events would have been; then the device's cursor moves to
+   * when this began. A device without a cursor (its first connection, or a token without sid)
+   * has nothing to catch up: its history comes from ListMessages.
+   */
+  private void startReceiptCatchUp(Session session) {
+    Optional<UUID> device = session.device();
+    if (device.isEmpty()) {
+      return;
+    }
+    Instant began = now();
+    Optional<Instant> since = receiptCursors.syncedAt(device.get());
+    if (since.isEmpty()) {
+      receiptCursors.record(device.get(), session.user(), began);
+      session.receiptsCaughtUp();
+      return;
+    }
+    catchUpReceipts(session, new ReceiptReplay(since.get().minus(RECEIPT_REPLAY_MARGIN),
+        began.minus(RECEIPT_CATCHUP_WINDOW), began), Optional.empty());
+  }
+
+  /** What a device's receipt catch-up sends: changes after {@code changedAfter}, up to {@code began}. */
+  private record ReceiptReplay(Instant changedAfter, Instant createdAfter, Instant began) {}
+
+  private void catchUpReceipts(Session session, ReceiptReplay replay,
+      Optional<ReceiptCatchUpStore.ReceiptState> after) {
+    Optional<ReceiptCatchUpStore.ReceiptState> cursor = after;
+    while (!session.isClosed()) {
+      List<ReceiptCatchUpStore.ReceiptState> page = receiptCursors.changedSince(session.user(),
+          replay.changedAfter(), replay.createdAfter(), cursor, settings.catchUpPageSize());
+      for (ReceiptCatchUpStore.ReceiptState state : page) {
+        String recipient = state.recipientId().toString();
+        state.deliveredAt().filter(at -> at.isAfter(replay.changedAfter())).ifPresent(at ->
+            session.send(delivered(state.messageId(), state.conversationId(), recipient, at)));
+        state.readAt().filter(at -> at.isAfter(replay.changedAfter())).ifPresent(at ->
+            session.send(read(state.messageId(), state.conversationId(), recipient, at)));
+      }
+      if (page.size() < settings.catchUpPageSize()) {
+        receiptCursors.record(session.device().orElseThrow(), session.user(), replay.began());
+        session.receiptsCaughtUp();
+        return;
+      }
+      cursor = Optional.of(page.get(page.size() - 1));
+      Optional<ReceiptCatchUpStore.ReceiptState> next = cursor;
+      if (session.resumeWhenDrained(() -> resumeCatchUp(session, () -> catchUpReceipts(session, replay, next)))) {
+        return;
+      }
+    }
+  }
+
+  /** Moves the device's receipt cursor to now, once its receipt catch-up is done. */
+  private void recordReceiptCursor(Session session) {
+    if (session.receiptsAreCurrent()) {
+      receiptCursors.record(session.device().orElseThrow(), session.user(), now());
+    }
+  }
+
+  private void resumeCatchUp(Session session, Runnable nextPage) {
     try {
       session.inbox().submit(() -> {
         try {
-          catchUp(session, after);
+          nextPage.run();
         } catch (RuntimeException e) {
           failConnection(session, "catch-up failed", e);
         }
@@ -525,6 +606,15 @@ final class RealtimeService {
     bus.announce(false);
     Instant now = now();
     presence.heartbeat(instanceId, now, now.minus(settings.presenceHeartbeat().multipliedBy(10)));
+    // A device of an instance that dies is then sent at most a heartbeat's receipts twice.
+    List<UUID> current = new ArrayList<>();
+    for (Session session : registry.all()) {
+      if (session.receiptsAreCurrent()) {
+        current.add(session.device().orElseThrow());
+      }
+    }
+    receiptCursors.recordAll(current, now);
+    receiptCursors.forgetOlderThan(now.minus(RECEIPT_CURSOR_RETENTION));
   }
 
   /** At start, before the doors accept devices: see {@link FanoutBus#announceStart}. */

@@ -3,7 +3,9 @@ package com.whatsappclone.realtime;
 import com.whatsappclone.common.auth.TokenClaims;
 import com.whatsappclone.proto.realtime.NewMessage;
 import com.whatsappclone.proto.realtime.ServerEvent;
+import com.whatsappclone.common.text.Ids;
 import java.util.ArrayDeque;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -41,6 +43,10 @@ final class Session {
   /** The same id parsed once (admission refused tokens whose subject is not a UUID). */
   private final UUID user;
   private volatile TokenClaims claims;
+  /** The token's sid: the signed-in device, whose receipt cursor this session moves. */
+  private final Optional<UUID> device;
+  /** Whether the receipt catch-up is done, so the device's cursor may move on. */
+  private volatile boolean receiptsCurrent;
   private final Transport transport;
   private final SerialExecutor inbox;
   private final PendingReceipts receipts;
@@ -68,6 +74,7 @@ final class Session {
     this.userId = claims.userId();
     this.user = UUID.fromString(userId);
     this.claims = claims;
+    this.device = claims.sessionId().flatMap(Ids::tryParse);
     this.transport = transport;
     this.inbox = inbox;
     this.receipts = new PendingReceipts(receiptLimit);
@@ -96,6 +103,21 @@ final class Session {
 
   Transport transport() {
     return transport;
+  }
+
+  /** The signed-in device (the token's sid), when the token names one. */
+  Optional<UUID> device() {
+    return device;
+  }
+
+  /** The receipt catch-up sent everything up to now; from here on the receipts come live. */
+  void receiptsCaughtUp() {
+    receiptsCurrent = true;
+  }
+
+  /** Whether the device's receipt cursor may be moved to "now" (see {@link #receiptsCaughtUp}). */
+  boolean receiptsAreCurrent() {
+    return receiptsCurrent && device.isPresent();
   }
 
   /** The claims of the access token the connection currently stands on. */
