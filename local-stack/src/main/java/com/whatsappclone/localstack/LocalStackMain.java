@@ -37,6 +37,7 @@ public final class LocalStackMain {
 
   private static final Logger log = LoggerFactory.getLogger(LocalStackMain.class);
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+  private static final String WORKER_INSTANCE_ID = "MESSAGE_WORKER_INSTANCE_ID";
 
   private record ServiceSpec(String name, String portSetting, int defaultPort, ServiceLauncher.Starter starter) {}
 
@@ -135,6 +136,19 @@ public final class LocalStackMain {
     LocalKafka kafka = LocalKafka.start(dataDirectory, host, port, controllerPort);
     running.push(kafka);
     overrides.put("KAFKA_BROKERS", host + ":" + port);
+    ownWorkerInstanceId(settings, overrides);
+  }
+
+  /**
+   * With its own broker the stack's worker is the only member of its group that can ever exist
+   * (another stack finds the port taken and uses this one's broker as an external Kafka, without
+   * this default), so a fixed instance id is safe here. After a kill -9 of the stack, the restarted
+   * worker then takes its partitions back at once instead of waiting for the dead member's session.
+   */
+  private static void ownWorkerInstanceId(Settings settings, Map<String, String> overrides) {
+    if (settings.optional(WORKER_INSTANCE_ID).isEmpty()) {
+      overrides.put(WORKER_INSTANCE_ID, "local-stack");
+    }
   }
 
   /**

@@ -137,9 +137,11 @@ class KafkaFactoriesTest {
   }
 
   @Test
-  void consumerCommitsManuallyFromEarliestAndSkipsAbortedRecords() {
+  void consumerCommitsManuallyFromEarliestSkipsAbortedRecordsAndLosesADeadMembersPartitionsIn6s() {
     Map<String, Object> config = new KafkaFactories("localhost:9092", "worker").consumerConfig("store");
     assertThat(config).containsEntry("group.id", "store")
+        .containsEntry("session.timeout.ms", 6_000)
+        .containsEntry("heartbeat.interval.ms", 2_000)
         .containsEntry("enable.auto.commit", false)
         .containsEntry("auto.offset.reset", "earliest")
         .containsEntry("isolation.level", "read_committed");

@@ -6,9 +6,12 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +23,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -50,9 +54,15 @@ final class MessageConsumerLoop implements AutoCloseable {
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
   static final Duration OFFSET_COMMIT_INTERVAL = Duration.ofSeconds(1);
 
-  /** Told when the loop starts consuming and when it ends (cause null: closed on purpose). */
+  /**
+   * Told when the loop has subscribed, when the group has given it partitions (after every
+   * rebalance, also when it got none because the other members cover them all), and when it ends
+   * (cause null: closed on purpose).
+   */
   interface Listener {
     void running();
+
+    void assigned(Collection<TopicPartition> partitions);
 
     void stopped(Throwable cause);
   }
@@ -71,6 +81,7 @@ final class MessageConsumerLoop implements AutoCloseable {
   private final WorkerEventPublisher publisher;
   private final WorkerHooks hooks;
   private final Listener listener;
+  private final ConsumerLag lag;
   private final Thread thread;
   private final CountDownLatch stopSignal = new CountDownLatch(1);
   private volatile boolean running = true;
@@ -81,7 +92,7 @@ final class MessageConsumerLoop implements AutoCloseable {
 
   MessageConsumerLoop(Consumer<String, byte[]> consumer, MessagingTopics topics,
       TopicCreator topicCreator, MessageBatchStore store, WorkerEventPublisher publisher,
-      WorkerHooks hooks, Listener listener) {
+      WorkerHooks hooks, Listener listener, ConsumerLag lag) {
     this.consumer = consumer;
     this.topics = topics;
     this.topicCreator = topicCreator;
@@ -89,6 +100,7 @@ final class MessageConsumerLoop implements AutoCloseable {
     this.publisher = publisher;
     this.hooks = hooks;
     this.listener = listener;
+    this.lag = lag;
     this.thread = new Thread(this::run, "message-worker-consumer");
   }
 
@@ -128,13 +140,18 @@ final class MessageConsumerLoop implements AutoCloseable {
         }
 
         @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+          log.info("assigned {} partition(s) of {}: {}", partitions.size(), topics.submitted(),
+              partitions.stream().map(TopicPartition::partition).sorted().toList());
+          listener.assigned(partitions);
+        }
       });
       log.info("consuming {}", topics.submitted());
       listener.running();
       Duration backoff = MIN_BACKOFF;
       while (running) {
         ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
+        lag.check(this::lagPerPartition);
         if (records.isEmpty()) {
           commitDoneIfDue();
           continue;
@@ -155,6 +172,10 @@ final class MessageConsumerLoop implements AutoCloseable {
           backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         }
       }
+    } catch (FencedInstanceIdException e) {
+      failure = e;
+      log.error("another process joined the consumer group with this worker's instance id"
+          + " (MESSAGE_WORKER_INSTANCE_ID): each process needs its own");
     } catch (WakeupException e) {
       if (running) {
         failure = e;
@@ -174,7 +195,10 @@ final class MessageConsumerLoop implements AutoCloseable {
       }
       try {
         // Without auto-commit, closing commits nothing: an unfinished batch is re-delivered.
-        consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
+        // Leaving the group hands the partitions on at once; a static member (instance id) would
+        // otherwise keep them until its session timed out.
+        consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT)
+            .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
       } catch (RuntimeException e) {
         log.warn("closing the consumer failed", e);
       }
@@ -302,6 +326,19 @@ final class MessageConsumerLoop implements AutoCloseable {
     } finally {
       doneOffsets.clear();
     }
+  }
+
+  /** Records waiting in the partitions this worker owns, where known and above 0. */
+  private Map<TopicPartition, Long> lagPerPartition() {
+    Map<TopicPartition, Long> lags = new TreeMap<>(
+        Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+    for (TopicPartition partition : consumer.assignment()) {
+      OptionalLong partitionLag = consumer.currentLag(partition);
+      if (partitionLag.isPresent() && partitionLag.getAsLong() > 0) {
+        lags.put(partition, partitionLag.getAsLong());
+      }
+    }
+    return lags;
   }
 
   /** Past the last record of each partition (records of one partition come in offset order). */

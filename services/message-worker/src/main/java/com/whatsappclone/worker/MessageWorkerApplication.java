@@ -14,6 +14,7 @@ import com.whatsappclone.common.kafka.TopicSettings;
 import com.whatsappclone.common.kafka.Topics;
 import com.whatsappclone.common.lifecycle.Resources;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +26,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Wires the message worker: the consumer loop that stores submitted messages and publishes stored
- * events, and a gRPC server with health only (SERVING while the loop consumes).
+ * events, and a gRPC server with health only (SERVING once the loop has its partitions, see
+ * {@link LoopHealth}).
  */
 public final class MessageWorkerApplication {
 
@@ -44,6 +46,10 @@ public final class MessageWorkerApplication {
     TopicSettings topicSettings = TopicSettings.from(settings);
     String groupId = settings.string("MESSAGE_WORKER_GROUP_ID", "message-worker");
     int maxPollRecords = settings.integer("MESSAGE_WORKER_MAX_POLL_RECORDS", 500, 1, 10_000);
+    Duration sessionTimeout = settings.positive("MESSAGE_WORKER_SESSION_TIMEOUT", KafkaFactories.GROUP_SESSION_TIMEOUT);
+    Optional<String> instanceId = settings.optional("MESSAGE_WORKER_INSTANCE_ID").map(String::trim)
+        .filter(id -> !id.isEmpty());
+    int lagWarning = settings.integer("MESSAGE_WORKER_LAG_WARNING", 5_000, 1, Integer.MAX_VALUE);
     settings.check();
 
     MessagingTopics topics = topicSettings.topics();
@@ -54,6 +60,14 @@ public final class MessageWorkerApplication {
       Producer<String, byte[]> producer = resources.push(kafka.newProducer());
       Map<String, Object> overrides = new HashMap<>(KafkaFactories.BATCHING_FETCH);
       overrides.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
+      // Failover (measured in configs/README.md): the classic protocol with a short session, so a
+      // killed worker's partitions move within seconds; with an instance id, static membership on
+      // top, so a worker restarted under the same id takes its partitions back at once (no
+      // rebalance) instead of waiting for its dead predecessor's session to end. No default id:
+      // two processes with one id fence each other, and only the operator knows what is unique.
+      overrides.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis());
+      overrides.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(1, sessionTimeout.toMillis() / 3));
+      instanceId.ifPresent(id -> overrides.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id));
       Consumer<String, byte[]> consumer = kafka.newConsumer(groupId, new StringDeserializer(),
           new ByteArrayDeserializer(), overrides);
 
@@ -63,7 +77,8 @@ public final class MessageWorkerApplication {
           new MessageBatchStore(database.dataSource()),
           new WorkerEventPublisher(producer, topics),
           hooks,
-          health));
+          health,
+          new ConsumerLag(lagWarning, clock)));
 
       GrpcServer server = GrpcServer.builder("message-worker", grpc).closeOnStop(resources).start();
       health.attach(server.health());
