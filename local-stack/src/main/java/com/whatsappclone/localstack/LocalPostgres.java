@@ -28,8 +28,11 @@ final class LocalPostgres implements AutoCloseable {
   }
 
   static LocalPostgres start(Path dataDirectory, int port, String role, String password, String database)
-      throws IOException, SQLException {
+      throws IOException, SQLException, InterruptedException {
     Files.createDirectories(dataDirectory);
+    // A stack killed with kill -9 leaves its PostgreSQL running on this folder, which would
+    // refuse a second server there (and hold the port).
+    OrphanedPostgres.stopIfRunning(dataDirectory);
     EmbeddedPostgres postgres = EmbeddedPostgres.builder()
         .setDataDirectory(dataDirectory)
         .setCleanDataDirectory(false)
@@ -51,6 +54,10 @@ final class LocalPostgres implements AutoCloseable {
     }
     log.info("embedded PostgreSQL on port {} (data in {})", port, dataDirectory);
     return local;
+  }
+
+  int port() {
+    return postgres.getPort();
   }
 
   private void ensureRoleAndDatabase(String role, String password, String database) throws SQLException {

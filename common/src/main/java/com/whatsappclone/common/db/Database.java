@@ -18,15 +18,23 @@ public final class Database implements AutoCloseable {
   public static final String DEFAULT_POOL_NAME = "whatsapp-db";
 
   /**
-   * How long a caller waits for a connection. Short, so that a database outage surfaces as an
-   * error (and UNAVAILABLE to the client) within seconds instead of piling up blocked requests.
+   * HikariCP's own connection wait, and (plus half a second) the driver's login timeout for a new
+   * connection. Stores never wait this long: {@link #dataSource()} gives each connection the
+   * shorter budget of {@link DatabaseConfig#stallTimeout()} or the call's deadline. Only the
+   * migrations at start-up and the pool's own connection adder see this one.
    */
   public static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(5);
 
-  /** Must stay below {@link #CONNECTION_TIMEOUT}, as HikariCP requires. */
-  static final Duration VALIDATION_TIMEOUT = Duration.ofSeconds(2);
+  /**
+   * The most that checking an idle connection before handing it out may take (HikariCP checks
+   * one idle for over half a second). Small beside the stall timeout, because a stalled server
+   * makes each check last this long before the connection is dropped; a live one answers in well
+   * under a millisecond.
+   */
+  static final Duration MAX_VALIDATION_TIMEOUT = Duration.ofSeconds(1);
 
-  private final HikariDataSource dataSource;
+  private final HikariDataSource pool;
+  private final DataSource dataSource;
 
   /** Opens the pool (fails if the database cannot be reached); applies no migrations. */
   public Database(DatabaseConfig config) {
@@ -35,7 +43,8 @@ public final class Database implements AutoCloseable {
 
   /** @param poolName shown in logs, metrics and PostgreSQL's pg_stat_activity.application_name */
   public Database(DatabaseConfig config, String poolName) {
-    this.dataSource = new HikariDataSource(hikariConfig(config, poolName));
+    this.pool = new HikariDataSource(hikariConfig(config, poolName));
+    this.dataSource = new BoundedWaitDataSource(pool, config.stallTimeout());
   }
 
   /** Opens the pool and, when the config asks, applies pending migrations before returning. */
@@ -47,7 +56,8 @@ public final class Database implements AutoCloseable {
     Database database = new Database(config, poolName);
     if (config.migrateOnStart()) {
       try {
-        Migrations.migrate(database.dataSource());
+        // The pool itself, without the stall bound: a migration may rightly run for long.
+        Migrations.migrate(database.pool);
       } catch (RuntimeException e) {
         // Don't leak the open pool when start-up fails half way.
         database.close();
@@ -58,13 +68,17 @@ public final class Database implements AutoCloseable {
     return database;
   }
 
+  /**
+   * The connections for stores: each bounded by the stall timeout or the call's deadline, so a
+   * database that is down or stalled fails a call in time (see {@link BoundedWaitDataSource}).
+   */
   public DataSource dataSource() {
     return dataSource;
   }
 
   @Override
   public void close() {
-    dataSource.close();
+    pool.close();
   }
 
   private static HikariConfig hikariConfig(DatabaseConfig config, String poolName) {
@@ -82,7 +96,9 @@ public final class Database implements AutoCloseable {
     // share one server, and idle ones cost a PostgreSQL process each.
     hikari.setMinimumIdle(Math.min(2, config.maxPoolSize()));
     hikari.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
-    hikari.setValidationTimeout(VALIDATION_TIMEOUT.toMillis());
+    Duration halfStall = config.stallTimeout().dividedBy(2);
+    hikari.setValidationTimeout(
+        (halfStall.compareTo(MAX_VALIDATION_TIMEOUT) < 0 ? halfStall : MAX_VALIDATION_TIMEOUT).toMillis());
     // Start-up fails when the database is unreachable for this long, instead of starting a service
     // that cannot work; a short wait lets a database that is still booting catch up.
     hikari.setInitializationFailTimeout(CONNECTION_TIMEOUT.toMillis());

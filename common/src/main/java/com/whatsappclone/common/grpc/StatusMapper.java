@@ -1,8 +1,10 @@
 package com.whatsappclone.common.grpc;
 
+import com.google.protobuf.Message;
 import com.whatsappclone.common.error.DomainException;
 import com.whatsappclone.common.error.ErrorDetails;
 import com.whatsappclone.common.error.Reasons;
+import com.whatsappclone.common.error.ResourceExhaustedException;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -10,6 +12,7 @@ import io.grpc.StatusRuntimeException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -20,13 +23,20 @@ import org.slf4j.LoggerFactory;
  * the trailers with its standard details.
  *
  * <p>A {@link DomainException} knows its own status and details. A lost database or Kafka is
- * UNAVAILABLE ({@code DATABASE_UNAVAILABLE}, {@code QUEUE_UNAVAILABLE}); a bug becomes
+ * UNAVAILABLE ({@code DATABASE_UNAVAILABLE} with a RetryInfo, {@code QUEUE_UNAVAILABLE}); a bug becomes
  * INTERNAL ({@code INTERNAL}) with a reference id that is logged next to the stack trace, so
  * that no SQL, stack trace or secret ever reaches a client.
  */
 public final class StatusMapper {
 
   private static final Logger log = LoggerFactory.getLogger(StatusMapper.class);
+
+  /**
+   * The RetryInfo delay of DATABASE_UNAVAILABLE. A lost connection is usually back within a second
+   * (a failover, a restart, a stall): sooner would only add calls that fail the same way, and the
+   * bounded wait for a connection already paces a client that retries at once.
+   */
+  public static final Duration DATABASE_RETRY_DELAY = Duration.ofSeconds(1);
 
   private StatusMapper() {}
 
@@ -70,7 +80,11 @@ public final class StatusMapper {
         return ((DomainException) t).toTrailers();
       }
     }
-    return ErrorDetails.trailers(status, reasonOf(error), List.of());
+    String reason = reasonOf(error);
+    // A stalled or lost database is the one failure found here that knows it is passing.
+    List<Message> extra = Reasons.DATABASE_UNAVAILABLE.equals(reason)
+        ? List.of(ResourceExhaustedException.retryInfo(DATABASE_RETRY_DELAY)) : List.of();
+    return ErrorDetails.trailers(status, reason, extra);
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.whatsappclone.common.db.DatabaseConfig;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +23,18 @@ class DatabaseAndKafkaSettingsTest {
     assertThat(config.password()).isEqualTo("password");
     assertThat(config.maxPoolSize()).isEqualTo(DatabaseConfig.DEFAULT_MAX_POOL_SIZE);
     assertThat(config.migrateOnStart()).isTrue();
+    assertThat(config.stallTimeout()).isEqualTo(DatabaseConfig.DEFAULT_STALL_TIMEOUT);
+  }
+
+  @Test
+  void stallTimeoutIsReadAndOneTooShortToTellAStallFromAQueryIsRefused() {
+    Settings set = Settings.of(Map.of("DATABASE_URL", "jdbc:postgresql://h/d", "DB_STALL_TIMEOUT", "1500ms"));
+    assertThat(DatabaseSettings.from(set).orElseThrow().stallTimeout()).isEqualTo(Duration.ofMillis(1500));
+    set.check();
+
+    Settings tooShort = Settings.of(Map.of("DATABASE_URL", "jdbc:postgresql://h/d", "DB_STALL_TIMEOUT", "100ms"));
+    DatabaseSettings.from(tooShort);
+    assertThatThrownBy(tooShort::check).hasMessageContaining("DB_STALL_TIMEOUT must be at least 500ms");
   }
 
   @Test

@@ -90,13 +90,30 @@ class StatusMappingTest {
   }
 
   @Test
-  void aLostDatabaseIsUnavailableWithItsReason() {
+  void aLostDatabaseIsUnavailableWithItsReasonAndWhenToTryAgain() {
     RuntimeException lost = new DatabaseException("reading", new SQLTransientConnectionException("pool timeout"));
     RuntimeException shuttingDown = new DatabaseException("reading", new SQLException("terminating", "57P01"));
 
     assertThat(mapped(lost).getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(ErrorDetails.reason(mapped(lost))).isEqualTo(Reasons.DATABASE_UNAVAILABLE);
     assertThat(ErrorDetails.reason(mapped(shuttingDown))).isEqualTo(Reasons.DATABASE_UNAVAILABLE);
+    assertThat(RetryDelay.of(mapped(lost))).contains(StatusMapper.DATABASE_RETRY_DELAY);
+  }
+
+  @Test
+  void aRoundTripThatTimedOutIsAnUnavailableDatabase() {
+    // What pgjdbc throws when a network timeout expires on a stalled server.
+    RuntimeException stalled = new DatabaseException("reading", new SQLException(
+        "An I/O error occurred while sending to the backend.", "08006", new java.net.SocketTimeoutException("Read timed out")));
+
+    assertThat(mapped(stalled).getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(ErrorDetails.reason(mapped(stalled))).isEqualTo(Reasons.DATABASE_UNAVAILABLE);
+    assertThat(RetryDelay.of(mapped(stalled))).contains(StatusMapper.DATABASE_RETRY_DELAY);
+  }
+
+  @Test
+  void aBugCarriesNoRetryInfo() {
+    assertThat(RetryDelay.of(mapped(new IllegalStateException("bug")))).isEmpty();
   }
 
   @Test
