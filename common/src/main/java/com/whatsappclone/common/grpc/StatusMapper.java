@@ -5,6 +5,7 @@ import com.whatsappclone.common.error.DomainException;
 import com.whatsappclone.common.error.ErrorDetails;
 import com.whatsappclone.common.error.Reasons;
 import com.whatsappclone.common.error.ResourceExhaustedException;
+import com.whatsappclone.common.error.UnavailableException;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * the trailers with its standard details.
  *
  * <p>A {@link DomainException} knows its own status and details. A lost database or Kafka is
- * UNAVAILABLE ({@code DATABASE_UNAVAILABLE} with a RetryInfo, {@code QUEUE_UNAVAILABLE}); a bug becomes
+ * UNAVAILABLE ({@code DATABASE_UNAVAILABLE}, {@code QUEUE_UNAVAILABLE}, both with a RetryInfo); a bug becomes
  * INTERNAL ({@code INTERNAL}) with a reference id that is logged next to the stack trace, so
  * that no SQL, stack trace or secret ever reaches a client.
  */
@@ -32,11 +33,11 @@ public final class StatusMapper {
   private static final Logger log = LoggerFactory.getLogger(StatusMapper.class);
 
   /**
-   * The RetryInfo delay of DATABASE_UNAVAILABLE. A lost connection is usually back within a second
-   * (a failover, a restart, a stall): sooner would only add calls that fail the same way, and the
-   * bounded wait for a connection already paces a client that retries at once.
+   * The RetryInfo delay of DATABASE_UNAVAILABLE and QUEUE_UNAVAILABLE, as of every
+   * {@link UnavailableException}; the bounded wait for a connection already paces a client that
+   * retries at once.
    */
-  public static final Duration DATABASE_RETRY_DELAY = Duration.ofSeconds(1);
+  public static final Duration DATABASE_RETRY_DELAY = UnavailableException.RETRY_DELAY;
 
   private StatusMapper() {}
 
@@ -81,8 +82,8 @@ public final class StatusMapper {
       }
     }
     String reason = reasonOf(error);
-    // A stalled or lost database is the one failure found here that knows it is passing.
-    List<Message> extra = Reasons.DATABASE_UNAVAILABLE.equals(reason)
+    // A stalled or lost database or queue are the failures found here that know they are passing.
+    List<Message> extra = Reasons.DATABASE_UNAVAILABLE.equals(reason) || Reasons.QUEUE_UNAVAILABLE.equals(reason)
         ? List.of(ResourceExhaustedException.retryInfo(DATABASE_RETRY_DELAY)) : List.of();
     return ErrorDetails.trailers(status, reason, extra);
   }

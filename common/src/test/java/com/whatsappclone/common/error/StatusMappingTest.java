@@ -117,11 +117,15 @@ class StatusMappingTest {
   }
 
   @Test
-  void aLostQueueIsUnavailableWithItsReason() {
+  void aLostQueueIsUnavailableWithItsReasonAndARetryDelay() {
     RuntimeException lost = new org.apache.kafka.common.errors.TimeoutException("no ack");
+    RuntimeException told = new UnavailableException(Reasons.QUEUE_UNAVAILABLE, "message queue unavailable");
 
     assertThat(mapped(lost).getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(ErrorDetails.reason(mapped(lost))).isEqualTo(Reasons.QUEUE_UNAVAILABLE);
+    assertThat(RetryDelay.of(mapped(lost))).contains(UnavailableException.RETRY_DELAY);
+    assertThat(ErrorDetails.reason(mapped(told))).isEqualTo(Reasons.QUEUE_UNAVAILABLE);
+    assertThat(RetryDelay.of(mapped(told))).contains(UnavailableException.RETRY_DELAY);
   }
 
   @Test
