@@ -196,8 +196,11 @@ final class FaultLoad implements AutoCloseable {
               // as an app would on "no connection": try the address again now, not after gRPC's growing backoff
               gateway.channel().resetConnectBackoff();
             }
-            // the same client_message_id again: 250 ms, 500 ms, then every second
-            long backoff = Math.min(1000, 250L << Math.min(2, message.tries - 1));
+            // the same client_message_id again after 250 ms, 500 ms, 1 s, then every 2 s, +-20 %
+            // (RetryInfo of a refusal says 250 ms; a client hammering an overloaded chat would
+            // measure its own retry storm)
+            long backoff = Math.min(2000, 250L << Math.min(3, message.tries - 1));
+            backoff = (long) (backoff * (0.8 + 0.4 * java.util.concurrent.ThreadLocalRandom.current().nextDouble()));
             if (!closing) {
               scheduler.schedule(() -> attempt(message), backoff, TimeUnit.MILLISECONDS);
             }

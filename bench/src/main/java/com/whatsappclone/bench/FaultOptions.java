@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The fault suite's command line ({@code --faults [--scenarios=a,b] [--rate=N] ...}). */
-record FaultOptions(List<String> scenarios, int rate, Duration steady, Duration recover, Duration drain,
+record FaultOptions(List<String> scenarios, int rate, Duration steady, Duration recover, Duration drain, Duration warmUp,
     Path results, Path logs, boolean updateReadme) {
 
   static String usage() {
@@ -21,6 +21,7 @@ record FaultOptions(List<String> scenarios, int rate, Duration steady, Duration 
         "  --rate=100           messages per second",
         "  --steady=20s         steady phase before each fault",
         "  --recover=30s        load goes on this long after the fault ended",
+        "  --warm-up=20s        load before the first scenario, not measured (the JIT of fresh JVMs)",
         "  --drain=25s          at most this long for the last acks, deliveries and receipts",
         "  --results=bench/results   where faults.json goes",
         "  --logs=bench/target/fault-logs   every process's log (kept after the run)",
@@ -33,6 +34,7 @@ record FaultOptions(List<String> scenarios, int rate, Duration steady, Duration 
     Duration steady = Duration.ofSeconds(20);
     Duration recover = Duration.ofSeconds(30);
     Duration drain = Duration.ofSeconds(25);
+    Duration warmUp = Duration.ofSeconds(20);
     Path results = Path.of("bench/results");
     Path logs = Path.of("bench/target/fault-logs");
     boolean readme = true;
@@ -63,13 +65,14 @@ record FaultOptions(List<String> scenarios, int rate, Duration steady, Duration 
         case "steady" -> steady = Duration.ofSeconds(positive(name, value.replace("s", "")));
         case "recover" -> recover = Duration.ofSeconds(positive(name, value.replace("s", "")));
         case "drain" -> drain = Duration.ofSeconds(positive(name, value.replace("s", "")));
+        case "warm-up" -> warmUp = Duration.ofSeconds(positive(name, value.replace("s", "")));
         case "results" -> results = Path.of(value);
         case "logs" -> logs = Path.of(value);
         case "update-readme" -> readme = Boolean.parseBoolean(value);
         default -> throw new BenchOptions.UsageException("unknown option --" + name);
       }
     }
-    return new FaultOptions(List.copyOf(scenarios), rate, steady, recover, drain, results, logs, readme);
+    return new FaultOptions(List.copyOf(scenarios), rate, steady, recover, drain, warmUp, results, logs, readme);
   }
 
   private static int positive(String name, String value) {

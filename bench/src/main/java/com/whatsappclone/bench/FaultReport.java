@@ -15,7 +15,9 @@ final class FaultReport {
     StringBuilder out = new StringBuilder();
     out.append("Measured at commit `").append(meta.get("commit")).append("`, ").append(meta.get("date"))
         .append(", ").append(meta.get("cores")).append(" cores, ").append(meta.get("rate"))
-        .append(" msg/s over ").append(meta.get("conversations")).append(" one-to-one conversations.\n\n");
+        .append(" msg/s over ").append(meta.get("conversations")).append(" one-to-one conversations; load average ")
+        .append(meta.get("loadAverageAtStart")).append(" at the start, ").append(meta.get("loadAverageAtEnd"))
+        .append(" at the end; ").append(meta.get("totalSeconds")).append(" s in all.\n\n");
     out.append("| scenario | pass | sent tries | acked | stored | delivered | lost | dup | redelivered "
         + "| receipts missing | status codes | longest without storing (s) | without storing after fault end (s) "
         + "| longest without delivering (s) | recover (s) | calls during fault | peak threads |\n");

@@ -173,8 +173,7 @@ final class FaultScenario {
     stack.kafka.launch();
     stack.postgres.awaitReady();
     stack.kafka.awaitReady();
-    stack.auth.start();
-    FaultStack.startInParallel(stack.services().subList(1, stack.services().size()));
+    stack.startServices();
     faultEnd = System.nanoTime();
     notes.put("restartTookSeconds", seconds(faultEnd - restart));
     Thread.sleep(1000);

@@ -158,12 +158,21 @@ final class FaultStack implements AutoCloseable {
     kafka.launch();
     postgres.awaitReady();
     kafka.awaitReady();
-    auth.start();
-    startInParallel(services().subList(1, services().size()));
+    startServices();
     log.info("stack up in {} s (10 processes, logs in {})", String.format("%.1f", (System.nanoTime() - started) / 1e9), logs);
   }
 
-  /** Launches the given children at once and waits until each is ready. */
+  /**
+   * Auth and chat first (auth migrates the database, chat creates the topics; the two cores of a
+   * small machine do not start eight JVMs at once within the services' Kafka admin timeout),
+   * then the others together.
+   */
+  void startServices() throws Exception {
+    startInParallel(List.of(auth, chat));
+    startInParallel(List.of(status, workers[0], workers[1], realtime[0], realtime[1], gateway));
+  }
+
+  /** Launches the given children at once and waits until each is ready; one that ends on the way is started once more. */
   static void startInParallel(List<FaultChild> children) throws Exception {
     for (FaultChild child : children) {
       child.launch();
@@ -173,7 +182,15 @@ final class FaultStack implements AutoCloseable {
       List<Future<?>> ready = new ArrayList<>();
       for (FaultChild child : children) {
         ready.add(waiters.submit(() -> {
-          child.awaitReady();
+          try {
+            child.awaitReady();
+          } catch (java.io.IOException e) {
+            if (child.isAlive()) {
+              throw e;
+            }
+            log.warn("{} ended while starting; starting it once more ({})", child.name, e.getMessage());
+            child.start();
+          }
           return null;
         }));
       }

@@ -58,6 +58,8 @@ public final class FaultsMain {
     meta.put("rate", options.rate());
     meta.put("steadySeconds", options.steady().toSeconds());
     meta.put("recoverSeconds", options.recover().toSeconds());
+    meta.put("warmUpSeconds", options.warmUp().toSeconds());
+    meta.put("loadAverageAtStart", loadAverage());
     meta.put("users", FaultScenario.USERS);
     meta.put("conversations", FaultScenario.USERS / 2);
     List<Map<String, Object>> scenarios = new ArrayList<>();
@@ -69,6 +71,7 @@ public final class FaultsMain {
       stack.startAll();
       meta.put("stackStartSeconds", ResourceMonitor.round2((System.nanoTime() - stackStart) / 1e9));
       meta.put("settings", stack.describedSettings);
+      warmUp(stack, options, log);
       for (String name : options.scenarios()) {
         log.info("==== scenario {}", name);
         long scenarioStart = System.nanoTime();
@@ -90,6 +93,7 @@ public final class FaultsMain {
       log.info("stopping every process of the stack");
       stack.close();
     }
+    meta.put("loadAverageAtEnd", loadAverage());
     meta.put("totalSeconds", ResourceMonitor.round2((System.nanoTime() - started) / 1e9));
     meta.put("errors", errors);
     Map<String, Object> results = new LinkedHashMap<>();
@@ -97,6 +101,36 @@ public final class FaultsMain {
     results.put("scenarios", scenarios);
     write(options, results);
     return errors.isEmpty() ? 0 : 1;
+  }
+
+  /** /proc/loadavg's first three figures: the machine may be shared with other work. */
+  private static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (java.io.IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  /**
+   * Freshly started JVMs on a small machine run the first seconds of load at a fraction of their
+   * speed (the JIT): a scenario right after the start-up would measure that, not the fault.
+   */
+  private static void warmUp(FaultStack stack, FaultOptions options, Logger log) throws Exception {
+    log.info("warm-up: {} s at {} msg/s, not measured", options.warmUp().toSeconds(), options.rate());
+    try (FaultLoad load = new FaultLoad(stack, FaultScenario.USERS, options.rate())) {
+      load.prepare();
+      load.startSending();
+      Thread.sleep(options.warmUp().toMillis());
+      load.stopSending();
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while (load.pendingSends.get() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
+      log.info("warm-up: {} messages, {} still unacknowledged, codes {}", load.outgoing.size(),
+          load.pendingSends.get(), load.codes);
+    }
   }
 
   private static void write(FaultOptions options, Map<String, Object> results) throws Exception {
