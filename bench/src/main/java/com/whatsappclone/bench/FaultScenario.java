@@ -214,7 +214,9 @@ final class FaultScenario {
     while (true) {
       try {
         last = database.snapshot();
+        FaultDatabase.Snapshot now = last;
         boolean done = load.pendingSends.get() == 0
+            && acknowledged(load).allMatch(m -> now.rowsPerClientId().containsKey(m.clientMessageId))
             && load.delivered.keySet().containsAll(last.storedIds())
             && load.receiptsSeen.containsAll(last.deliveredInDb())
             && last.undeliveredInDb() == 0;
@@ -228,6 +230,21 @@ final class FaultScenario {
       }
       Thread.sleep(1000);
     }
+  }
+
+  private static java.util.stream.Stream<FaultLoad.Outgoing> acknowledged(FaultLoad load) {
+    synchronized (load.outgoing) {
+      return List.copyOf(load.outgoing).stream().filter(m -> m.messageId != null);
+    }
+  }
+
+  /** Events per second from {@code origin} to {@code end}. */
+  private static List<Long> perSecond(long[] sorted, long origin, long end) {
+    List<Long> out = new ArrayList<>();
+    for (long t = origin; t < end; t += 1_000_000_000L) {
+      out.add(countBefore(sorted, t + 1_000_000_000L) - countBefore(sorted, t));
+    }
+    return out;
   }
 
   private Map<String, Object> figures(FaultLoad load, FaultDatabase database, FaultDatabase.Snapshot end,
@@ -279,6 +296,23 @@ final class FaultScenario {
     out.put("recoverSeconds", storedRecovery == null || deliveredRecovery == null ? null
         : Math.max(storedRecovery, deliveredRecovery));
     out.put("faultSeconds", seconds(faultEnd - faultStart));
+    Map<String, Object> timeline = new LinkedHashMap<>();
+    timeline.put("faultStartsAtSecond", seconds(faultStart - sendStart));
+    timeline.put("faultEndsAtSecond", seconds(faultEnd - sendStart));
+    timeline.put("sendingStopsAtSecond", seconds(sendStop - sendStart));
+    long[] storedSampleTimes = new long[stored.length];
+    long[] storedPerSample = new long[stored.length];
+    for (int i = 0; i < stored.length; i++) {
+      storedSampleTimes[i] = stored[i][0];
+      storedPerSample[i] = stored[i][1];
+    }
+    List<Long> storedTotals = new ArrayList<>();
+    for (long t = sendStart; t < drainEnd; t += 1_000_000_000L) {
+      storedTotals.add(countAt(stored, t + 1_000_000_000L));
+    }
+    timeline.put("storedTotalAtEachSecond", storedTotals);
+    timeline.put("deliveredPerSecond", perSecond(deliveredAt, sendStart, drainEnd));
+    out.put("timeline", timeline);
     out.put("callsDuringFault", callsDuring(load));
     out.put("peakThreads", new TreeMap<>(peakThreads));
     out.put("devicesPerInstanceAtEnd", Arrays.toString(load.devicesPerInstance()));

@@ -290,10 +290,21 @@ final class FaultStack implements AutoCloseable {
     deleteTree(data);
   }
 
+  /**
+   * A free port below the kernel's ephemeral range (32768 and up on Linux): the processes keep
+   * their ports across restarts, and a port from that range can meanwhile be taken by any
+   * outgoing connection on the machine (Kafka once failed to bind its controller port so).
+   */
   static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12_000);
+      try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        return socket.getLocalPort();
+      } catch (IOException e) {
+        // in use: another one
+      }
     }
+    throw new IOException("no free port between 20000 and 32000");
   }
 
   private static String randomSecret() {
