@@ -46,6 +46,7 @@ final class FaultLoad implements AutoCloseable {
   static final Duration TRY_DEADLINE = Duration.ofSeconds(5);
   private static final Duration RECONNECT_PAUSE = Duration.ofMillis(500);
   private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
+  static final int MAX_IN_FLIGHT_PER_SENDER = 8;
 
   /** One try of one SendMessage: when it started and ended (System.nanoTime) and its status code. */
   record Attempt(long startNanos, long endNanos, String code) {}
@@ -76,6 +77,7 @@ final class FaultLoad implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final WebSocketLoop[] loops = {new WebSocketLoop("faults-ws-0"), new WebSocketLoop("faults-ws-1")};
   private final Device[] devices;
+  private final Outbox[] outboxes;
   private volatile boolean closing;
   private volatile boolean sending;
   private long sendStartNanos;
@@ -101,6 +103,10 @@ final class FaultLoad implements AutoCloseable {
     this.conversationIds = new String[users / 2];
     this.gateway = new Gateway(stack.gatewayTarget());
     this.devices = new Device[users];
+    this.outboxes = new Outbox[users];
+    for (int i = 0; i < users; i++) {
+      outboxes[i] = new Outbox();
+    }
     this.scheduler = Executors.newScheduledThreadPool(2, task -> {
       Thread thread = new Thread(task, "faults-load");
       thread.setDaemon(true);
@@ -164,8 +170,41 @@ final class FaultLoad implements AutoCloseable {
       Outgoing message = new Outgoing(sender, sender / 2, "fault|" + k);
       outgoing.add(message);
       pendingSends.incrementAndGet();
-      attempt(message);
+      synchronized (outboxes[sender]) {
+        outboxes[sender].waiting.add(message);
+      }
+      pump(sender);
     }
+  }
+
+  /**
+   * A sender's unsent messages, as an app's outbox: at most {@link #MAX_IN_FLIGHT_PER_SENDER}
+   * messages are being tried (or waiting for their next try) at once, the rest wait their turn.
+   * Without it 20 senders would retry thousands of messages after a long outage: a retry storm
+   * of the suite's own making.
+   */
+  private static final class Outbox {
+    final java.util.ArrayDeque<Outgoing> waiting = new java.util.ArrayDeque<>();
+    int inFlight;
+  }
+
+  private void pump(int sender) {
+    List<Outgoing> start = new ArrayList<>();
+    synchronized (outboxes[sender]) {
+      Outbox box = outboxes[sender];
+      while (box.inFlight < MAX_IN_FLIGHT_PER_SENDER && !box.waiting.isEmpty()) {
+        box.inFlight++;
+        start.add(box.waiting.poll());
+      }
+    }
+    start.forEach(this::attempt);
+  }
+
+  private void done(Outgoing message) {
+    synchronized (outboxes[message.sender]) {
+      outboxes[message.sender].inFlight--;
+    }
+    pump(message.sender);
   }
 
   private void attempt(Outgoing message) {
@@ -186,6 +225,7 @@ final class FaultLoad implements AutoCloseable {
             record(start, "OK");
             message.messageId = response.getMessage().getId();
             pendingSends.decrementAndGet();
+            done(message);
           }
 
           @Override
