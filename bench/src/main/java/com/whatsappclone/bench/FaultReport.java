@@ -19,13 +19,13 @@ final class FaultReport {
         .append(meta.get("loadAverageAtStart")).append(" at the start, ").append(meta.get("loadAverageAtEnd"))
         .append(" at the end; ").append(meta.get("totalSeconds")).append(" s in all.\n\n");
     out.append("| scenario | pass | sent tries | acked | stored | delivered | lost | dup | redelivered "
-        + "| receipts missing | status codes | longest without storing (s) | without storing after fault end (s) "
+        + "| receipts missing | acks refused | status codes | longest without storing (s) | without storing after fault end (s) "
         + "| longest without delivering (s) | recover (s) | calls during fault | peak threads |\n");
-    out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Map<String, Object> s : scenarios) {
       if (s.containsKey("error")) {
         out.append("| ").append(s.get("scenario")).append(" | did not run: ")
-            .append(String.valueOf(s.get("error")).replace("|", "/")).append(" |").append(" |".repeat(15)).append("\n");
+            .append(String.valueOf(s.get("error")).replace("|", "/")).append(" |").append(" |".repeat(16)).append("\n");
         continue;
       }
       Map<String, Object> verdict = (Map<String, Object>) s.get("verdict");
@@ -41,6 +41,7 @@ final class FaultReport {
           .append(" | ").append(s.get("duplicated"))
           .append(" | ").append(s.get("redelivered"))
           .append(" | ").append(s.get("receiptsMissing"))
+          .append(" | ").append(refused(s.get("serverErrorFrames")))
           .append(" | ").append(compact(s.get("statusCodes")))
           .append(" | ").append(s.get("longestWithoutStoringSeconds"))
           .append(" | ").append(s.get("withoutStoringAfterFaultEndSeconds"))
@@ -52,6 +53,13 @@ final class FaultReport {
           .append(" |\n");
     }
     return out.toString();
+  }
+
+  /** Error frames refusing a frame (RESOURCE_EXHAUSTED: in this load, acks). */
+  @SuppressWarnings("unchecked")
+  private static long refused(Object frames) {
+    return ((Map<String, Object>) frames).entrySet().stream().filter(e -> e.getKey().startsWith("RESOURCE_EXHAUSTED"))
+        .mapToLong(e -> ((Number) e.getValue()).longValue()).sum();
   }
 
   private static String compact(Object map) {

@@ -134,14 +134,14 @@ public final class FaultsMain {
   }
 
   private static void write(FaultOptions options, Map<String, Object> results) throws Exception {
-    String markdown = FaultReport.markdown(results);
-    System.out.println();
-    System.out.println(markdown);
     Files.createDirectories(options.results());
     Path json = options.results().resolve("faults.json");
     Files.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
         .writeValueAsString(results) + "\n");
     System.out.println("results: " + json);
+    String markdown = FaultReport.markdown(results);
+    System.out.println();
+    System.out.println(markdown);
     Path readme = options.results().toAbsolutePath().getParent().resolve("README.md");
     if (options.updateReadme() && Files.exists(readme)) {
       String text = Files.readString(readme, StandardCharsets.UTF_8);
