@@ -28,6 +28,9 @@ final class FaultDatabase implements AutoCloseable {
   private final String url;
   private final String[] conversations;
   final ConcurrentLinkedQueue<long[]> samples = new ConcurrentLinkedQueue<>();
+  /** {time, count of conversation 0, count of conversation 1, ...} */
+  final ConcurrentLinkedQueue<long[]> perConversation = new ConcurrentLinkedQueue<>();
+  private final Map<String, Integer> indexOf = new HashMap<>();
   final AtomicLong pollErrors = new AtomicLong();
   private final Thread poller;
   private volatile boolean closed;
@@ -36,6 +39,9 @@ final class FaultDatabase implements AutoCloseable {
   FaultDatabase(String jdbcUrl, String[] conversations) {
     this.url = jdbcUrl + "?connectTimeout=2&socketTimeout=30&ApplicationName=fault-suite";
     this.conversations = conversations;
+    for (int i = 0; i < conversations.length; i++) {
+      indexOf.put(conversations[i], i);
+    }
     this.poller = new Thread(this::poll, "faults-stored-poller");
     poller.setDaemon(true);
   }
@@ -47,8 +53,13 @@ final class FaultDatabase implements AutoCloseable {
   private void poll() {
     while (!closed) {
       try {
-        long count = count();
-        samples.add(new long[] {System.nanoTime(), count});
+        long[] counts = countPerConversation();
+        long now = System.nanoTime();
+        samples.add(new long[] {now, java.util.Arrays.stream(counts).sum()});
+        long[] row = new long[counts.length + 1];
+        row[0] = now;
+        System.arraycopy(counts, 0, row, 1, counts.length);
+        perConversation.add(row);
       } catch (SQLException e) {
         pollErrors.incrementAndGet();
         closeConnection();
@@ -79,15 +90,23 @@ final class FaultDatabase implements AutoCloseable {
     }
   }
 
-  private synchronized long count() throws SQLException {
+  /** Stored messages of each conversation, in the order of {@code conversations}. */
+  private synchronized long[] countPerConversation() throws SQLException {
+    long[] counts = new long[conversations.length];
     try (PreparedStatement statement = connection().prepareStatement(
-        "SELECT count(*) FROM messages WHERE conversation_id = ANY (?::uuid[])")) {
+        "SELECT conversation_id::text, count(*) FROM messages WHERE conversation_id = ANY (?::uuid[])"
+            + " GROUP BY conversation_id")) {
       statement.setArray(1, array());
       try (ResultSet rows = statement.executeQuery()) {
-        rows.next();
-        return rows.getLong(1);
+        while (rows.next()) {
+          Integer index = indexOf.get(rows.getString(1));
+          if (index != null) {
+            counts[index] = rows.getLong(2);
+          }
+        }
       }
     }
+    return counts;
   }
 
   private Array array() throws SQLException {

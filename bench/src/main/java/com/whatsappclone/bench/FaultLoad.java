@@ -90,6 +90,8 @@ final class FaultLoad implements AutoCloseable {
   /** message id -> first arrival at its recipient (System.nanoTime). */
   final Map<String, Long> delivered = new ConcurrentHashMap<>();
   final LongAdder redelivered = new LongAdder();
+  /** message id -> its conversation's index (user 2i and 2i+1 share conversation i). */
+  final Map<String, Integer> deliveredConversation = new ConcurrentHashMap<>();
   /** message ids whose sender saw a "delivered" event. */
   final Set<String> receiptsSeen = ConcurrentHashMap.newKeySet();
   final Map<String, LongAdder> serverErrors = new ConcurrentHashMap<>();
@@ -289,6 +291,7 @@ final class FaultLoad implements AutoCloseable {
         if (!conversationSet.contains(message.getConversationId()) || message.getSenderId().equals(me)) {
           return;
         }
+        deliveredConversation.putIfAbsent(message.getMessageId(), index / 2);
         if (delivered.putIfAbsent(message.getMessageId(), System.nanoTime()) != null) {
           redelivered.increment();
         }
