@@ -39,6 +39,10 @@ public final class BenchMain {
   }
 
   public static void main(String[] args) throws Exception {
+    if (java.util.Arrays.asList(args).contains("--faults")) {
+      FaultsMain.main(args);
+      return;
+    }
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
     }
