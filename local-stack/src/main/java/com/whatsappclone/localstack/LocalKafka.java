@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * A single-node Kafka broker in KRaft mode (broker and controller in one), with its log under
  * {@code .data/kafka} so topics and unconsumed messages survive restarts.
  */
-final class LocalKafka implements AutoCloseable {
+public final class LocalKafka implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(LocalKafka.class);
   private static final int NODE_ID = 1;
@@ -29,7 +29,7 @@ final class LocalKafka implements AutoCloseable {
     this.server = server;
   }
 
-  static LocalKafka start(Path logDirectory, String host, int brokerPort, int controllerPort) throws Exception {
+  public static LocalKafka start(Path logDirectory, String host, int brokerPort, int controllerPort) throws Exception {
     Files.createDirectories(logDirectory);
     String dir = logDirectory.toAbsolutePath().toString();
     Properties props = new Properties();

@@ -97,13 +97,16 @@ final class OrphanedPostgres {
    */
   private static boolean servesDirectory(ProcessHandle process, Path directory) {
     Path cwd = Path.of("/proc", String.valueOf(process.pid()), "cwd");
-    try {
-      return sameDirectory(Files.readSymbolicLink(cwd).toString(), directory);
-    } catch (IOException | UnsupportedOperationException | SecurityException e) {
-      return process.info().arguments()
-          .map(arguments -> Arrays.stream(arguments).anyMatch(argument -> sameDirectory(argument, directory)))
-          .orElse(false);
+    if (Files.isSymbolicLink(cwd)) {
+      try {
+        return sameDirectory(Files.readSymbolicLink(cwd).toString(), directory);
+      } catch (IOException e) {
+        log.debug("cannot read {} ({}); looking at the command line instead", cwd, e.toString());
+      }
     }
+    return process.info().arguments()
+        .map(arguments -> Arrays.stream(arguments).anyMatch(argument -> sameDirectory(argument, directory)))
+        .orElse(false);
   }
 
   private static boolean sameDirectory(String candidate, Path directory) {

@@ -82,7 +82,9 @@ class ReceiptCatchUpTest extends RealtimeServerTest {
     UUID bobTablet = UUID.randomUUID();
     WsClient tablet = server.ws(server.token(bob, bobTablet));
     awaitCursor(bobTablet);
+    Instant connectedAt = syncedAt(bobTablet);
     tablet.close();
+    RealtimeTestServer.await(() -> syncedAt(bobTablet).isAfter(connectedAt) ? 1 : 0, 1, "the disconnection recorded");
     // Bob is a member of a group where carol's message was read by alice: not his receipt.
     UUID group = fixtures.conversation(carol, bob, alice);
     MessageStored carols = fixtures.storeMessage(group, carol, "hi all", bob, alice);
@@ -90,7 +92,10 @@ class ReceiptCatchUpTest extends RealtimeServerTest {
     fixtures.update("UPDATE message_status SET delivered_at = now(), read_at = now() WHERE message_id IN (?, ?)",
         UUID.fromString(carols.getMessageId()), UUID.fromString(alices.getMessageId()));
 
+    Instant before = syncedAt(bobTablet);
     WsClient again = server.ws(server.token(bob, bobTablet));
+    // The cursor moves once the replay has sent everything: what it sent is in front of the pong.
+    RealtimeTestServer.await(() -> syncedAt(bobTablet).isAfter(before) ? 1 : 0, 1, "bob's receipt catch-up done");
     List<ServerEvent> events = again.eventsUntilPong();
 
     assertThat(events).filteredOn(event -> event.hasDelivered() || event.hasRead()).isEmpty();
