@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -52,6 +53,12 @@ final class BoundedWaitDataSource implements DataSource {
   static final Duration MIN_BUDGET = Duration.ofMillis(100);
   /** The wait for a connection while the database is known to be unreachable. */
   static final Duration OUTAGE_WAIT = Duration.ofMillis(250);
+  /**
+   * How long callers may wait with no connection handed out to anyone before the database counts as
+   * stalled ({@link #stalled}). A pool that is merely busy hands out a connection every few
+   * milliseconds; one whose every connection hangs in a round trip hands out none.
+   */
+  static final Duration STALL_SUSPICION = Duration.ofMillis(500);
   /** A pool flapping at its limit under load would otherwise log every flap. */
   private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -61,6 +68,10 @@ final class BoundedWaitDataSource implements DataSource {
   /** Set when a wait for a connection failed, cleared by the next connection handed out. */
   private final AtomicBoolean unreachable = new AtomicBoolean();
   private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+  /** Callers waiting for a connection now, and since when the oldest stretch of waiting began. */
+  private final AtomicInteger waiting = new AtomicInteger();
+  private final AtomicLong waitingSince = new AtomicLong();
+  private final AtomicLong lastHandedOut = new AtomicLong(System.nanoTime());
 
   BoundedWaitDataSource(HikariDataSource pool, Duration stallTimeout) {
     this.pool = pool;
@@ -78,15 +89,21 @@ final class BoundedWaitDataSource implements DataSource {
     long budget = budgetNanos();
     long wait = unreachable.get() ? Math.min(budget, OUTAGE_WAIT.toNanos()) : budget;
     long start = System.nanoTime();
+    if (waiting.getAndIncrement() == 0) {
+      waitingSince.set(start);
+    }
     Connection connection;
     try {
       connection = hikariPool.getConnection(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
+      lastHandedOut.set(System.nanoTime());
     } catch (SQLTransientConnectionException e) {
       if (unreachable.compareAndSet(false, true) && timeToWarn()) {
         log.warn("{}: no database connection within {} ms; until one is had, calls wait at most {} ms",
             pool.getPoolName(), TimeUnit.NANOSECONDS.toMillis(wait), OUTAGE_WAIT.toMillis());
       }
       throw e;
+    } finally {
+      waiting.decrementAndGet();
     }
     if (unreachable.get()) {
       unreachable.set(false);
@@ -100,6 +117,24 @@ final class BoundedWaitDataSource implements DataSource {
       throw e;
     }
     return connection;
+  }
+
+  /**
+   * Whether the database looks stalled or down: a wait for a connection failed since the last one
+   * handed out, or callers have been waiting for {@link #STALL_SUSPICION} while no connection was
+   * handed out. Lets a server that refuses calls for being full say why (the database, not the
+   * client's load: UNAVAILABLE rather than RESOURCE_EXHAUSTED).
+   */
+  boolean stalled() {
+    if (unreachable.get()) {
+      return true;
+    }
+    if (waiting.get() == 0) {
+      return false;
+    }
+    long now = System.nanoTime();
+    long quietSince = Math.max(waitingSince.get(), lastHandedOut.get());
+    return now - quietSince >= STALL_SUSPICION.toNanos();
   }
 
   private boolean timeToWarn() {

@@ -34,7 +34,7 @@ public final class Database implements AutoCloseable {
   static final Duration MAX_VALIDATION_TIMEOUT = Duration.ofSeconds(1);
 
   private final HikariDataSource pool;
-  private final DataSource dataSource;
+  private final BoundedWaitDataSource dataSource;
 
   /** Opens the pool (fails if the database cannot be reached); applies no migrations. */
   public Database(DatabaseConfig config) {
@@ -74,6 +74,14 @@ public final class Database implements AutoCloseable {
    */
   public DataSource dataSource() {
     return dataSource;
+  }
+
+  /**
+   * Whether the database looks stalled or down right now (see {@code BoundedWaitDataSource#stalled}):
+   * a server full of calls waiting on it answers the excess UNAVAILABLE, not RESOURCE_EXHAUSTED.
+   */
+  public boolean stalled() {
+    return dataSource.stalled();
   }
 
   @Override

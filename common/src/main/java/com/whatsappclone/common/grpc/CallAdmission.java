@@ -1,7 +1,9 @@
 package com.whatsappclone.common.grpc;
 
+import com.whatsappclone.common.error.DomainException;
 import com.whatsappclone.common.error.Reasons;
 import com.whatsappclone.common.error.ResourceExhaustedException;
+import com.whatsappclone.common.error.UnavailableException;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -15,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * they run (JDBC and Kafka calls block). Streams (realtime's Connect) hold no thread between
  * messages and have limits of their own. The outermost interceptor, so a refusal costs no token
  * check and no log line of its own; a warning says, at most every 10 seconds, how many were refused.
+ *
+ * <p>A server can be full because its database stalled (every call waits on a connection that
+ * does not come): then the excess is answered UNAVAILABLE, reason {@value Reasons#DATABASE_UNAVAILABLE},
+ * with the RetryInfo of {@link UnavailableException}, as the calls inside will be, so a client
+ * sees one cause, the right one, and is not told its own load is the problem.
  *
  * <p>A call keeps its place until the server closes it or, for a call its client cancelled (or
  * whose deadline passed), until its handler returns: grpc-java delivers the cancellation after the
@@ -48,12 +56,19 @@ final class CallAdmission implements ServerInterceptor {
   private final AtomicLong refusedSinceWarning = new AtomicLong();
   private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
+  private final BooleanSupplier databaseStalled;
+
   CallAdmission(String serverName, int maxConcurrentCalls) {
+    this(serverName, maxConcurrentCalls, () -> false);
+  }
+
+  CallAdmission(String serverName, int maxConcurrentCalls, BooleanSupplier databaseStalled) {
     if (maxConcurrentCalls < 1) {
       throw new IllegalArgumentException("maxConcurrentCalls must be at least 1, got " + maxConcurrentCalls);
     }
     this.serverName = serverName;
     this.maxConcurrentCalls = maxConcurrentCalls;
+    this.databaseStalled = databaseStalled;
   }
 
   /** Unary calls in progress now. */
@@ -69,9 +84,7 @@ final class CallAdmission implements ServerInterceptor {
     }
     if (inProgress.incrementAndGet() > maxConcurrentCalls) {
       inProgress.decrementAndGet();
-      ResourceExhaustedException refusal = new ResourceExhaustedException(Reasons.SERVER_OVERLOADED,
-          serverName + " is working on as many calls as it takes (" + maxConcurrentCalls
-              + "); try again in " + RETRY_DELAY.toMillis() + " ms", RETRY_DELAY);
+      DomainException refusal = refusal();
       Status status = refusal.toStatus();
       call.close(status, StatusMapper.toTrailers(refusal, status));
       warnNowAndThen();
@@ -94,6 +107,17 @@ final class CallAdmission implements ServerInterceptor {
       counted.release();
       throw e;
     }
+  }
+
+  private DomainException refusal() {
+    if (databaseStalled.getAsBoolean()) {
+      return new UnavailableException(Reasons.DATABASE_UNAVAILABLE, serverName
+          + " is full of calls waiting on its database, which is not answering; try again in "
+          + UnavailableException.RETRY_DELAY.toMillis() + " ms");
+    }
+    return new ResourceExhaustedException(Reasons.SERVER_OVERLOADED, serverName
+        + " is working on as many calls as it takes (" + maxConcurrentCalls + "); try again in "
+        + RETRY_DELAY.toMillis() + " ms", RETRY_DELAY);
   }
 
   private void warnNowAndThen() {

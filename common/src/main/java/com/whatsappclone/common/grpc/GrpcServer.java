@@ -3,6 +3,7 @@ package com.whatsappclone.common.grpc;
 import com.whatsappclone.common.lifecycle.Resources;
 import com.whatsappclone.common.net.TlsContexts;
 import com.whatsappclone.common.net.TlsSettings;
+import com.whatsappclone.common.db.Database;
 import io.grpc.BindableService;
 import io.grpc.HandlerRegistry;
 import io.grpc.Server;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -136,6 +138,7 @@ public final class GrpcServer implements RunningServer {
     private HandlerRegistry fallback;
     private HealthStatusManager health;
     private int maxConcurrentCalls = GrpcServerSettings.DEFAULT_MAX_CONCURRENT_CALLS;
+    private BooleanSupplier databaseStalled = () -> false;
     private int callThreads;
 
     private Builder(String name, int port) {
@@ -198,6 +201,21 @@ public final class GrpcServer implements RunningServer {
      */
     public Builder maxConcurrentCalls(int max) {
       this.maxConcurrentCalls = max;
+      return this;
+    }
+
+    /**
+     * The service's database: while it looks stalled ({@link Database#stalled}), the calls the
+     * server refuses for being full are answered UNAVAILABLE (DATABASE_UNAVAILABLE, retry in 1 s),
+     * since what fills the server is calls waiting on the database, not the client's load.
+     */
+    public Builder refusalsFollow(Database database) {
+      return refusalsFollow(database::stalled);
+    }
+
+    /** As {@link #refusalsFollow(Database)}, with the database's state as a test sets it. */
+    public Builder refusalsFollow(BooleanSupplier databaseStalled) {
+      this.databaseStalled = databaseStalled;
       return this;
     }
 
@@ -294,7 +312,7 @@ public final class GrpcServer implements RunningServer {
      */
     private List<ServerInterceptor> interceptorChain() {
       List<ServerInterceptor> runOrder = new ArrayList<>();
-      runOrder.add(new CallAdmission(name, maxConcurrentCalls));
+      runOrder.add(new CallAdmission(name, maxConcurrentCalls, databaseStalled));
       runOrder.add(new ErrorMappingInterceptor());
       runOrder.addAll(interceptors);
       runOrder.add(new ErrorMappingInterceptor());

@@ -1,6 +1,7 @@
 package com.whatsappclone.common.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.whatsappclone.testing.StallablePostgres;
@@ -12,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -99,6 +101,31 @@ class StalledDatabaseTest {
     assertThat(Duration.ofNanos(failedIn)).isLessThan(deadline.plus(Database.MAX_VALIDATION_TIMEOUT))
         .isLessThan(STALL_TIMEOUT);
     assertThat(selectOne()).isEqualTo(1);
+  }
+
+  @Test
+  void theDatabaseCountsAsStalledOnceCallersWaitWithNoConnectionHandedOutAndNotAfterItAnswersAgain()
+      throws Exception {
+    assertThat(selectOne()).isEqualTo(1);
+    assertThat(database.stalled()).as("idle, healthy").isFalse();
+    java.util.concurrent.ExecutorService callers = Executors.newFixedThreadPool(3);
+    try {
+      postgres.stall();
+      List<java.util.concurrent.Future<Integer>> calls = new java.util.ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        calls.add(callers.submit(StalledDatabaseTest::selectOne));
+      }
+      Thread.sleep(BoundedWaitDataSource.STALL_SUSPICION.toMillis() + 300);
+      assertThat(database.stalled()).as("three callers waiting on a stopped server").isTrue();
+      for (java.util.concurrent.Future<Integer> call : calls) {
+        assertThat(catchThrowable(() -> call.get(10, TimeUnit.SECONDS))).isNotNull();
+      }
+    } finally {
+      postgres.resume();
+      callers.shutdownNow();
+    }
+    assertThat(selectOne()).isEqualTo(1);
+    assertThat(database.stalled()).as("answering again").isFalse();
   }
 
   private static int selectOne() throws SQLException {

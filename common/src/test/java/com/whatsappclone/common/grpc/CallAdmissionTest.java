@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.whatsappclone.common.error.ErrorDetails;
 import com.whatsappclone.common.error.Reasons;
+import com.whatsappclone.common.error.UnavailableException;
 import com.whatsappclone.proto.chat.ChatServiceGrpc;
 import com.whatsappclone.proto.chat.ListMessagesRequest;
 import com.whatsappclone.proto.chat.ListMessagesResponse;
@@ -20,6 +21,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -64,8 +67,12 @@ class CallAdmissionTest {
   private ManagedChannel channel;
 
   private ChatServiceGrpc.ChatServiceFutureStub start(int maxConcurrentCalls) {
+    return start(maxConcurrentCalls, () -> false);
+  }
+
+  private ChatServiceGrpc.ChatServiceFutureStub start(int maxConcurrentCalls, BooleanSupplier databaseStalled) {
     server = GrpcServer.builder("admission-test", 0).host("127.0.0.1")
-        .maxConcurrentCalls(maxConcurrentCalls).addService(chat).start();
+        .maxConcurrentCalls(maxConcurrentCalls).refusalsFollow(databaseStalled).addService(chat).start();
     channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
     return ChatServiceGrpc.newFutureStub(channel);
   }
@@ -103,6 +110,30 @@ class CallAdmissionTest {
     }
     assertThat(stub.listMessages(QUICK).get(10, TimeUnit.SECONDS))
         .isEqualTo(ListMessagesResponse.getDefaultInstance());
+  }
+
+  @Test
+  void aCallRefusedWhileTheDatabaseIsStalledIsAnsweredUnavailableWithTheDatabasesRetryDelay() throws Exception {
+    AtomicBoolean stalled = new AtomicBoolean(true);
+    ChatServiceGrpc.ChatServiceFutureStub stub = start(1, stalled::get);
+    Future<ListMessagesResponse> admitted = stub.listMessages(HELD);
+    assertThat(chat.started.tryAcquire(1, 10, TimeUnit.SECONDS)).isTrue();
+
+    StatusRuntimeException whileStalled = (StatusRuntimeException) assertThrows(ExecutionException.class,
+        () -> stub.listMessages(QUICK).get(5, TimeUnit.SECONDS)).getCause();
+    assertThat(whileStalled.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(ErrorDetails.reason(whileStalled)).isEqualTo(Reasons.DATABASE_UNAVAILABLE);
+    assertThat(whileStalled.getStatus().getDescription()).contains("admission-test", "database");
+    assertThat(RetryDelay.of(whileStalled)).contains(UnavailableException.RETRY_DELAY);
+
+    stalled.set(false);
+    StatusRuntimeException whileBusy = (StatusRuntimeException) assertThrows(ExecutionException.class,
+        () -> stub.listMessages(QUICK).get(5, TimeUnit.SECONDS)).getCause();
+    assertThat(whileBusy.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(ErrorDetails.reason(whileBusy)).isEqualTo(Reasons.SERVER_OVERLOADED);
+
+    chat.release.release(1);
+    assertThat(admitted.get(10, TimeUnit.SECONDS)).isEqualTo(ListMessagesResponse.getDefaultInstance());
   }
 
   @Test

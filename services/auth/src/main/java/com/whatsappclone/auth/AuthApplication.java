@@ -80,6 +80,7 @@ public final class AuthApplication {
           revocations, clock);
 
       GrpcServer server = GrpcServer.builder("auth", grpc)
+          .refusalsFollow(database)
           // Order matters: the outcome log first, so that it also sees calls the token check
           // refuses; the caller's token id after the check that validated it.
           .intercept(CallLog.interceptor())

@@ -88,6 +88,7 @@ public final class ChatApplication {
           .start(retention.compareTo(CLEANUP_INTERVAL) < 0 ? retention : CLEANUP_INTERVAL));
 
       GrpcServer server = GrpcServer.builder("chat", grpc)
+          .refusalsFollow(database)
           .intercept(new AuthInterceptor(tokens, revocations))
           .addService(new ChatGrpcService(conversations, messages))
           .closeOnStop(resources)

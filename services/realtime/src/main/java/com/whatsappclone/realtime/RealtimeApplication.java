@@ -148,6 +148,7 @@ public final class RealtimeApplication {
           check, check, TimeUnit.MILLISECONDS);
 
       GrpcServer grpc = GrpcServer.builder("realtime", config.grpc())
+          .refusalsFollow(database)
           .intercept(new ClientAddressInterceptor(ClientAddressSignature.fromJwtSecret(jwt.secret())))
           .intercept(new AuthInterceptor(tokens, revocations))
           .addService(new RealtimeGrpcService(service, caps))

@@ -60,6 +60,7 @@ public final class StatusApplication {
       ExpiredStatusCleanup cleanupJob = new ExpiredStatusCleanup(store, clock, cleanup.batchSize());
 
       GrpcServer server = GrpcServer.builder("status", grpc)
+          .refusalsFollow(database)
           .intercept(new AuthInterceptor(tokens, revocations))
           .addService(new StatusGrpcService(service))
           .closeOnStop(resources)
