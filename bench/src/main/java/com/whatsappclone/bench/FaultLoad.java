@@ -256,8 +256,9 @@ final class FaultLoad implements AutoCloseable {
   }
 
   /** One user's device: one WebSocket at a time, to realtime instance 0 or 1. */
-  private final class Device implements WebSocketListener {
+  private final class Device {
     private final int index;
+    private final AtomicInteger attempts = new AtomicInteger();
     private volatile int instance;
     private volatile WebSocketConnection connection;
 
@@ -266,18 +267,22 @@ final class FaultLoad implements AutoCloseable {
       this.instance = instance;
     }
 
+    /**
+     * A refused connection can be closed on the loop thread before {@code connect} returns here, so
+     * the close is matched to its attempt by number, not by the connection field (which would still
+     * hold the previous connection, and the device would never try again).
+     */
     void connect() {
+      int attempt = attempts.incrementAndGet();
       connection = loops[index % loops.length].connect(stack.webSocket(instance), null, "/ws?encoding=binary",
-          users.get(index).accessToken, this, HANDSHAKE_TIMEOUT);
+          users.get(index).accessToken, new Attempt(this, attempt), HANDSHAKE_TIMEOUT);
     }
 
-    @Override
-    public void onOpen(WebSocketConnection c) {
+    void onOpen() {
       opened.incrementAndGet();
     }
 
-    @Override
-    public void onBinary(WebSocketConnection c, ByteBuffer payload) {
+    void onBinary(WebSocketConnection c, ByteBuffer payload) {
       ServerEvent event;
       try {
         event = ServerEvent.parseFrom(payload);
@@ -308,9 +313,8 @@ final class FaultLoad implements AutoCloseable {
       }
     }
 
-    @Override
-    public void onClose(WebSocketConnection c, int code, String reason) {
-      if (closing || c != connection) {
+    void onClose(int attempt, int code, String reason) {
+      if (closing || attempt != attempts.get()) {
         return;
       }
       count(closes, code + " " + (reason.length() > 50 ? reason.substring(0, 50) : reason).toLowerCase(Locale.ROOT));
@@ -321,6 +325,24 @@ final class FaultLoad implements AutoCloseable {
           connect();
         }
       }, RECONNECT_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** The listener of one connection attempt of a device. */
+  private record Attempt(Device device, int number) implements WebSocketListener {
+    @Override
+    public void onOpen(WebSocketConnection c) {
+      device.onOpen();
+    }
+
+    @Override
+    public void onBinary(WebSocketConnection c, ByteBuffer payload) {
+      device.onBinary(c, payload);
+    }
+
+    @Override
+    public void onClose(WebSocketConnection c, int code, String reason) {
+      device.onClose(number, code, reason);
     }
   }
 

@@ -9,8 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -48,17 +52,42 @@ final class FanoutBus {
   private final String instanceId;
   private final PeerInstances peers;
 
-  /** @param topic {@link KafkaTopics#REALTIME_EVENTS} behind the deployment's prefix */
-  FanoutBus(Producer<String, byte[]> producer, String topic, PeerInstances peers) {
+  /**
+   * A receipt the broker did not take is sent again this often: a broker restart or a leader
+   * change is usually over within seconds.
+   */
+  static final Duration RECEIPT_RETRY_EVERY = Duration.ofSeconds(1);
+  /**
+   * A receipt is given up after this long; its sender still gets it from the receipt catch-up the
+   * next time it connects.
+   */
+  static final Duration RECEIPT_RETRY_FOR = Duration.ofMinutes(5);
+  /** Receipts waiting to be sent again, at most; beyond it they are left to the receipt catch-up. */
+  static final int MAX_RECEIPTS_WAITING = 10_000;
+
+  private final ScheduledExecutorService retries;
+  private final AtomicInteger receiptsWaiting = new AtomicInteger();
+  private final AtomicLong receiptsGivenUp = new AtomicLong();
+
+  /**
+   * @param topic   {@link KafkaTopics#REALTIME_EVENTS} behind the deployment's prefix
+   * @param retries where receipts the broker refused wait to be sent again (never a selector thread)
+   */
+  FanoutBus(Producer<String, byte[]> producer, String topic, PeerInstances peers,
+      ScheduledExecutorService retries) {
     this.producer = producer;
     this.topic = topic;
     this.instanceId = peers.self();
     this.peers = peers;
+    this.retries = retries;
   }
 
   /**
-   * Publishes for the other instances, if any is alive; failures are logged, the local delivery
-   * already happened.
+   * Publishes for the other instances, if any is alive; the local delivery already happened.
+   * Typing and presence that the broker does not take are dropped (a moment later they mean
+   * nothing); a receipt is sent again every {@link #RECEIPT_RETRY_EVERY} for up to
+   * {@link #RECEIPT_RETRY_FOR}, since a sender connected elsewhere would otherwise miss its tick
+   * until it reconnects. A receipt sent twice is harmless: it sets a state the client already has.
    */
   void publish(Collection<String> recipients, ServerEvent event) {
     if (recipients.isEmpty() || !peers.anyAlive()) {
@@ -72,15 +101,58 @@ final class FanoutBus {
     ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic,
         recipients.iterator().next(), fanout.toByteArray());
     record.headers().add(TYPE_HEADER, FANOUT_TYPE.getBytes(StandardCharsets.UTF_8));
+    boolean receipt = event.hasDelivered() || event.hasRead();
+    send(record, event.getEventCase(), receipt ? System.nanoTime() : -1);
+  }
+
+  /** Receipts waiting to be sent again now. */
+  int receiptsWaiting() {
+    return receiptsWaiting.get();
+  }
+
+  /** @param firstTry when the receipt was first sent (nanoTime); negative: not a receipt, no retry */
+  private void send(ProducerRecord<String, byte[]> record, ServerEvent.EventCase what, long firstTry) {
     try {
       producer.send(record, (metadata, error) -> {
         if (error != null) {
-          log.warn("could not publish a {} event for other instances: {}",
-              event.getEventCase(), error.toString());
+          failed(record, what, firstTry, error);
         }
       });
     } catch (RuntimeException e) {
-      log.warn("could not publish a {} event for other instances: {}", event.getEventCase(), e.toString());
+      failed(record, what, firstTry, e);
+    }
+  }
+
+  private void failed(ProducerRecord<String, byte[]> record, ServerEvent.EventCase what, long firstTry,
+      Exception error) {
+    if (firstTry < 0) {
+      log.warn("could not publish a {} event for other instances: {}", what, error.toString());
+      return;
+    }
+    boolean tooOld = System.nanoTime() - firstTry >= RECEIPT_RETRY_FOR.toNanos();
+    if (tooOld || receiptsWaiting.incrementAndGet() > MAX_RECEIPTS_WAITING) {
+      if (!tooOld) {
+        receiptsWaiting.decrementAndGet();
+      }
+      if (receiptsGivenUp.getAndIncrement() % 1000 == 0) {
+        log.warn("could not publish a {} receipt for other instances ({}; {} given up so far, {} waiting):"
+            + " its sender gets it from the receipt catch-up when it reconnects", what, error.toString(),
+            receiptsGivenUp.get(), receiptsWaiting.get());
+      }
+      return;
+    }
+    if (receiptsWaiting.get() == 1) {
+      log.warn("could not publish a {} receipt for other instances ({}); sending it again every {} ms",
+          what, error.toString(), RECEIPT_RETRY_EVERY.toMillis());
+    }
+    try {
+      retries.schedule(() -> {
+        receiptsWaiting.decrementAndGet();
+        send(record, what, firstTry);
+      }, RECEIPT_RETRY_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException stopping) {
+      receiptsWaiting.decrementAndGet();
+      log.debug("not sending a {} receipt again: the instance is stopping", what);
     }
   }
 

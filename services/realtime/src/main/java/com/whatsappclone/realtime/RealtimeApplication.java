@@ -98,7 +98,10 @@ public final class RealtimeApplication {
           config.participantCacheSize(), config.participantCacheTtl(), clock);
       PresenceStore presence = new PresenceStore(database.dataSource());
       PeerInstances peers = new PeerInstances(instanceId.toString(), config.presenceHeartbeat(), clock);
-      FanoutBus bus = new FanoutBus(producer, config.realtimeEventsTopic(), peers);
+      // Receipts the broker refused wait here to be sent again; closed before the producer is.
+      ScheduledExecutorService fanoutRetries = resources.shutDownOnClose(
+          Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("realtime-fanout-retry")), TIMER_STOP_WAIT);
+      FanoutBus bus = new FanoutBus(producer, config.realtimeEventsTopic(), peers, fanoutRetries);
       ConnectionRegistry registry = new ConnectionRegistry();
       RealtimeService service = new RealtimeService(registry, statuses,
           new ReceiptCatchUpStore(database.dataSource()), receipts, participants, participantStore,
