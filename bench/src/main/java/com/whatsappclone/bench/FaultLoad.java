@@ -275,7 +275,7 @@ final class FaultLoad implements AutoCloseable {
     void connect() {
       int attempt = attempts.incrementAndGet();
       connection = loops[index % loops.length].connect(stack.webSocket(instance), null, "/ws?encoding=binary",
-          users.get(index).accessToken, new Attempt(this, attempt), HANDSHAKE_TIMEOUT);
+          users.get(index).accessToken, new ConnectionAttempt(this, attempt), HANDSHAKE_TIMEOUT);
     }
 
     void onOpen() {
@@ -329,7 +329,7 @@ final class FaultLoad implements AutoCloseable {
   }
 
   /** The listener of one connection attempt of a device. */
-  private record Attempt(Device device, int number) implements WebSocketListener {
+  private record ConnectionAttempt(Device device, int number) implements WebSocketListener {
     @Override
     public void onOpen(WebSocketConnection c) {
       device.onOpen();
