@@ -16,8 +16,8 @@ final class Fixtures extends SqlFixtures {
   }
 
   /**
-   * Each of {@code contacts} is in {@code owner}'s address book (a contacts row as auth's
-   * SyncContacts writes it): with the default statuses setting they see the owner's statuses.
+   * Each of {@code contacts} is in {@code owner}'s address book (a contacts row, as auth writes
+   * it): with the default statuses setting they see the owner's statuses.
    */
   void addContacts(UUID owner, UUID... contacts) {
     for (UUID contact : contacts) {
