@@ -18,6 +18,7 @@ import com.whatsappclone.common.lifecycle.DaemonThreads;
 import com.whatsappclone.common.lifecycle.Resources;
 import com.whatsappclone.common.net.ClientAddressInterceptor;
 import com.whatsappclone.common.net.ClientAddressSignature;
+import com.whatsappclone.common.privacy.PrivacyStore;
 import com.whatsappclone.common.ratelimit.ClockTimeMeter;
 import com.whatsappclone.common.ratelimit.KeyedBuckets;
 import java.net.InetSocketAddress;
@@ -85,8 +86,9 @@ public final class RealtimeApplication {
       // Closed after the devices and the worker pool, before the producer and the database: what
       // was queued is written and answered.
       MessageStatusStore statuses = new MessageStatusStore(database.dataSource());
+      PrivacyGate privacy = new PrivacyGate(new PrivacyStore(database.dataSource()), clock);
       ReceiptWriter receipts = resources.push(new ReceiptWriter(statuses, clock,
-          ReceiptWriter.QUEUE_LIMIT, ReceiptWriter.BATCH_LIMIT)).start();
+          ReceiptWriter.QUEUE_LIMIT, ReceiptWriter.BATCH_LIMIT, privacy::readReceiptsOff)).start();
 
       UUID instanceId = UUID.randomUUID();
       ThreadPoolExecutor pool = resources.shutDownOnClose(new ThreadPoolExecutor(config.workerThreads(),
@@ -105,7 +107,7 @@ public final class RealtimeApplication {
       ConnectionRegistry registry = new ConnectionRegistry();
       RealtimeService service = new RealtimeService(registry, statuses,
           new ReceiptCatchUpStore(database.dataSource()), receipts, participants, participantStore,
-          presence, bus, pool, config, clock, instanceId, probe, tokens, revocations);
+          presence, privacy, bus, pool, config, clock, instanceId, probe, tokens, revocations);
       revocations.addListener(service::onRevoked);
       // At stop: let the disconnections queued by closing the devices finish, then drop whatever
       // presence rows are left (shutting the pool down twice is harmless).

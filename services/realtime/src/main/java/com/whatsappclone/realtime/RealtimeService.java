@@ -33,6 +33,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -93,6 +94,7 @@ final class RealtimeService {
   private final ParticipantCache participants;
   private final ParticipantStore participantStore;
   private final PresenceStore presence;
+  private final PrivacyGate privacy;
   private final FanoutBus bus;
   private final Executor pool;
   private final RealtimeSettings settings;
@@ -107,7 +109,7 @@ final class RealtimeService {
   RealtimeService(ConnectionRegistry registry, MessageStatusStore statuses,
       ReceiptCatchUpStore receiptCursors, ReceiptWriter receipts,
       ParticipantCache participants, ParticipantStore participantStore, PresenceStore presence,
-      FanoutBus bus, Executor pool, RealtimeSettings settings, Clock clock, UUID instanceId,
+      PrivacyGate privacy, FanoutBus bus, Executor pool, RealtimeSettings settings, Clock clock, UUID instanceId,
       CatchUpProbe probe, TokenManager tokens, SessionRevocations revocations) {
     this.registry = registry;
     this.statuses = statuses;
@@ -116,6 +118,7 @@ final class RealtimeService {
     this.participants = participants;
     this.participantStore = participantStore;
     this.presence = presence;
+    this.privacy = privacy;
     this.bus = bus;
     this.pool = pool;
     this.settings = settings;
@@ -289,7 +292,8 @@ final class RealtimeService {
         .build();
     List<String> others = new ArrayList<>(members);
     others.remove(session.userId());
-    deliver(others, event);
+    // Not to the members the typist blocked (cached for PrivacyGate.CACHE_TTL).
+    deliver(privacy.typingViewers(session.user(), others), event);
   }
 
   // ---- receipts ---------------------------------------------------------------------------
@@ -367,7 +371,9 @@ final class RealtimeService {
         // For a read receipt: the ack never came, the sender learns "delivered" before "read".
         deliver(sender, delivered(request.messageId(), request.conversationId(), session.userId(), at));
       }
-      if (!ack) {
+      // Read receipts off, on either side, keeps the READ from the sender (it is still stored,
+      // for the reader's own devices); "delivered" is always told.
+      if (!ack && privacy.readReceiptShared(session.user(), UUID.fromString(receipt.senderId()))) {
         deliver(sender, read(request.messageId(), request.conversationId(), session.userId(), at));
       }
     }
@@ -530,12 +536,15 @@ final class RealtimeService {
     while (!session.isClosed()) {
       List<ReceiptCatchUpStore.ReceiptState> page = receiptCursors.changedSince(session.user(),
           replay.changedAfter(), replay.createdAfter(), cursor, settings.catchUpPageSize());
+      Set<UUID> readsHidden = readReceiptsOffOnPage(session.user(), page);
       for (ReceiptCatchUpStore.ReceiptState state : page) {
         String recipient = state.recipientId().toString();
         state.deliveredAt().filter(at -> at.isAfter(replay.changedAfter())).ifPresent(at ->
             session.send(delivered(state.messageId(), state.conversationId(), recipient, at)));
-        state.readAt().filter(at -> at.isAfter(replay.changedAfter())).ifPresent(at ->
-            session.send(read(state.messageId(), state.conversationId(), recipient, at)));
+        if (!readsHidden.contains(state.recipientId())) {
+          state.readAt().filter(at -> at.isAfter(replay.changedAfter())).ifPresent(at ->
+              session.send(read(state.messageId(), state.conversationId(), recipient, at)));
+        }
       }
       if (page.size() < settings.catchUpPageSize()) {
         receiptCursors.record(session.device().orElseThrow(), session.user(), replay.began());
@@ -548,6 +557,25 @@ final class RealtimeService {
         return;
       }
     }
+  }
+
+  /**
+   * The recipients on the page whose READs the sender is not sent, as live: every one of them
+   * when the sender has read receipts off, else those who have them off. One cached look-up.
+   */
+  private Set<UUID> readReceiptsOffOnPage(UUID sender, List<ReceiptCatchUpStore.ReceiptState> page) {
+    Set<UUID> users = new HashSet<>();
+    for (ReceiptCatchUpStore.ReceiptState state : page) {
+      if (state.readAt().isPresent()) {
+        users.add(state.recipientId());
+      }
+    }
+    if (users.isEmpty()) {
+      return Set.of();
+    }
+    users.add(sender);
+    Set<UUID> off = privacy.readReceiptsOff(users);
+    return off.contains(sender) ? users : off;
   }
 
   /** Moves the device's receipt cursor to now, once its receipt catch-up is done. */
@@ -577,7 +605,7 @@ final class RealtimeService {
     boolean first = presence.connected(UUID.fromString(session.id()), session.user(),
         instanceId, now, liveAfter(now));
     if (first) {
-      deliver(participantStore.contactsOf(session.user()), ServerEvent.newBuilder()
+      deliver(presenceViewers(session), ServerEvent.newBuilder()
           .setPresence(PresenceUpdate.newBuilder().setUserId(session.userId()).setStatus("online"))
           .build());
     }
@@ -588,13 +616,21 @@ final class RealtimeService {
     Optional<Instant> lastSeen = presence.disconnected(UUID.fromString(session.id()),
         session.user(), now, liveAfter(now));
     if (lastSeen.isPresent()) {
-      deliver(participantStore.contactsOf(session.user()), ServerEvent.newBuilder()
+      deliver(presenceViewers(session), ServerEvent.newBuilder()
           .setPresence(PresenceUpdate.newBuilder()
               .setUserId(session.userId())
               .setStatus("offline")
               .setLastSeen(Timestamps.format(lastSeen.get())))
           .build());
     }
+  }
+
+  /**
+   * Who is told the user came online or left: those who share a conversation with them, as the
+   * user's last-seen setting and block list allow (one query for the whole fan-out).
+   */
+  private List<String> presenceViewers(Session session) {
+    return privacy.presenceViewers(session.user(), participantStore.contactsOf(session.user()));
   }
 
   /**

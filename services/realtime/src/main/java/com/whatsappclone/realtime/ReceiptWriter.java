@@ -7,11 +7,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +71,7 @@ final class ReceiptWriter implements AutoCloseable {
 
   private final MessageStatusStore store;
   private final Clock clock;
+  private final Consumer<Set<UUID>> beforeAnswers;
   private final int queueLimit;
   private final int batchLimit;
   /** Connections with receipts waiting, each at most once (see {@link PendingReceipts#add}). */
@@ -78,8 +83,19 @@ final class ReceiptWriter implements AutoCloseable {
   private volatile boolean closing;
 
   ReceiptWriter(MessageStatusStore store, Clock clock, int queueLimit, int batchLimit) {
+    this(store, clock, queueLimit, batchLimit, users -> { });
+  }
+
+  /**
+   * @param beforeAnswers told, once per committed batch and before its answers, the readers and
+   *     senders of its read receipts that changed something: the read-receipt settings of all of
+   *     them are then looked up in one query instead of one per answer ({@link PrivacyGate})
+   */
+  ReceiptWriter(MessageStatusStore store, Clock clock, int queueLimit, int batchLimit,
+      Consumer<Set<UUID>> beforeAnswers) {
     this.store = store;
     this.clock = clock;
+    this.beforeAnswers = beforeAnswers;
     this.queueLimit = queueLimit;
     this.batchLimit = batchLimit;
     this.thread = new Thread(this::run, THREAD_NAME);
@@ -192,6 +208,19 @@ final class ReceiptWriter implements AutoCloseable {
       return;
     }
     count(batch);
+    Set<UUID> readers = new HashSet<>();
+    for (int i = 0; i < batch.size(); i++) {
+      ReceiptRequest request = batch.get(i).request();
+      Receipt outcome = outcomes.get(i);
+      if (request.kind() == MessageStatusStore.ReceiptKind.READ && outcome.outcome() == MessageStatusStore.Outcome.UPDATED) {
+        readers.add(request.userId());
+        readers.add(UUID.fromString(outcome.senderId()));
+      }
+    }
+    if (!readers.isEmpty()) {
+      // A failure here only costs the answers their warm cache: each looks up on its own.
+      answer(() -> beforeAnswers.accept(readers));
+    }
     for (int i = 0; i < batch.size(); i++) {
       Receipt outcome = outcomes.get(i);
       PendingReceipts.Pending pending = batch.get(i);

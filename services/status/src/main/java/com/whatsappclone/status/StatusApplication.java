@@ -14,6 +14,7 @@ import com.whatsappclone.common.grpc.GrpcServer;
 import com.whatsappclone.common.grpc.GrpcServerSettings;
 import com.whatsappclone.common.lifecycle.DaemonThreads;
 import com.whatsappclone.common.lifecycle.Resources;
+import com.whatsappclone.common.privacy.PrivacyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -56,7 +57,7 @@ public final class StatusApplication {
       ScheduledExecutorService scheduler = resources.interruptOnClose(
           Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("status-cleanup")), SCHEDULER_STOP_WAIT);
       StatusStore store = new StatusStore(database.dataSource());
-      StatusService service = new StatusService(store, clock);
+      StatusService service = new StatusService(store, new PrivacyStore(database.dataSource()), clock);
       ExpiredStatusCleanup cleanupJob = new ExpiredStatusCleanup(store, clock, cleanup.batchSize());
 
       GrpcServer server = GrpcServer.builder("status", grpc)

@@ -5,6 +5,8 @@ import com.whatsappclone.common.db.DatabaseException;
 import com.whatsappclone.common.error.NotFoundException;
 import com.whatsappclone.common.error.PermissionDeniedException;
 import com.whatsappclone.common.error.Reasons;
+import com.whatsappclone.common.privacy.PrivacyStore;
+import com.whatsappclone.common.privacy.Relationship;
 import com.whatsappclone.common.text.Ids;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -24,6 +26,12 @@ import java.util.UUID;
  * returned, whether or not the cleanup job has deleted it yet. A status the caller may not see,
  * an expired one and a missing one give the same answer (left out, or the same NOT_FOUND), so that
  * nobody learns that a status exists by asking for it.
+ *
+ * <p>Who sees whose statuses (issue 17): the author always; anyone else only as the author's
+ * statuses setting allows ({@link Relationship#seesStatuses}: everyone, contacts - the default,
+ * people in the author's address book - or nobody), and never someone the author blocked.
+ * Sharing a conversation no longer shows statuses by itself; it only makes the author a
+ * candidate for the caller's feed, as does having the caller in their address book.
  */
 public final class StatusService {
 
@@ -37,10 +45,12 @@ public final class StatusService {
   static final String NOT_STATUS_AUTHOR = "NOT_STATUS_AUTHOR";
 
   private final StatusStore store;
+  private final PrivacyStore privacy;
   private final Clock clock;
 
-  public StatusService(StatusStore store, Clock clock) {
+  public StatusService(StatusStore store, PrivacyStore privacy, Clock clock) {
     this.store = store;
+    this.privacy = privacy;
     this.clock = clock;
   }
 
@@ -79,6 +89,9 @@ public final class StatusService {
   public List<StatusUpdate> statusesOf(String callerId, String userId) {
     UUID caller = Ids.caller(callerId);
     UUID author = Ids.optional("user_id", userId).orElse(caller);
+    if (!author.equals(caller) && !privacy.between(author, caller).seesStatuses()) {
+      return List.of(); // the same answer as for someone without statuses
+    }
     try {
       return store.listByAuthor(caller, author, now());
     } catch (SQLException e) {
@@ -94,7 +107,16 @@ public final class StatusService {
     UUID caller = Ids.caller(callerId);
     List<StatusUpdate> statuses;
     try {
-      statuses = store.listFeed(caller, now());
+      Instant now = now();
+      List<UUID> candidates = store.feedCandidates(caller, now);
+      List<UUID> shown = new ArrayList<>();
+      // One query for every candidate: what each of them shows the caller.
+      privacy.fromOwners(caller, candidates).forEach((author, relationship) -> {
+        if (relationship.seesStatuses()) {
+          shown.add(author);
+        }
+      });
+      statuses = store.listFeed(caller, shown, now);
     } catch (SQLException e) {
       throw new DatabaseException("database call", e);
     }
@@ -166,8 +188,11 @@ public final class StatusService {
     }
   }
 
+  /** The status, if the caller may see it; else the same NOT_FOUND as for an unknown id. */
   private StatusUpdate visible(UUID caller, UUID statusId) throws SQLException {
-    return store.findVisible(caller, statusId, now())
+    return store.findUnexpired(caller, statusId, now())
+        .filter(status -> status.authorId().equals(caller)
+            || privacy.between(status.authorId(), caller).seesStatuses())
         .orElseThrow(() -> new NotFoundException(STATUS_NOT_FOUND, NOT_FOUND_MESSAGE));
   }
 

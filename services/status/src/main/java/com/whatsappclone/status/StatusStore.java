@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -19,9 +20,10 @@ import javax.sql.DataSource;
  * <p>Storage: {@code content_or_url} holds the text of a text status and the URL of an image/video
  * status; {@code caption} (added by V20) holds a media status's optional caption.
  *
- * <p>Every read takes the caller and "now" and applies visibility and expiry in SQL, so that an
- * invisible or expired row never leaves the database: a user's statuses are visible to the user
- * and to anyone who shares a conversation with them and is not blocked by them.
+ * <p>Every read takes "now" and applies expiry in SQL, so that an expired row never leaves the
+ * database. Who may see whose statuses (the author's statuses setting, address book and blocks,
+ * issue 17) is {@link StatusService}'s rule, asked of {@code PrivacyStore}; this store only
+ * names the feed's candidate authors ({@link #feedCandidates}).
  */
 public final class StatusStore {
 
@@ -34,17 +36,6 @@ public final class StatusStore {
       CASE WHEN s.user_id = ?
            THEN (SELECT count(*) FROM status_views c WHERE c.status_id = s.id) END AS view_count,
       EXISTS (SELECT 1 FROM status_views v WHERE v.status_id = s.id AND v.user_id = ?) AS viewed
-      """;
-
-  /** The caller {@code ?} may see s: the author, or shares a conversation and is not blocked (2 more ?). */
-  private static final String VISIBLE_TO_CALLER = """
-      (s.user_id = ?
-       OR (EXISTS (SELECT 1
-                     FROM conversation_participants mine
-                     JOIN conversation_participants theirs ON theirs.conversation_id = mine.conversation_id
-                    WHERE mine.user_id = ? AND theirs.user_id = s.user_id)
-           AND NOT EXISTS (SELECT 1 FROM blocked_users b
-                            WHERE b.blocker_user_id = s.user_id AND b.blocked_user_id = ?)))
       """;
 
   private final DataSource dataSource;
@@ -85,54 +76,75 @@ public final class StatusStore {
     }
   }
 
-  /** The author's statuses unexpired at {@code now} and visible to the caller, oldest first. */
+  /** The author's statuses unexpired at {@code now}, oldest first, as {@code caller} sees them. */
   public List<StatusUpdate> listByAuthor(UUID caller, UUID authorId, Instant now) throws SQLException {
     String sql = "SELECT " + COLUMNS_FOR_CALLER + " FROM status_updates s"
-        + " WHERE s.user_id = ? AND s.expires_at > ? AND " + VISIBLE_TO_CALLER
+        + " WHERE s.user_id = ? AND s.expires_at > ?"
         + " ORDER BY s.created_at, s.id";
     try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
       int i = bindCaller(s, 1, caller);
       s.setObject(i++, authorId);
-      setInstant(s, i++, now);
-      bindVisibility(s, i, caller);
-      return readAll(s);
-    }
-  }
-
-  /**
-   * The unexpired statuses of everyone else the caller may see, ordered by author, then oldest
-   * first. Starts from the caller's conversations, so its cost follows the caller's contacts.
-   */
-  public List<StatusUpdate> listFeed(UUID caller, Instant now) throws SQLException {
-    String sql = "SELECT " + COLUMNS_FOR_CALLER + " FROM status_updates s"
-        + " WHERE s.user_id IN (SELECT theirs.user_id"
-        + "                       FROM conversation_participants mine"
-        + "                       JOIN conversation_participants theirs"
-        + "                         ON theirs.conversation_id = mine.conversation_id"
-        + "                      WHERE mine.user_id = ? AND theirs.user_id <> ?)"
-        + "   AND NOT EXISTS (SELECT 1 FROM blocked_users b"
-        + "                    WHERE b.blocker_user_id = s.user_id AND b.blocked_user_id = ?)"
-        + "   AND s.expires_at > ?"
-        + " ORDER BY s.user_id, s.created_at, s.id";
-    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-      int i = bindCaller(s, 1, caller);
-      s.setObject(i++, caller);
-      s.setObject(i++, caller);
-      s.setObject(i++, caller);
       setInstant(s, i, now);
       return readAll(s);
     }
   }
 
-  /** The status, when it exists, is unexpired at {@code now} and the caller may see it. */
-  public Optional<StatusUpdate> findVisible(UUID caller, UUID statusId, Instant now) throws SQLException {
+  /**
+   * The authors other than the caller who have a status unexpired at {@code now} and either share
+   * a conversation with the caller or have the caller in their address book: whose statuses the
+   * feed may show, before their privacy settings are applied. Starts from the caller's
+   * conversations and from the address books naming the caller (both indexed), so its cost
+   * follows the caller's contacts, not the number of statuses.
+   */
+  public List<UUID> feedCandidates(UUID caller, Instant now) throws SQLException {
+    String sql = "SELECT DISTINCT s.user_id FROM status_updates s"
+        + " WHERE s.expires_at > ? AND s.user_id <> ?"
+        + "   AND s.user_id IN (SELECT theirs.user_id"
+        + "                       FROM conversation_participants mine"
+        + "                       JOIN conversation_participants theirs"
+        + "                         ON theirs.conversation_id = mine.conversation_id"
+        + "                      WHERE mine.user_id = ?"
+        + "                     UNION"
+        + "                     SELECT c.user_id FROM contacts c WHERE c.contact_user_id = ?)";
+    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+      setInstant(s, 1, now);
+      s.setObject(2, caller);
+      s.setObject(3, caller);
+      s.setObject(4, caller);
+      List<UUID> authors = new ArrayList<>();
+      try (ResultSet rows = s.executeQuery()) {
+        while (rows.next()) {
+          authors.add(rows.getObject(1, UUID.class));
+        }
+      }
+      return authors;
+    }
+  }
+
+  /** The statuses of these authors unexpired at {@code now}, as the caller sees them, by author then oldest first. */
+  public List<StatusUpdate> listFeed(UUID caller, Collection<UUID> authors, Instant now) throws SQLException {
+    if (authors.isEmpty()) {
+      return List.of();
+    }
     String sql = "SELECT " + COLUMNS_FOR_CALLER + " FROM status_updates s"
-        + " WHERE s.id = ? AND s.expires_at > ? AND " + VISIBLE_TO_CALLER;
+        + " WHERE s.user_id = ANY (?) AND s.expires_at > ?"
+        + " ORDER BY s.user_id, s.created_at, s.id";
+    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+      int i = bindCaller(s, 1, caller);
+      s.setArray(i++, c.createArrayOf("uuid", authors.toArray()));
+      setInstant(s, i, now);
+      return readAll(s);
+    }
+  }
+
+  /** The status, when it exists and is unexpired at {@code now}, as the caller sees it. */
+  public Optional<StatusUpdate> findUnexpired(UUID caller, UUID statusId, Instant now) throws SQLException {
+    String sql = "SELECT " + COLUMNS_FOR_CALLER + " FROM status_updates s"
+        + " WHERE s.id = ? AND s.expires_at > ?";
     try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
       int i = bindCaller(s, 1, caller);
       s.setObject(i++, statusId);
-      setInstant(s, i++, now);
-      bindVisibility(s, i, caller);
+      setInstant(s, i, now);
       List<StatusUpdate> rows = readAll(s);
       return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
@@ -220,12 +232,6 @@ public final class StatusStore {
     s.setObject(index, caller);
     s.setObject(index + 1, caller);
     return index + 2;
-  }
-
-  private static void bindVisibility(PreparedStatement s, int index, UUID caller) throws SQLException {
-    s.setObject(index, caller);
-    s.setObject(index + 1, caller);
-    s.setObject(index + 2, caller);
   }
 
   private static List<StatusUpdate> readAll(PreparedStatement s) throws SQLException {

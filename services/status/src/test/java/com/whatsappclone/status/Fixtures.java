@@ -6,13 +6,30 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * Users, conversations and blocks written straight into the test database: the chat service that
+ * Users, conversations, address books, privacy settings and blocks written straight into the test database: the chat service that
  * will own conversations is built separately, so the status tests do not depend on its code.
  */
 final class Fixtures extends SqlFixtures {
 
   Fixtures(TestDatabase db) {
     super(db);
+  }
+
+  /**
+   * Each of {@code contacts} is in {@code owner}'s address book (a contacts row, as auth writes
+   * it): with the default statuses setting they see the owner's statuses.
+   */
+  void addContacts(UUID owner, UUID... contacts) {
+    for (UUID contact : contacts) {
+      update("INSERT INTO contacts (user_id, contact_phone_number, contact_user_id)"
+          + " SELECT ?, phone_number, id FROM users WHERE id = ?", owner, contact);
+    }
+  }
+
+  /** The user's statuses audience: "everyone", "contacts" or "nobody" (user_privacy_settings). */
+  void statusesFor(UUID user, String audience) {
+    update("INSERT INTO user_privacy_settings (user_id, statuses) VALUES (?, ?)"
+        + " ON CONFLICT (user_id) DO UPDATE SET statuses = EXCLUDED.statuses", user, audience);
   }
 
   void block(UUID blocker, UUID blocked) {

@@ -20,6 +20,7 @@ class GetStatusesVisibilityTest extends StatusServerTest {
     UUID alice = service.fixtures.newUser();
     UUID bob = service.fixtures.newUser();
     service.fixtures.conversation(alice, bob);
+    service.fixtures.addContacts(alice, bob);
     Status first = post(alice, "first");
     clock.advance(Duration.ofMinutes(1));
     Status second = post(alice, "second");
@@ -41,10 +42,11 @@ class GetStatusesVisibilityTest extends StatusServerTest {
   }
 
   @Test
-  void someoneSharingAConversationSeesThemWithoutViewCounts() {
+  void aContactSeesThemWithoutViewCounts() {
     UUID alice = service.fixtures.newUser();
     UUID bob = service.fixtures.newUser();
     service.fixtures.conversation(alice, bob);
+    service.fixtures.addContacts(alice, bob);
     Status status = post(alice, "hello");
     service.as(bob).viewStatus(ViewStatusRequest.newBuilder().setStatusId(status.getId()).build());
 
@@ -57,14 +59,17 @@ class GetStatusesVisibilityTest extends StatusServerTest {
   }
 
   @Test
-  void groupConversationMembersSeeEachOthersStatuses() {
+  void groupMembersSeeEachOthersStatusesOnlyWhenInTheAuthorsAddressBook() {
     UUID alice = service.fixtures.newUser();
     UUID bob = service.fixtures.newUser();
     UUID carol = service.fixtures.newUser();
     service.fixtures.conversation(alice, bob, carol);
+    service.fixtures.addContacts(alice, carol);
+    service.fixtures.addContacts(bob, alice); // bob's address book does not count for alice's statuses
     Status status = post(alice, "hi group");
 
     assertThat(statusesOf(carol, alice)).extracting(Status::getId).containsExactly(status.getId());
+    assertThat(statusesOf(bob, alice)).isEmpty();
   }
 
   @Test
@@ -89,6 +94,7 @@ class GetStatusesVisibilityTest extends StatusServerTest {
     UUID bob = service.fixtures.newUser();
     UUID carol = service.fixtures.newUser();
     service.fixtures.conversation(alice, bob, carol);
+    service.fixtures.addContacts(alice, bob, carol);
     service.fixtures.block(alice, bob);
     post(alice, "not for bob");
 

@@ -23,6 +23,7 @@ class StatusExpiryTest extends StatusServerTest {
     UUID alice = service.fixtures.newUser();
     UUID bob = service.fixtures.newUser();
     service.fixtures.conversation(alice, bob);
+    service.fixtures.addContacts(alice, bob);
     Status status = post(alice, "today only");
     view(bob, status);
 
@@ -48,6 +49,7 @@ class StatusExpiryTest extends StatusServerTest {
     UUID alice = service.fixtures.newUser();
     UUID bob = service.fixtures.newUser();
     service.fixtures.conversation(alice, bob);
+    service.fixtures.addContacts(alice, bob);
     post(alice, "morning");
     clock.advance(Duration.ofHours(6));
     Status evening = post(alice, "evening");

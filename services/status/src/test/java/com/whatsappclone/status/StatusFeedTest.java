@@ -19,6 +19,9 @@ class StatusFeedTest extends StatusServerTest {
     UUID cleo = service.fixtures.newUser();
     service.fixtures.conversation(me, anna);
     service.fixtures.conversation(me, ben, cleo);
+    service.fixtures.addContacts(anna, me);
+    service.fixtures.addContacts(ben, me);
+    service.fixtures.addContacts(cleo, me);
     Status anna1 = post(anna, "anna 1");
     clock.advance(Duration.ofMinutes(1));
     Status ben1 = post(ben, "ben 1");
@@ -44,6 +47,7 @@ class StatusFeedTest extends StatusServerTest {
     UUID me = service.fixtures.newUser();
     UUID anna = service.fixtures.newUser();
     service.fixtures.conversation(me, anna);
+    service.fixtures.addContacts(anna, me);
     Status first = post(anna, "one");
     Status second = post(anna, "two");
 
@@ -67,6 +71,9 @@ class StatusFeedTest extends StatusServerTest {
     service.fixtures.conversation(me, friend);
     service.fixtures.conversation(me, blocker);
     service.fixtures.block(blocker, me);
+    service.fixtures.addContacts(friend, me);
+    service.fixtures.addContacts(blocker, me);
+    service.fixtures.statusesFor(stranger, "everyone"); // shown to anyone, but not a candidate for my feed
     post(me, "mine");
     post(friend, "friend's");
     post(blocker, "blocker's");

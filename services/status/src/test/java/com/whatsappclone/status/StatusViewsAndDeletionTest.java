@@ -26,6 +26,7 @@ class StatusViewsAndDeletionTest extends StatusServerTest {
     UUID alice = service.fixtures.newUser();
     UUID bob = service.fixtures.newUser();
     service.fixtures.conversation(alice, bob);
+    service.fixtures.addContacts(alice, bob);
     Status status = post(alice);
     Instant firstViewAt = clock.instant();
 
@@ -46,6 +47,7 @@ class StatusViewsAndDeletionTest extends StatusServerTest {
     UUID bob = service.fixtures.newUser();
     UUID carol = service.fixtures.newUser();
     service.fixtures.conversation(alice, bob, carol);
+    service.fixtures.addContacts(alice, bob, carol);
     Status status = post(alice);
 
     view(bob, status);
@@ -74,6 +76,7 @@ class StatusViewsAndDeletionTest extends StatusServerTest {
     UUID blocked = service.fixtures.newUser();
     UUID stranger = service.fixtures.newUser();
     service.fixtures.conversation(alice, blocked);
+    service.fixtures.addContacts(alice, blocked);
     service.fixtures.block(alice, blocked);
     Status status = post(alice);
     String missing = UUID.randomUUID().toString();
@@ -97,6 +100,7 @@ class StatusViewsAndDeletionTest extends StatusServerTest {
     UUID alice = service.fixtures.newUser();
     UUID bob = service.fixtures.newUser();
     service.fixtures.conversation(alice, bob);
+    service.fixtures.addContacts(alice, bob);
     Status status = post(alice);
 
     io.grpc.Status viewers = failureOf(() -> viewersOf(bob, status));
@@ -113,6 +117,7 @@ class StatusViewsAndDeletionTest extends StatusServerTest {
     UUID alice = service.fixtures.newUser();
     UUID bob = service.fixtures.newUser();
     service.fixtures.conversation(alice, bob);
+    service.fixtures.addContacts(alice, bob);
     Status status = post(alice);
     Status kept = post(alice);
     view(bob, status);
