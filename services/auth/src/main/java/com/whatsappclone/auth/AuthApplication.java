@@ -16,6 +16,7 @@ import com.whatsappclone.common.lifecycle.DaemonThreads;
 import com.whatsappclone.common.lifecycle.Resources;
 import com.whatsappclone.common.net.ClientAddressInterceptor;
 import com.whatsappclone.common.net.ClientAddressSignature;
+import com.whatsappclone.common.privacy.PrivacyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -79,6 +80,14 @@ public final class AuthApplication {
           new DeviceSessionStore(database.dataSource()), rateLimits, SessionLimits.from(auth), otp, tokens,
           revocations, clock);
 
+      ContactStore contactStore = new ContactStore(database.dataSource());
+      PrivacyStore privacyStore = new PrivacyStore(database.dataSource());
+      UserStore userStore = new UserStore(database.dataSource());
+      ContactsService contacts = new ContactsService(userStore, contactStore, privacyStore, rateLimits,
+          auth.contactDiscoveryPerUser(), clock);
+      PrivacyService privacy = new PrivacyService(userStore, new BlockStore(database.dataSource()),
+          new PrivacySettingsStore(database.dataSource()), privacyStore, clock);
+
       GrpcServer server = GrpcServer.builder("auth", grpc)
           // Order matters: the outcome log first, so that it also sees calls the token check
           // refuses; the caller's token id after the check that validated it.
@@ -86,11 +95,11 @@ public final class AuthApplication {
           .intercept(new ClientAddressInterceptor(ClientAddressSignature.fromJwtSecret(jwt.secret())))
           .intercept(new AuthInterceptor(tokens, revocations))
           .intercept(new CallerTokenInterceptor(tokens))
-          .addService(new AuthGrpcService(service))
+          .addService(new AuthGrpcService(service, contacts, privacy))
           .closeOnStop(resources)
           .start();
       long interval = auth.rateLimitCleanupInterval().toMillis();
-      scheduler.scheduleWithFixedDelay(new RateLimitCleanup(rateLimits, clock), interval, interval,
+      scheduler.scheduleWithFixedDelay(new RateLimitCleanup(rateLimits, contactStore, clock), interval, interval,
           TimeUnit.MILLISECONDS);
       return server;
     });
