@@ -158,7 +158,7 @@ final class ContactsService {
       String at = field + "[" + i + "]";
       String number = ContactNumbers.toE164(upload.phoneNumber(), region).orElse(null);
       if (number == null) {
-        rejected.add(new Rejected(at, Objects.toString(upload.phoneNumber(), ""), PhoneNumbers.INVALID_PHONE_NUMBER,
+        rejected.add(new Rejected(at, echo(upload.phoneNumber()), PhoneNumbers.INVALID_PHONE_NUMBER,
             at + ".phone_number: not a valid phone number (with country code, or in the format of " + region + ")"));
         continue;
       }
@@ -167,7 +167,7 @@ final class ContactsService {
         String text = TextInput.singleLine(at + ".display_name", upload.displayName(), MAX_CONTACT_NAME).strip();
         name = text.isEmpty() ? null : text;
       } catch (InvalidArgumentException e) {
-        rejected.add(new Rejected(at, upload.phoneNumber(), e.errorReason(), e.getMessage()));
+        rejected.add(new Rejected(at, echo(upload.phoneNumber()), e.errorReason(), e.getMessage()));
         continue;
       }
       entries.putIfAbsent(number, new ContactStore.Entry(number, name));
@@ -246,6 +246,12 @@ final class ContactsService {
       views.add(new ContactView(row.phoneNumber(), row.displayName() == null ? "" : row.displayName(), profile));
     }
     return views;
+  }
+
+  /** The number as sent, cut to what any phone number fits in: a rejected entry is not echoed whole. */
+  private static String echo(String raw) {
+    String text = Objects.toString(raw, "");
+    return text.length() <= ContactNumbers.MAX_INPUT ? text : text.substring(0, ContactNumbers.MAX_INPUT);
   }
 
   private static String compact(Duration period) {

@@ -17,6 +17,8 @@ final class PageTokens {
   static final String INVALID_PAGE_TOKEN = "INVALID_PAGE_TOKEN";
   static final String FIELD = "page_token";
 
+  /** 9999-12-31T23:59:59Z in microseconds since the epoch. */
+  private static final long MAX_MICROS = 253_402_300_799_000_000L;
   private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
 
   private PageTokens() {}
@@ -51,12 +53,19 @@ final class PageTokens {
     if (parts.length != 3 || !parts[0].equals("b")) {
       throw invalid();
     }
+    long micros;
+    UUID blocked;
     try {
-      return new BlockStore.Cursor(Instant.EPOCH.plus(Long.parseLong(parts[1]), ChronoUnit.MICROS),
-          UUID.fromString(parts[2]));
+      micros = Long.parseLong(parts[1]);
+      blocked = UUID.fromString(parts[2]);
     } catch (RuntimeException e) {
       throw invalid();
     }
+    // Within what a timestamptz holds, so that a forged token is refused here, not by PostgreSQL.
+    if (micros < 0 || micros > MAX_MICROS) {
+      throw invalid();
+    }
+    return new BlockStore.Cursor(Instant.EPOCH.plus(micros, ChronoUnit.MICROS), blocked);
   }
 
   private static String encode(String text) {

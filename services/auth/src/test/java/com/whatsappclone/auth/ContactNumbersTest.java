@@ -25,6 +25,9 @@ class ContactNumbersTest {
     assertThat(ContactNumbers.toE164("00905321234567", "GB")).contains("+905321234567");
     assertThat(ContactNumbers.toE164("(415) 555-2671", "US")).contains("+14155552671");
     assertThat(ContactNumbers.toE164("020 7946 0000", "GB")).contains("+442079460000");
+    // The README's walk-through.
+    assertThat(ContactNumbers.toE164("0555 987 65 43", "TR")).contains("+905559876543");
+    assertThat(ContactNumbers.toE164("+90 555 000 11 22", "TR")).contains("+905550001122");
   }
 
   @Test
