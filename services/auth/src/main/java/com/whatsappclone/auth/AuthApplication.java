@@ -76,13 +76,14 @@ public final class AuthApplication {
           Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("auth-rate-limit-cleanup")),
           SCHEDULER_STOP_WAIT);
       RateLimitStore rateLimits = new RateLimitStore(database.dataSource());
-      AuthService service = new AuthService(new UserStore(database.dataSource()),
+      UserStore userStore = new UserStore(database.dataSource());
+      AuthService service = new AuthService(userStore,
           new DeviceSessionStore(database.dataSource()), rateLimits, SessionLimits.from(auth), otp, tokens,
           revocations, clock);
 
       ContactStore contactStore = new ContactStore(database.dataSource());
+      // Auth reads privacy the way the other services do: common's one reader.
       PrivacyStore privacyStore = new PrivacyStore(database.dataSource());
-      UserStore userStore = new UserStore(database.dataSource());
       ContactsService contacts = new ContactsService(userStore, contactStore, privacyStore, rateLimits,
           auth.contactDiscoveryPerUser(), clock);
       PrivacyService privacy = new PrivacyService(userStore, new BlockStore(database.dataSource()),
