@@ -39,9 +39,17 @@ public final class RateLimits {
   public static final RateLimitRule FAILED_VERIFY_PER_PHONE = RateLimitRule.perWindow("verify_otp_failures",
       "phone number", 5, Duration.ofMinutes(10), "AUTH_VERIFY_OTP_FAILURES");
 
+  /**
+   * Auth: phone numbers a user may look up per window in SyncContacts / UpdateContacts that are not
+   * in their address book yet (numbers already stored cost nothing, so a daily re-sync is free);
+   * bounds how fast one account can test which numbers are registered. In auth_rate_limits.
+   */
+  public static final RateLimitRule CONTACT_DISCOVERY_PER_USER = RateLimitRule.perWindow("contact_discovery",
+      "user", 10_000, Duration.ofDays(1), "AUTH_CONTACT_DISCOVERY");
+
   public static final List<RateLimitRule> ALL = List.of(GATEWAY_PER_USER, GATEWAY_PER_ADDRESS,
       CHAT_SEND_PER_USER, WEBSOCKET_HANDSHAKES_PER_ADDRESS, SEND_OTP_PER_PHONE, SEND_OTP_PER_ADDRESS,
-      FAILED_VERIFY_PER_PHONE);
+      FAILED_VERIFY_PER_PHONE, CONTACT_DISCOVERY_PER_USER);
 
   private RateLimits() {
   }

@@ -16,6 +16,7 @@ import com.whatsappclone.common.lifecycle.DaemonThreads;
 import com.whatsappclone.common.lifecycle.Resources;
 import com.whatsappclone.common.net.ClientAddressInterceptor;
 import com.whatsappclone.common.net.ClientAddressSignature;
+import com.whatsappclone.common.privacy.PrivacyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -75,9 +76,18 @@ public final class AuthApplication {
           Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("auth-rate-limit-cleanup")),
           SCHEDULER_STOP_WAIT);
       RateLimitStore rateLimits = new RateLimitStore(database.dataSource());
-      AuthService service = new AuthService(new UserStore(database.dataSource()),
+      UserStore userStore = new UserStore(database.dataSource());
+      AuthService service = new AuthService(userStore,
           new DeviceSessionStore(database.dataSource()), rateLimits, SessionLimits.from(auth), otp, tokens,
           revocations, clock);
+
+      ContactStore contactStore = new ContactStore(database.dataSource());
+      // Auth reads privacy the way the other services do: common's one reader.
+      PrivacyStore privacyStore = new PrivacyStore(database.dataSource());
+      ContactsService contacts = new ContactsService(userStore, contactStore, privacyStore, rateLimits,
+          auth.contactDiscoveryPerUser(), clock);
+      PrivacyService privacy = new PrivacyService(userStore, new BlockStore(database.dataSource()),
+          new PrivacySettingsStore(database.dataSource()), privacyStore, clock);
 
       GrpcServer server = GrpcServer.builder("auth", grpc)
           .refusalsFollow(database)
@@ -87,11 +97,11 @@ public final class AuthApplication {
           .intercept(new ClientAddressInterceptor(ClientAddressSignature.fromJwtSecret(jwt.secret())))
           .intercept(new AuthInterceptor(tokens, revocations))
           .intercept(new CallerTokenInterceptor(tokens))
-          .addService(new AuthGrpcService(service))
+          .addService(new AuthGrpcService(service, contacts, privacy))
           .closeOnStop(resources)
           .start();
       long interval = auth.rateLimitCleanupInterval().toMillis();
-      scheduler.scheduleWithFixedDelay(new RateLimitCleanup(rateLimits, clock), interval, interval,
+      scheduler.scheduleWithFixedDelay(new RateLimitCleanup(rateLimits, contactStore, clock), interval, interval,
           TimeUnit.MILLISECONDS);
       return server;
     });

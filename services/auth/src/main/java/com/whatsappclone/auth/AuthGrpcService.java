@@ -6,6 +6,25 @@ import com.whatsappclone.common.auth.TokenPair;
 import com.whatsappclone.common.net.ClientAddressInterceptor;
 import com.whatsappclone.common.text.Timestamps;
 import com.whatsappclone.proto.auth.AuthServiceGrpc;
+import com.whatsappclone.proto.auth.BlockUserRequest;
+import com.whatsappclone.proto.auth.BlockUserResponse;
+import com.whatsappclone.proto.auth.ContactEntry;
+import com.whatsappclone.proto.auth.GetPrivacySettingsRequest;
+import com.whatsappclone.proto.auth.GetPrivacySettingsResponse;
+import com.whatsappclone.proto.auth.GetUserProfilesRequest;
+import com.whatsappclone.proto.auth.GetUserProfilesResponse;
+import com.whatsappclone.proto.auth.ListBlockedUsersRequest;
+import com.whatsappclone.proto.auth.ListBlockedUsersResponse;
+import com.whatsappclone.proto.auth.ListContactsRequest;
+import com.whatsappclone.proto.auth.ListContactsResponse;
+import com.whatsappclone.proto.auth.SyncContactsRequest;
+import com.whatsappclone.proto.auth.SyncContactsResponse;
+import com.whatsappclone.proto.auth.UnblockUserRequest;
+import com.whatsappclone.proto.auth.UnblockUserResponse;
+import com.whatsappclone.proto.auth.UpdateContactsRequest;
+import com.whatsappclone.proto.auth.UpdateContactsResponse;
+import com.whatsappclone.proto.auth.UpdatePrivacySettingsRequest;
+import com.whatsappclone.proto.auth.UpdatePrivacySettingsResponse;
 import com.whatsappclone.proto.auth.Device;
 import com.whatsappclone.proto.auth.GetMeRequest;
 import com.whatsappclone.proto.auth.GetMeResponse;
@@ -28,6 +47,7 @@ import com.whatsappclone.proto.auth.VerifyOTPRequest;
 import com.whatsappclone.proto.auth.VerifyOTPResponse;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** auth.AuthService on gRPC: translates between the proto messages and {@link AuthService}. */
@@ -36,9 +56,13 @@ final class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
   static final String OTP_SENT = "verification code sent";
 
   private final AuthService service;
+  private final ContactsService contacts;
+  private final PrivacyService privacy;
 
-  AuthGrpcService(AuthService service) {
+  AuthGrpcService(AuthService service, ContactsService contacts, PrivacyService privacy) {
     this.service = service;
+    this.contacts = contacts;
+    this.privacy = privacy;
   }
 
   @Override
@@ -125,6 +149,85 @@ final class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
   public void revokeDevice(RevokeDeviceRequest request, StreamObserver<RevokeDeviceResponse> out) {
     service.revokeDevice(AuthContext.currentUserId(), request.getId());
     reply(out, RevokeDeviceResponse.newBuilder().setSuccess(true).build());
+  }
+
+  @Override
+  public void syncContacts(SyncContactsRequest request, StreamObserver<SyncContactsResponse> out) {
+    ContactsService.SyncResult result = contacts.sync(AuthContext.currentUserId(), request.getSyncToken(),
+        uploads(request.getContactsList()), request.getLastPage());
+    SyncContactsResponse.Builder response = SyncContactsResponse.newBuilder()
+        .setSyncToken(result.syncToken())
+        .setRemovedCount(result.removed());
+    result.contacts().forEach(c -> response.addContacts(PrivacyProtos.contact(c)));
+    result.rejected().forEach(r -> response.addRejected(PrivacyProtos.rejected(r)));
+    reply(out, response.build());
+  }
+
+  @Override
+  public void updateContacts(UpdateContactsRequest request, StreamObserver<UpdateContactsResponse> out) {
+    ContactsService.UpdateResult result = contacts.update(AuthContext.currentUserId(),
+        uploads(request.getAddList()), request.getRemoveList());
+    UpdateContactsResponse.Builder response = UpdateContactsResponse.newBuilder().setRemovedCount(result.removed());
+    result.added().forEach(c -> response.addAdded(PrivacyProtos.contact(c)));
+    result.rejected().forEach(r -> response.addRejected(PrivacyProtos.rejected(r)));
+    reply(out, response.build());
+  }
+
+  @Override
+  public void listContacts(ListContactsRequest request, StreamObserver<ListContactsResponse> out) {
+    ContactsService.ContactPage page = contacts.list(AuthContext.currentUserId(), request.getPageSize(),
+        request.getPageToken());
+    ListContactsResponse.Builder response = ListContactsResponse.newBuilder().setNextPageToken(page.nextPageToken());
+    page.contacts().forEach(c -> response.addContacts(PrivacyProtos.contact(c)));
+    reply(out, response.build());
+  }
+
+  @Override
+  public void blockUser(BlockUserRequest request, StreamObserver<BlockUserResponse> out) {
+    privacy.block(AuthContext.currentUserId(), request.getUserId());
+    reply(out, BlockUserResponse.getDefaultInstance());
+  }
+
+  @Override
+  public void unblockUser(UnblockUserRequest request, StreamObserver<UnblockUserResponse> out) {
+    privacy.unblock(AuthContext.currentUserId(), request.getUserId());
+    reply(out, UnblockUserResponse.getDefaultInstance());
+  }
+
+  @Override
+  public void listBlockedUsers(ListBlockedUsersRequest request, StreamObserver<ListBlockedUsersResponse> out) {
+    PrivacyService.BlockedPage page = privacy.listBlocked(AuthContext.currentUserId(), request.getPageSize(),
+        request.getPageToken());
+    ListBlockedUsersResponse.Builder response = ListBlockedUsersResponse.newBuilder()
+        .setNextPageToken(page.nextPageToken());
+    page.blocked().forEach(b -> response.addBlocked(PrivacyProtos.blocked(b)));
+    reply(out, response.build());
+  }
+
+  @Override
+  public void getPrivacySettings(GetPrivacySettingsRequest request, StreamObserver<GetPrivacySettingsResponse> out) {
+    reply(out, GetPrivacySettingsResponse.newBuilder()
+        .setSettings(PrivacyProtos.settings(privacy.getSettings(AuthContext.currentUserId()))).build());
+  }
+
+  @Override
+  public void updatePrivacySettings(UpdatePrivacySettingsRequest request,
+      StreamObserver<UpdatePrivacySettingsResponse> out) {
+    PrivacySettingsStore.Change change = PrivacyProtos.change(request);
+    reply(out, UpdatePrivacySettingsResponse.newBuilder()
+        .setSettings(PrivacyProtos.settings(privacy.updateSettings(AuthContext.currentUserId(), change))).build());
+  }
+
+  @Override
+  public void getUserProfiles(GetUserProfilesRequest request, StreamObserver<GetUserProfilesResponse> out) {
+    GetUserProfilesResponse.Builder response = GetUserProfilesResponse.newBuilder();
+    privacy.getProfiles(AuthContext.currentUserId(), request.getUserIdsList())
+        .forEach(p -> response.addProfiles(PrivacyProtos.profile(p)));
+    reply(out, response.build());
+  }
+
+  private static List<ContactsService.Upload> uploads(List<ContactEntry> entries) {
+    return entries.stream().map(e -> new ContactsService.Upload(e.getPhoneNumber(), e.getDisplayName())).toList();
   }
 
   static com.whatsappclone.proto.auth.User toProto(User user) {

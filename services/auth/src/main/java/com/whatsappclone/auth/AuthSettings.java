@@ -24,7 +24,8 @@ record AuthSettings(
     RateLimit sendOtpPerIp,
     RateLimit failedVerifyPerPhone,
     int maxSessionsPerUser,
-    Duration rateLimitCleanupInterval) {
+    Duration rateLimitCleanupInterval,
+    RateLimit contactDiscoveryPerUser) {
 
   static final String DEV_MODE = "AUTH_DEV_MODE";
   static final String TWILIO_ACCOUNT_SID = "TWILIO_ACCOUNT_SID";
@@ -47,7 +48,8 @@ record AuthSettings(
     RateLimit failedVerify = limit(settings, RateLimits.FAILED_VERIFY_PER_PHONE);
     int maxSessions = Caps.SESSIONS_PER_USER.read(settings);
     Duration cleanup = settings.positive("AUTH_RATE_LIMIT_CLEANUP_INTERVAL", Duration.ofMinutes(15));
-    return new AuthSettings(devMode, twilio, perPhone, perIp, failedVerify, maxSessions, cleanup);
+    RateLimit discovery = limit(settings, RateLimits.CONTACT_DISCOVERY_PER_USER);
+    return new AuthSettings(devMode, twilio, perPhone, perIp, failedVerify, maxSessions, cleanup, discovery);
   }
 
   private static TwilioSettings twilio(Settings settings) {

@@ -27,30 +27,48 @@ final class RateLimitStore {
   }
 
   Decision tryConsume(RateLimit limit, String key, Instant now) throws SQLException {
+    return tryConsume(limit, key, 1, now);
+  }
+
+  /**
+   * Takes {@code uses} at once, or none: refused when fewer are left in the key's window (more
+   * than the capacity is always refused). Contact discovery takes one per new number of a page.
+   */
+  Decision tryConsume(RateLimit limit, String key, int uses, Instant now) throws SQLException {
+    if (uses < 1) {
+      throw new IllegalArgumentException("uses must be at least 1, got " + uses);
+    }
     Instant newWindowEnd = now.plus(limit.period());
+    if (uses > limit.capacity()) {
+      try (Connection c = dataSource.getConnection()) {
+        return new Decision(false, resetsAt(c, limit, key).orElse(newWindowEnd));
+      }
+    }
     String upsert = "INSERT INTO auth_rate_limits AS b (limit_name, bucket_key, remaining, resets_at) "
         + "VALUES (?, ?, ?, ?) "
         + "ON CONFLICT (limit_name, bucket_key) DO UPDATE SET "
-        + "  remaining = CASE WHEN b.resets_at <= ? THEN EXCLUDED.remaining ELSE b.remaining - 1 END, "
+        + "  remaining = CASE WHEN b.resets_at <= ? THEN EXCLUDED.remaining ELSE b.remaining - ? END, "
         + "  resets_at = CASE WHEN b.resets_at <= ? THEN EXCLUDED.resets_at ELSE b.resets_at END "
-        + "WHERE b.resets_at <= ? OR b.remaining > 0 "
+        + "WHERE b.resets_at <= ? OR b.remaining >= ? "
         + "RETURNING resets_at";
     try (Connection c = dataSource.getConnection()) {
       try (PreparedStatement s = c.prepareStatement(upsert)) {
         s.setString(1, limit.name());
         s.setString(2, key);
-        s.setInt(3, limit.capacity() - 1);
+        s.setInt(3, limit.capacity() - uses);
         Sql.setInstant(s, 4, newWindowEnd);
         Sql.setInstant(s, 5, now);
-        Sql.setInstant(s, 6, now);
+        s.setInt(6, uses);
         Sql.setInstant(s, 7, now);
+        Sql.setInstant(s, 8, now);
+        s.setInt(9, uses);
         try (ResultSet row = s.executeQuery()) {
           if (row.next()) {
             return new Decision(true, Sql.instant(row, "resets_at"));
           }
         }
       }
-      // Refused: the row exists with nothing left in a window that has not ended.
+      // Refused: the row exists with too little left in a window that has not ended.
       return new Decision(false, resetsAt(c, limit, key).orElse(newWindowEnd));
     }
   }

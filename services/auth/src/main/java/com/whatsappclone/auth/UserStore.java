@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -37,16 +38,39 @@ final class UserStore {
     String insert = "INSERT INTO users (id, phone_number, created_at, updated_at) VALUES (?, ?, ?, ?) "
         + "ON CONFLICT (phone_number) DO NOTHING RETURNING " + COLUMNS;
     try (Connection c = dataSource.getConnection()) {
-      try (PreparedStatement s = c.prepareStatement(insert)) {
-        s.setObject(1, UuidCreator.getTimeOrderedEpoch());
-        s.setString(2, phoneNumber);
-        Sql.setInstant(s, 3, now);
-        Sql.setInstant(s, 4, now);
-        try (ResultSet row = s.executeQuery()) {
-          if (row.next()) {
-            return new FoundUser(read(row), true);
+      c.setAutoCommit(false);
+      try {
+        User created = null;
+        try (PreparedStatement s = c.prepareStatement(insert)) {
+          s.setObject(1, UuidCreator.getTimeOrderedEpoch());
+          s.setString(2, phoneNumber);
+          Sql.setInstant(s, 3, now);
+          Sql.setInstant(s, 4, now);
+          try (ResultSet row = s.executeQuery()) {
+            if (row.next()) {
+              created = read(row);
+            }
           }
         }
+        if (created != null) {
+          // The address books that already had this number now show the new user; in the same
+          // transaction, so there is no moment when the user exists and their contacts miss them.
+          try (PreparedStatement s = c.prepareStatement("UPDATE contacts SET contact_user_id = ? "
+              + "WHERE contact_phone_number = ? AND contact_user_id IS NULL")) {
+            s.setObject(1, created.id());
+            s.setString(2, phoneNumber);
+            s.executeUpdate();
+          }
+        }
+        c.commit();
+        if (created != null) {
+          return new FoundUser(created, true);
+        }
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
       }
       try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM users WHERE phone_number = ?")) {
         s.setString(1, phoneNumber);
@@ -58,6 +82,21 @@ final class UserStore {
           return new FoundUser(read(row), false);
         }
       }
+    }
+  }
+
+  /** The users of {@code ids} that exist, in no particular order. */
+  List<User> findByIds(Collection<UUID> ids) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM users WHERE id = ANY (?)")) {
+      s.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+      List<User> found = new ArrayList<>();
+      try (ResultSet row = s.executeQuery()) {
+        while (row.next()) {
+          found.add(read(row));
+        }
+      }
+      return found;
     }
   }
 

@@ -45,6 +45,21 @@ class RateLimitStoreTest {
   }
 
   @Test
+  void severalUsesAreTakenAllOrNoneAndAnEndedWindowStartsAfresh() throws Exception {
+    RateLimit limit = new RateLimit(UniqueNames.of("limit"), 10, Duration.ofDays(1));
+    Instant now = Instant.parse("2030-01-01T00:00:00Z");
+
+    assertThat(store.tryConsume(limit, "user", 7, now).allowed()).isTrue();
+    RateLimitStore.Decision refused = store.tryConsume(limit, "user", 4, now.plusSeconds(60));
+    assertThat(refused.allowed()).isFalse();
+    assertThat(refused.resetsAt()).isEqualTo(now.plus(Duration.ofDays(1)));
+    assertThat(store.tryConsume(limit, "user", 3, now.plusSeconds(60)).allowed()).as("the refusal took nothing").isTrue();
+    assertThat(store.tryConsume(limit, "user", 1, now.plusSeconds(60)).allowed()).isFalse();
+    assertThat(store.tryConsume(limit, "other", 11, now).allowed()).as("more than the capacity, ever").isFalse();
+    assertThat(store.tryConsume(limit, "user", 10, now.plus(Duration.ofDays(1))).allowed()).isTrue();
+  }
+
+  @Test
   void concurrentConsumersNeverGetMoreThanTheCapacity() throws Exception {
     RateLimit limit = new RateLimit(UniqueNames.of("limit"), 5, Duration.ofMinutes(10));
     Instant now = Instant.parse("2030-01-01T00:00:00Z");
