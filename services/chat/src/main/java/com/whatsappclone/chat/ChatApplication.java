@@ -13,6 +13,7 @@ import com.whatsappclone.common.db.Database;
 import com.whatsappclone.common.db.DatabaseConfig;
 import com.whatsappclone.common.grpc.GrpcServer;
 import com.whatsappclone.common.grpc.GrpcServerSettings;
+import com.whatsappclone.common.privacy.PrivacyStore;
 import com.whatsappclone.common.kafka.KafkaFactories;
 import com.whatsappclone.common.kafka.MessagingTopics;
 import com.whatsappclone.common.kafka.ProducerTimeouts;
@@ -77,8 +78,8 @@ public final class ChatApplication {
           timeouts.maxBlock().plus(timeouts.delivery()).plusSeconds(1)));
 
       MessageEvents events = new MessageEvents(sender, topics);
-      ConversationService conversations = new ConversationService(conversationStore, cache, events,
-          chat.maxGroupMembers(), clock);
+      ConversationService conversations = new ConversationService(conversationStore,
+          new PrivacyStore(data), cache, events, chat.maxGroupMembers(), clock);
       PendingMessageStore pending = new PendingMessageStore(data);
       MessageService messages = new MessageService(cache, conversationStore, new MessageStore(data),
           pending, events, new SendRateLimiter(sendLimit, clock), clock);

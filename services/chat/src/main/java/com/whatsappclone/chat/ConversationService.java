@@ -8,6 +8,7 @@ import com.whatsappclone.common.error.NotFoundException;
 import com.whatsappclone.common.error.PermissionDeniedException;
 import com.whatsappclone.common.error.Reasons;
 import com.whatsappclone.common.error.UnavailableException;
+import com.whatsappclone.common.privacy.PrivacyStore;
 import com.whatsappclone.common.text.Ids;
 import com.whatsappclone.common.text.TextInput;
 import java.sql.SQLException;
@@ -16,14 +17,28 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Conversations and group membership: who may create, see, join and leave what. */
+/**
+ * Conversations and group membership: who may create, see, join and leave what.
+ *
+ * <p>Blocks (issue 17, {@code blocked_users}, written by auth): no one starts a one-to-one
+ * conversation with, or adds to a group, a user who blocked them; they are told exactly what an
+ * unknown user id gets ({@code NOT_FOUND}, {@code USER_NOT_FOUND}, the same message), so a block
+ * cannot be detected. The blocker, who knows, is told to unblock first
+ * ({@code FAILED_PRECONDITION}, {@code USER_BLOCKED}). A one-to-one conversation that exists
+ * already is returned as before, whoever blocked whom: it reveals nothing its members did not
+ * know. Members of a group stay members whatever they block.
+ */
 final class ConversationService {
 
   private static final Logger log = LoggerFactory.getLogger(ConversationService.class);
@@ -34,8 +49,11 @@ final class ConversationService {
   /** ErrorInfo reasons: a membership change of a one-to-one conversation; a member count out of range. */
   static final String NOT_A_GROUP = "NOT_A_GROUP";
   static final String INVALID_PARTICIPANT_COUNT = "INVALID_PARTICIPANT_COUNT";
+  /** ErrorInfo reason: the caller blocked a user they asked to talk to or to add. */
+  static final String USER_BLOCKED = "USER_BLOCKED";
 
   private final ConversationStore conversations;
+  private final PrivacyStore privacy;
   private final ConversationCache cache;
   private final MessageEvents events;
   private final int maxGroupMembers;
@@ -46,9 +64,10 @@ final class ConversationService {
    *                        committed, before the call answers: this instance's next send sees it
    * @param maxGroupMembers MAX_GROUP_MEMBERS ({@link ChatSettings})
    */
-  ConversationService(ConversationStore conversations, ConversationCache cache, MessageEvents events,
-      int maxGroupMembers, Clock clock) {
+  ConversationService(ConversationStore conversations, PrivacyStore privacy, ConversationCache cache,
+      MessageEvents events, int maxGroupMembers, Clock clock) {
     this.conversations = conversations;
+    this.privacy = privacy;
     this.cache = cache;
     this.events = events;
     this.maxGroupMembers = maxGroupMembers;
@@ -79,12 +98,20 @@ final class ConversationService {
           + " 2 distinct participants, the caller included (got " + members.size() + ")");
     }
     requireUsersExist("participant_ids", members);
+    List<UUID> pair = new ArrayList<>(members);
+    if (!isGroup) {
+      // Existing: returned as always, before any block is looked at (see the class comment).
+      Optional<Conversation> existing = conversations.findDirect(pair.get(0), pair.get(1));
+      if (existing.isPresent()) {
+        return existing.get();
+      }
+    }
+    requireNotBlocked(caller, "participant_ids", members);
 
     Instant now = now();
     UUID id = UuidCreator.getTimeOrderedEpoch();
     Conversation created;
     if (!isGroup) {
-      List<UUID> pair = new ArrayList<>(members);
       created = conversations.findOrCreateDirect(id, pair.get(0), pair.get(1), now);
     } else {
       List<UUID> others = new ArrayList<>(members);
@@ -112,6 +139,9 @@ final class ConversationService {
     }
     Instant now = now();
     List<UUID> added = new ArrayList<>();
+    // Outside the lock (one query, none if nobody is blocked either way): a block made while the
+    // call runs may be missed, as one made a moment later would be.
+    Map<UUID, Boolean> blocks = blocksOf(caller, wanted);
     Conversation result = conversations.withLocked(id, locked -> {
       Conversation conversation = locked.conversation();
       Member me = requireMember(conversation, caller);
@@ -126,6 +156,8 @@ final class ConversationService {
         throw new NotFoundException(Reasons.USER_NOT_FOUND, "user_ids: no user with id " + missing.iterator().next());
       }
       wanted.stream().filter(u -> !conversation.participantIds().contains(u)).forEach(added::add);
+      // Only who would join: members stay members, whoever blocked whom.
+      refuseBlocked("user_ids", added, blocks);
       if (conversation.members().size() + added.size() > maxGroupMembers) {
         throw new InvalidArgumentException(INVALID_PARTICIPANT_COUNT, "user_ids", "a group has at most " + maxGroupMembers
             + " members (it has " + conversation.members().size() + ", adding " + added.size() + ")");
@@ -221,7 +253,52 @@ final class ConversationService {
   private void requireUsersExist(String field, Set<UUID> userIds) throws SQLException {
     Set<UUID> missing = conversations.missingUsers(userIds);
     if (!missing.isEmpty()) {
-      throw new NotFoundException(Reasons.USER_NOT_FOUND, field + ": no user with id " + missing.iterator().next());
+      throw noSuchUser(field, missing.iterator().next());
+    }
+  }
+
+  /** The same answer for a user who does not exist and for one who blocked the caller. */
+  private static NotFoundException noSuchUser(String field, UUID userId) {
+    return new NotFoundException(Reasons.USER_NOT_FOUND, field + ": no user with id " + userId);
+  }
+
+  private void requireNotBlocked(UUID caller, String field, Set<UUID> userIds) {
+    refuseBlocked(field, userIds, blocksOf(caller, userIds));
+  }
+
+  /**
+   * The users of {@code others} between whom and the caller there is a block: true when the user
+   * blocked the caller, false when the caller blocked the user. One query when there is none
+   * (the usual case), a second one to tell the direction when there is.
+   */
+  private Map<UUID, Boolean> blocksOf(UUID caller, Set<UUID> others) {
+    Set<UUID> candidates = new LinkedHashSet<>(others);
+    candidates.remove(caller);
+    if (candidates.isEmpty()) {
+      return Map.of();
+    }
+    Set<UUID> blocked = privacy.blockedEitherWay(caller, candidates);
+    if (blocked.isEmpty()) {
+      return Map.of();
+    }
+    Map<UUID, Boolean> byDirection = new HashMap<>();
+    // fromOwners(caller, x).viewerBlocked(): x blocked the caller.
+    privacy.fromOwners(caller, blocked).forEach((other, r) -> byDirection.put(other, r.viewerBlocked()));
+    return byDirection;
+  }
+
+  /** Someone who blocked the caller looks unknown; someone the caller blocked must be unblocked. */
+  private static void refuseBlocked(String field, Collection<UUID> userIds, Map<UUID, Boolean> blocks) {
+    for (UUID user : userIds) {
+      if (Boolean.TRUE.equals(blocks.get(user))) {
+        throw noSuchUser(field, user);
+      }
+    }
+    for (UUID user : userIds) {
+      if (Boolean.FALSE.equals(blocks.get(user))) {
+        throw new FailedPreconditionException(USER_BLOCKED, field + ": you blocked user " + user
+            + "; unblock them first");
+      }
     }
   }
 

@@ -62,18 +62,31 @@ final class ConversationStore {
 
   private static final String EXISTING_USERS = "SELECT id FROM users WHERE id = ANY(?)";
 
-  // The caller's conversations, most recent activity first: the newest stored message, or the
-  // creation for a conversation without messages.
+  // The caller's conversations, most recent activity first: the newest stored message the caller
+  // may see, or the creation for a conversation without one. Messages withheld from the caller
+  // (V65: sent by someone the caller blocked) do not count: when the newest is one of them
+  // ("hidden", a primary-key probe per conversation), the newest visible one is looked up
+  // instead; otherwise the lateral lookup is not run (its filter is the constant "hidden").
   private static final String SELECT_FOR_USER =
-      "SELECT " + CONVERSATION_COLUMNS + ","
+      "SELECT x.id, x.created_at, x.is_group, x.group_name, x.member_ids, x.member_roles,"
+          + " CASE WHEN x.hidden THEN v.created_at ELSE x.last_message_at END AS last_message_at,"
+          + " CASE WHEN x.hidden THEN COALESCE(v.seq, 0) ELSE x.last_seq END AS last_seq"
+          + " FROM (SELECT " + CONVERSATION_COLUMNS + ","
           + " array_agg(p.user_id ORDER BY " + MEMBER_ORDER + ") AS member_ids,"
-          + " array_agg(p.role ORDER BY " + MEMBER_ORDER + ") AS member_roles"
+          + " array_agg(p.role ORDER BY " + MEMBER_ORDER + ") AS member_roles,"
+          + " EXISTS (SELECT 1 FROM withheld_messages w WHERE w.user_id = mine.user_id"
+          + " AND w.conversation_id = c.id AND w.seq = c.last_seq) AS hidden"
           + " FROM conversation_participants mine"
           + " JOIN conversations c ON c.id = mine.conversation_id"
           + " JOIN conversation_participants p ON p.conversation_id = c.id"
           + " WHERE mine.user_id = ?"
-          + " GROUP BY c.id"
-          + " ORDER BY COALESCE(c.last_message_at, c.created_at) DESC, c.id DESC";
+          + " GROUP BY c.id, mine.user_id) x"
+          + " LEFT JOIN LATERAL (SELECT m.seq, m.created_at FROM messages m"
+          + " WHERE x.hidden AND m.conversation_id = x.id AND NOT EXISTS (SELECT 1 FROM withheld_messages w"
+          + " WHERE w.user_id = ? AND w.conversation_id = m.conversation_id AND w.seq = m.seq)"
+          + " ORDER BY m.seq DESC LIMIT 1) v ON true"
+          + " ORDER BY COALESCE(CASE WHEN x.hidden THEN v.created_at ELSE x.last_message_at END, x.created_at) DESC,"
+          + " x.id DESC";
 
   private final DataSource dataSource;
 
@@ -103,6 +116,23 @@ final class ConversationStore {
 
   Optional<Conversation> find(UUID id) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
+      return find(c, id, SELECT_CONVERSATION);
+    }
+  }
+
+  /** The one-to-one conversation of these two users, if there is one. */
+  Optional<Conversation> findDirect(UUID first, UUID second) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      UUID id;
+      try (PreparedStatement ps = c.prepareStatement(SELECT_BY_DIRECT_PAIR)) {
+        ps.setString(1, directPair(first, second));
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.empty();
+          }
+          id = rs.getObject(1, UUID.class);
+        }
+      }
       return find(c, id, SELECT_CONVERSATION);
     }
   }
@@ -171,6 +201,7 @@ final class ConversationStore {
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(SELECT_FOR_USER)) {
       ps.setObject(1, userId);
+      ps.setObject(2, userId);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           UUID[] ids = (UUID[]) rs.getArray("member_ids").getArray();

@@ -163,12 +163,12 @@ final class MessageService {
     ConversationService.requireMember(conversation, caller);
     OptionalLong beforeSeq = OptionalLong.empty();
     if (before != null) {
-      beforeSeq = messages.seqOf(id, before);
+      beforeSeq = messages.seqOf(caller, id, before);
       if (beforeSeq.isEmpty()) {
         throw new NotFoundException(Reasons.MESSAGE_NOT_FOUND, "before_message_id: no such message in this conversation");
       }
     }
-    return messages.newest(id, beforeSeq, page);
+    return messages.newest(caller, id, beforeSeq, page);
   }
 
   private static void validate(String content, String mediaUrl, String mediaType,

@@ -17,15 +17,21 @@ final class MessageStore {
   private static final String COLUMNS = "id, conversation_id, sender_id, content, media_url,"
       + " media_type, client_message_id, created_at, seq";
 
+  // Messages withheld from the reader (V65: in a one-to-one conversation, sent while the reader
+  // had blocked the sender) are not theirs to see: a primary-key probe per row, on a table that
+  // is empty for almost every reader.
+  private static final String VISIBLE = " AND NOT EXISTS (SELECT 1 FROM withheld_messages w"
+      + " WHERE w.user_id = ? AND w.conversation_id = m.conversation_id AND w.seq = m.seq)";
+
   private static final String SEQ_OF =
-      "SELECT seq FROM messages WHERE conversation_id = ? AND id = ?";
+      "SELECT seq FROM messages m WHERE conversation_id = ? AND id = ?" + VISIBLE;
 
   // Served by the unique index (conversation_id, seq).
   private static final String NEWEST = "SELECT " + COLUMNS
-      + " FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?";
+      + " FROM messages m WHERE conversation_id = ?" + VISIBLE + " ORDER BY seq DESC LIMIT ?";
 
   private static final String NEWEST_BEFORE = "SELECT " + COLUMNS
-      + " FROM messages WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?";
+      + " FROM messages m WHERE conversation_id = ? AND seq < ?" + VISIBLE + " ORDER BY seq DESC LIMIT ?";
 
   private final DataSource dataSource;
 
@@ -33,20 +39,28 @@ final class MessageStore {
     this.dataSource = dataSource;
   }
 
-  /** The seq of a message of this conversation; empty when there is no such message in it. */
-  OptionalLong seqOf(UUID conversationId, UUID messageId) throws SQLException {
+  /**
+   * The seq of a message of this conversation; empty when there is no such message in it that
+   * {@code reader} may see.
+   */
+  OptionalLong seqOf(UUID reader, UUID conversationId, UUID messageId) throws SQLException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(SEQ_OF)) {
       ps.setObject(1, conversationId);
       ps.setObject(2, messageId);
+      ps.setObject(3, reader);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
       }
     }
   }
 
-  /** Newest first; only messages with a seq below {@code beforeSeq} when it is given. */
-  List<Message> newest(UUID conversationId, OptionalLong beforeSeq, int limit) throws SQLException {
+  /**
+   * Newest first, of what {@code reader} may see; only messages with a seq below
+   * {@code beforeSeq} when it is given.
+   */
+  List<Message> newest(UUID reader, UUID conversationId, OptionalLong beforeSeq, int limit)
+      throws SQLException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(beforeSeq.isPresent() ? NEWEST_BEFORE : NEWEST)) {
       int i = 1;
@@ -54,6 +68,7 @@ final class MessageStore {
       if (beforeSeq.isPresent()) {
         ps.setLong(i++, beforeSeq.getAsLong());
       }
+      ps.setObject(i++, reader);
       ps.setInt(i, limit);
       return read(ps);
     }

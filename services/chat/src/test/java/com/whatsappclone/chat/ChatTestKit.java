@@ -179,6 +179,16 @@ final class ChatTestKit implements AutoCloseable {
     return ids;
   }
 
+  /** What auth's Block writes: {@code blocker} blocked {@code blocked}. */
+  void block(UUID blocker, UUID blocked) {
+    rows.update("INSERT INTO blocked_users (blocker_user_id, blocked_user_id) VALUES (?, ?)", blocker, blocked);
+  }
+
+  /** What auth's Unblock writes. */
+  void unblock(UUID blocker, UUID blocked) {
+    rows.update("DELETE FROM blocked_users WHERE blocker_user_id = ? AND blocked_user_id = ?", blocker, blocked);
+  }
+
   Conversation direct(UUID caller, UUID other) {
     return as(caller).createConversation(CreateConversationRequest.newBuilder()
         .addParticipantIds(other.toString()).build()).getConversation();

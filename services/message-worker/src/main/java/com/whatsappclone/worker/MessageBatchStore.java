@@ -24,6 +24,12 @@ import javax.sql.DataSource;
  * batch order, inserts them and one {@code message_status} row per recipient, advances the
  * conversations' counters and marks chat's reservations ({@code pending_messages}) stored.
  *
+ * <p>Blocks are applied here, when the message is stored: in a one-to-one conversation a
+ * recipient who blocked the sender gets a {@code withheld_messages} row instead of a status row
+ * and is left out of the stored event's recipients, so realtime never pushes, replays or
+ * acknowledges it; the sender's call and the stored message are as usual. Groups deliver to
+ * everyone.
+ *
  * <p>The reservation row of a message with a client_message_id is chat's arbiter of resends for
  * the whole idempotency window, so it is marked stored (its {@code stored_seq}) in the same
  * transaction, never deleted here: a resend that finds no row may take the id as new, so there
@@ -71,7 +77,7 @@ final class MessageBatchStore {
   // takes. FOR UPDATE made chat's reservation INSERT (pending_messages references
   // conversations) wait for this whole transaction: SendMessage stalled for hundreds of ms.
   private static final String LOCK_CONVERSATIONS =
-      "SELECT id, last_seq FROM conversations WHERE id = ANY(?) ORDER BY id FOR NO KEY UPDATE";
+      "SELECT id, last_seq, is_group FROM conversations WHERE id = ANY(?) ORDER BY id FOR NO KEY UPDATE";
 
   private static final String EXISTING_USERS = "SELECT id FROM users WHERE id = ANY(?)";
 
@@ -101,10 +107,21 @@ final class MessageBatchStore {
           + " FROM unnest(?::uuid[], ?::bigint[], ?::bigint[]) AS t(id, last_seq, last_micros)"
           + " WHERE c.id = t.id";
 
+  // One statement for the batch's recipients: a status row each, except that in a one-to-one
+  // conversation a recipient who blocked the sender gets a withheld_messages row instead (never
+  // delivered, see V65). The block is probed on the primary key of blocked_users, for direct
+  // conversations only (CASE: groups never look); no extra round trip per message or per batch.
   private static final String INSERT_STATUSES =
-      "INSERT INTO message_status (message_id, user_id)"
-          + " SELECT t.message_id, t.user_id FROM unnest(?::uuid[], ?::uuid[]) AS t(message_id, user_id)"
-          + " WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = t.user_id)"
+      "WITH t AS MATERIALIZED (SELECT t.message_id, t.user_id, t.conversation_id, t.seq,"
+          + " CASE WHEN t.direct THEN EXISTS (SELECT 1 FROM blocked_users b"
+          + " WHERE b.blocker_user_id = t.user_id AND b.blocked_user_id = t.sender_id) ELSE false END AS withheld"
+          + " FROM unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::bigint[], ?::boolean[])"
+          + " AS t(message_id, user_id, sender_id, conversation_id, seq, direct)"
+          + " WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = t.user_id)),"
+          + " held AS (INSERT INTO withheld_messages (user_id, conversation_id, seq, message_id)"
+          + " SELECT user_id, conversation_id, seq, message_id FROM t WHERE withheld ON CONFLICT DO NOTHING)"
+          + " INSERT INTO message_status (message_id, user_id)"
+          + " SELECT message_id, user_id FROM t WHERE NOT withheld"
           + " ON CONFLICT DO NOTHING RETURNING message_id, user_id";
 
   private static final String STATUS_RECIPIENTS =
@@ -158,7 +175,8 @@ final class MessageBatchStore {
 
   private List<Outcome> storeInTransaction(Connection c, List<SubmittedMessage> batch)
       throws SQLException {
-    Map<UUID, Long> lastSeq = lockConversations(c, batch);
+    Set<UUID> groups = new HashSet<>();
+    Map<UUID, Long> lastSeq = lockConversations(c, batch, groups);
     Set<UUID> senders = existingUsers(c, batch);
     Map<UUID, StoredMessage> byId = new HashMap<>();
     Map<ClientKey, StoredMessage> byClientId = new HashMap<>();
@@ -205,7 +223,7 @@ final class MessageBatchStore {
 
     insertMessages(c, inserts);
     advanceCounters(c, inserts);
-    Map<UUID, List<UUID>> recipients = insertStatuses(c, inserts);
+    Map<UUID, List<UUID>> recipients = insertStatuses(c, inserts, groups);
     Set<UUID> republished = new LinkedHashSet<>();
     for (Outcome outcome : outcomes) {
       if (outcome.publish() && !recipients.containsKey(outcome.stored().id())) {
@@ -224,9 +242,13 @@ final class MessageBatchStore {
     return result;
   }
 
-  /** Locks the batch's conversations in id order (no deadlock between workers); their last seq. */
-  private static Map<UUID, Long> lockConversations(Connection c, List<SubmittedMessage> batch)
-      throws SQLException {
+  /**
+   * Locks the batch's conversations in id order (no deadlock between workers); their last seq.
+   *
+   * @param groups gets the ids of the batch's groups (the others are one-to-one)
+   */
+  private static Map<UUID, Long> lockConversations(Connection c, List<SubmittedMessage> batch,
+      Set<UUID> groups) throws SQLException {
     Set<UUID> ids = new TreeSet<>();
     batch.forEach(m -> ids.add(m.conversationId()));
     Map<UUID, Long> lastSeq = new HashMap<>();
@@ -235,6 +257,9 @@ final class MessageBatchStore {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           lastSeq.put(rs.getObject(1, UUID.class), rs.getLong(2));
+          if (rs.getBoolean(3)) {
+            groups.add(rs.getObject(1, UUID.class));
+          }
         }
       }
     }
@@ -375,17 +400,29 @@ final class MessageBatchStore {
     }
   }
 
-  /** @return per new message, its recipients that got a row (in the order chat listed them) */
-  private static Map<UUID, List<UUID>> insertStatuses(Connection c, List<StoredMessage> inserts)
-      throws SQLException {
+  /**
+   * @return per new message, its recipients that got a status row (in the order chat listed
+   *     them): not those it is withheld from, so its stored event does not name them either
+   */
+  private static Map<UUID, List<UUID>> insertStatuses(Connection c, List<StoredMessage> inserts,
+      Set<UUID> groups) throws SQLException {
     Map<UUID, List<UUID>> recipients = new HashMap<>();
     List<Object> messageIds = new ArrayList<>();
     List<Object> userIds = new ArrayList<>();
+    List<Object> senderIds = new ArrayList<>();
+    List<Object> conversationIds = new ArrayList<>();
+    List<Object> seqs = new ArrayList<>();
+    List<Object> direct = new ArrayList<>();
     for (StoredMessage m : inserts) {
       recipients.put(m.id(), List.of());
+      boolean isDirect = !groups.contains(m.conversationId());
       for (UUID recipient : m.recipientIds()) {
         messageIds.add(m.id());
         userIds.add(recipient);
+        senderIds.add(m.senderId());
+        conversationIds.add(m.conversationId());
+        seqs.add(m.seq());
+        direct.add(isDirect);
       }
     }
     if (messageIds.isEmpty()) {
@@ -395,6 +432,10 @@ final class MessageBatchStore {
     try (PreparedStatement ps = c.prepareStatement(INSERT_STATUSES)) {
       ps.setArray(1, c.createArrayOf("uuid", messageIds.toArray()));
       ps.setArray(2, c.createArrayOf("uuid", userIds.toArray()));
+      ps.setArray(3, c.createArrayOf("uuid", senderIds.toArray()));
+      ps.setArray(4, c.createArrayOf("uuid", conversationIds.toArray()));
+      ps.setArray(5, c.createArrayOf("bigint", seqs.toArray()));
+      ps.setArray(6, c.createArrayOf("boolean", direct.toArray()));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           inserted.add(List.of(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)));

@@ -98,6 +98,26 @@ final class WorkerTestKit implements AutoCloseable {
     return rows.conversation(members);
   }
 
+  /** A group (is_group) with exactly these members, however few. */
+  UUID createGroup(UUID... members) {
+    UUID id = UUID.randomUUID();
+    rows.update("INSERT INTO conversations (id, is_group, group_name) VALUES (?, true, 'g')", id);
+    for (UUID member : members) {
+      rows.addParticipant(id, member);
+    }
+    return id;
+  }
+
+  /** What auth's Block writes: {@code blocker} blocked {@code blocked}. */
+  void block(UUID blocker, UUID blocked) {
+    rows.update("INSERT INTO blocked_users (blocker_user_id, blocked_user_id) VALUES (?, ?)", blocker, blocked);
+  }
+
+  /** What auth's Unblock writes. */
+  void unblock(UUID blocker, UUID blocked) {
+    rows.update("DELETE FROM blocked_users WHERE blocker_user_id = ? AND blocked_user_id = ?", blocker, blocked);
+  }
+
   /** A message as chat would submit it: a new time-ordered id, "now", the other members as recipients. */
   MessageSubmitted message(UUID conversation, UUID sender, String content, UUID... recipients) {
     MessageSubmitted.Builder m = MessageSubmitted.newBuilder()
