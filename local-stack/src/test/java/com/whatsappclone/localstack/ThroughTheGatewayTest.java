@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.whatsappclone.proto.auth.AuthServiceGrpc;
+import com.whatsappclone.proto.auth.BlockUserRequest;
 import com.whatsappclone.proto.auth.GetMeRequest;
 import com.whatsappclone.proto.auth.GetMeResponse;
 import com.whatsappclone.proto.auth.LogoutAllDevicesRequest;
 import com.whatsappclone.proto.auth.RefreshTokenRequest;
 import com.whatsappclone.proto.auth.RefreshTokenResponse;
 import com.whatsappclone.proto.auth.RevokeCurrentDeviceRequest;
+import com.whatsappclone.proto.auth.UnblockUserRequest;
 import com.whatsappclone.proto.auth.ValidateTokenRequest;
 import com.whatsappclone.proto.auth.VerifyOTPResponse;
 import com.whatsappclone.proto.chat.ChatServiceGrpc;
@@ -43,6 +45,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
@@ -357,5 +360,80 @@ class ThroughTheGatewayTest {
       Thread.sleep(100);
     }
     throw new AssertionError(count + " messages were not stored within 20 s");
+  }
+
+  /**
+   * Issue 17's blocking scenario, as two phones would live it through the gateway: after Alice
+   * blocks Bob, Bob's one-to-one messages are accepted and stored but never reach Alice (not on
+   * her stream, not in her ListMessages, not even after she unblocks him), and someone who blocked
+   * Bob looks to him like no user at all.
+   */
+  @Test
+  void aBlockedSendersMessagesNeverReachTheBlockerAndABlockerLooksLikeNoUser() throws InterruptedException {
+    VerifyOTPResponse alice = signIn(newPhoneNumber(), "alice-phone");
+    VerifyOTPResponse bob = signIn(newPhoneNumber(), "bob-phone");
+    VerifyOTPResponse carol = signIn(newPhoneNumber(), "carol-phone");
+    Conversation conversation = chat(bob.getAccessToken()).createConversation(CreateConversationRequest.newBuilder()
+        .addParticipantIds(alice.getUser().getId()).build()).getConversation();
+
+    try (ConnectStream aliceStream = new ConnectStream(gateway, alice.getAccessToken())) {
+      aliceStream.send.onNext(ClientEvent.newBuilder().setPing(Ping.newBuilder().setTimestamp(1)).build());
+      aliceStream.await(ServerEvent::hasPong);
+      send(bob, conversation, "before the block");
+      assertThat(aliceStream.await(ServerEvent::hasNewMessage).getNewMessage().getContent()).isEqualTo("before the block");
+
+      authAs(alice).blockUser(BlockUserRequest.newBuilder()
+          .setUserId(bob.getUser().getId()).build());
+      Message withheld = send(bob, conversation, "while blocked");
+      assertThat(withheld.getId()).as("the sender is told nothing").isNotEmpty();
+      awaitStored(bob.getAccessToken(), conversation.getId(), 2);
+      assertThat(contents(alice, conversation)).containsExactly("before the block");
+
+      authAs(alice).unblockUser(UnblockUserRequest.newBuilder()
+          .setUserId(bob.getUser().getId()).build());
+      send(bob, conversation, "after the unblock");
+      // The stream's next message is the one after the unblock: the withheld one was never pushed.
+      assertThat(aliceStream.await(ServerEvent::hasNewMessage).getNewMessage().getContent())
+          .isEqualTo("after the unblock");
+    }
+    assertThat(contents(alice, conversation)).containsExactly("after the unblock", "before the block");
+    assertThat(contents(bob, conversation)).containsExactly("after the unblock", "while blocked", "before the block");
+
+    authAs(carol).blockUser(BlockUserRequest.newBuilder()
+        .setUserId(bob.getUser().getId()).build());
+    StatusRuntimeException blocked = catchStatus(() -> chat(bob.getAccessToken()).createConversation(
+        CreateConversationRequest.newBuilder().addParticipantIds(carol.getUser().getId()).build()));
+    String nobody = UUID.randomUUID().toString();
+    StatusRuntimeException unknown = catchStatus(() -> chat(bob.getAccessToken()).createConversation(
+        CreateConversationRequest.newBuilder().addParticipantIds(nobody).build()));
+    assertThat(blocked.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND).isEqualTo(unknown.getStatus().getCode());
+    assertThat(blocked.getStatus().getDescription().replace(carol.getUser().getId(), "<id>"))
+        .isEqualTo(unknown.getStatus().getDescription().replace(nobody, "<id>"));
+  }
+
+  private static AuthServiceGrpc.AuthServiceBlockingStub authAs(VerifyOTPResponse login) {
+    return GatewayCalls.auth(gateway).withCallCredentials(bearer(login.getAccessToken()))
+        .withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  private static Message send(VerifyOTPResponse sender, Conversation conversation, String content) {
+    return chat(sender.getAccessToken()).sendMessage(SendMessageRequest.newBuilder()
+        .setConversationId(conversation.getId()).setContent(content)
+        .setClientMessageId(UUID.randomUUID().toString()).build()).getMessage();
+  }
+
+  /** Newest first, as ListMessages answers. */
+  private static List<String> contents(VerifyOTPResponse reader, Conversation conversation) {
+    return chat(reader.getAccessToken()).listMessages(ListMessagesRequest.newBuilder()
+        .setConversationId(conversation.getId()).build()).getMessagesList().stream().map(Message::getContent).toList();
+  }
+
+  private static StatusRuntimeException catchStatus(Runnable call) {
+    try {
+      call.run();
+    } catch (StatusRuntimeException e) {
+      return e;
+    }
+    throw new AssertionError("the call succeeded");
   }
 }
