@@ -1,5 +1,6 @@
 package com.whatsappclone.auth;
 
+import com.whatsappclone.common.db.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -109,7 +110,7 @@ final class DeviceSessionStore {
         c.commit();
         return new OpenedSession(sessionId, revoked);
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        Transactions.rollback(c, e);
         throw e;
       }
     }

@@ -1,5 +1,6 @@
 package com.whatsappclone.auth;
 
+import com.whatsappclone.common.db.Transactions;
 import com.github.f4b6a3.uuid.UuidCreator;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -66,11 +67,10 @@ final class UserStore {
         if (created != null) {
           return new FoundUser(created, true);
         }
+        c.setAutoCommit(true); // the read below is a statement of its own
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        Transactions.rollback(c, e);
         throw e;
-      } finally {
-        c.setAutoCommit(true);
       }
       try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM users WHERE phone_number = ?")) {
         s.setString(1, phoneNumber);

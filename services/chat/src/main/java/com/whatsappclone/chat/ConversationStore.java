@@ -1,5 +1,6 @@
 package com.whatsappclone.chat;
 
+import com.whatsappclone.common.db.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -165,7 +166,7 @@ final class ConversationStore {
         c.commit();
         return conversation;
       } catch (SQLException | RuntimeException e) {
-        rollback(c, e);
+        Transactions.rollback(c, e);
         throw e;
       }
     }
@@ -189,7 +190,7 @@ final class ConversationStore {
         c.commit();
         return conversation;
       } catch (SQLException | RuntimeException e) {
-        rollback(c, e);
+        Transactions.rollback(c, e);
         throw e;
       }
     }
@@ -236,7 +237,7 @@ final class ConversationStore {
         c.commit();
         return Optional.of(result);
       } catch (SQLException | RuntimeException e) {
-        rollback(c, e);
+        Transactions.rollback(c, e);
         throw e;
       }
     }
@@ -365,13 +366,5 @@ final class ConversationStore {
         rs.getBoolean("is_group"), rs.getString("group_name"),
         lastMessageAt == null ? null : lastMessageAt.toInstant(),
         rs.getLong("last_seq"));
-  }
-
-  static void rollback(Connection c, Exception cause) {
-    try {
-      c.rollback();
-    } catch (SQLException e) {
-      cause.addSuppressed(e);
-    }
   }
 }

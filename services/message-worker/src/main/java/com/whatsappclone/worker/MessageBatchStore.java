@@ -1,5 +1,6 @@
 package com.whatsappclone.worker;
 
+import com.whatsappclone.common.db.Transactions;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -163,11 +164,7 @@ final class MessageBatchStore {
         connection.commit();
         return outcomes;
       } catch (SQLException | RuntimeException e) {
-        try {
-          connection.rollback();
-        } catch (SQLException rollbackFailure) {
-          e.addSuppressed(rollbackFailure);
-        }
+        Transactions.rollback(connection, e);
         throw e;
       }
     }

@@ -1,6 +1,7 @@
 package com.whatsappclone.realtime;
 
 import com.whatsappclone.common.db.DatabaseException;
+import com.whatsappclone.common.db.Transactions;
 import com.whatsappclone.common.text.Timestamps;
 import com.whatsappclone.proto.realtime.NewMessage;
 import java.sql.Connection;
@@ -171,10 +172,8 @@ final class MessageStatusStore {
         connection.commit();
         return outcomes;
       } catch (SQLException | RuntimeException e) {
-        connection.rollback();
+        Transactions.rollback(connection, e);
         throw e;
-      } finally {
-        connection.setAutoCommit(true);
       }
     } catch (SQLException e) {
       throw new DatabaseException("recording receipts", e);

@@ -1,5 +1,7 @@
 package com.whatsappclone.realtime;
 
+import com.whatsappclone.common.error.Reasons;
+import com.whatsappclone.common.grpc.StatusMapper;
 import com.whatsappclone.realtime.MessageStatusStore.Receipt;
 import com.whatsappclone.realtime.MessageStatusStore.ReceiptRequest;
 import java.time.Clock;
@@ -49,6 +51,14 @@ final class ReceiptWriter implements AutoCloseable {
   /** How long the first receipt of a batch waits for others. */
   static final Duration LINGER = Duration.ofMillis(5);
   private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+  /**
+   * A batch the database could not take (down, stalled) is tried again this often, for up to
+   * {@link #RETRY_FOR}: a receipt is tiny and idempotent, so it waits out an outage here rather
+   * than being answered with an error that leaves its message undelivered in the database until
+   * the client happens to send it again.
+   */
+  static final Duration RETRY_PAUSE = Duration.ofMillis(250);
+  static final Duration RETRY_FOR = Duration.ofSeconds(30);
 
   /** Told once per receipt, on the writer thread, after the transaction. */
   interface Answer {
@@ -200,12 +210,29 @@ final class ReceiptWriter implements AutoCloseable {
     // Microseconds, PostgreSQL's precision: what is stored is exactly what the clients are told.
     Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
     List<Receipt> outcomes;
-    try {
-      outcomes = store.apply(requests, at);
-    } catch (RuntimeException e) {
-      count(batch);
-      batch.forEach(pending -> answer(() -> pending.answer().failed(pending.request(), e)));
-      return;
+    long firstTry = System.nanoTime();
+    boolean retried = false;
+    while (true) {
+      try {
+        outcomes = store.apply(requests, at);
+        break;
+      } catch (RuntimeException e) {
+        if (worthRetrying(e, firstTry)) {
+          if (!retried) {
+            log.warn("the database did not take {} receipts ({}); trying again every {} ms for up to {} s",
+                batch.size(), e.toString(), RETRY_PAUSE.toMillis(), RETRY_FOR.toSeconds());
+            retried = true;
+          }
+          continue;
+        }
+        count(batch);
+        batch.forEach(pending -> answer(() -> pending.answer().failed(pending.request(), e)));
+        return;
+      }
+    }
+    if (retried) {
+      log.info("the database took the {} receipts after {} ms", batch.size(),
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - firstTry));
     }
     count(batch);
     Set<UUID> readers = new HashSet<>();
@@ -225,6 +252,24 @@ final class ReceiptWriter implements AutoCloseable {
       Receipt outcome = outcomes.get(i);
       PendingReceipts.Pending pending = batch.get(i);
       answer(() -> pending.answer().written(pending.request(), outcome, at));
+    }
+  }
+
+  /**
+   * Whether to try a failed batch again, after {@link #RETRY_PAUSE}: only while the database is
+   * unavailable, not past {@link #RETRY_FOR}, and not once closing (the last batches fail fast).
+   */
+  private boolean worthRetrying(RuntimeException failure, long firstTry) {
+    if (closing || !Reasons.DATABASE_UNAVAILABLE.equals(StatusMapper.reasonOf(failure))
+        || System.nanoTime() - firstTry + RETRY_PAUSE.toNanos() > RETRY_FOR.toNanos()) {
+      return false;
+    }
+    try {
+      Thread.sleep(RETRY_PAUSE.toMillis());
+      return !closing;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -125,11 +126,12 @@ class ReceiptWriterTest {
   }
 
   /** What the writer told, in order (it answers on one thread: here the closing one). */
-  private static final class Answers implements ReceiptWriter.Answer {
-    final List<ReceiptRequest> requests = new ArrayList<>();
-    final List<Receipt> written = new ArrayList<>();
-    final List<Instant> at = new ArrayList<>();
-    final List<RuntimeException> failed = new ArrayList<>();
+  /** What the writer answered; read by tests while the writer's thread may still add. */
+  static final class Answers implements ReceiptWriter.Answer {
+    final List<ReceiptRequest> requests = new CopyOnWriteArrayList<>();
+    final List<Receipt> written = new CopyOnWriteArrayList<>();
+    final List<Instant> at = new CopyOnWriteArrayList<>();
+    final List<RuntimeException> failed = new CopyOnWriteArrayList<>();
 
     @Override
     public void written(ReceiptRequest request, Receipt receipt, Instant stamped) {
