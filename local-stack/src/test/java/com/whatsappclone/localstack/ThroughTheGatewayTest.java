@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.whatsappclone.proto.auth.AuthServiceGrpc;
 import com.whatsappclone.proto.auth.BlockUserRequest;
+import com.whatsappclone.proto.auth.ContactEntry;
 import com.whatsappclone.proto.auth.GetMeRequest;
 import com.whatsappclone.proto.auth.GetMeResponse;
 import com.whatsappclone.proto.auth.LogoutAllDevicesRequest;
 import com.whatsappclone.proto.auth.RefreshTokenRequest;
 import com.whatsappclone.proto.auth.RefreshTokenResponse;
 import com.whatsappclone.proto.auth.RevokeCurrentDeviceRequest;
+import com.whatsappclone.proto.auth.SyncContactsRequest;
 import com.whatsappclone.proto.auth.UnblockUserRequest;
 import com.whatsappclone.proto.auth.ValidateTokenRequest;
 import com.whatsappclone.proto.auth.VerifyOTPResponse;
@@ -32,7 +34,6 @@ import com.whatsappclone.proto.status.CreateStatusResponse;
 import com.whatsappclone.proto.status.GetStatusesRequest;
 import com.whatsappclone.proto.status.StatusServiceGrpc;
 import com.whatsappclone.testing.Eventually;
-import com.whatsappclone.testing.SqlFixtures;
 import com.whatsappclone.testing.TestDatabase;
 import com.whatsappclone.testing.TestKafka;
 import com.whatsappclone.testing.WithKafka;
@@ -67,11 +68,9 @@ class ThroughTheGatewayTest {
 
   private static RunningSystem system;
   private static ManagedChannel gateway;
-  private static SqlFixtures rows;
 
   @BeforeAll
   static void startSystem(TestDatabase db, TestKafka kafka) {
-    rows = new SqlFixtures(db);
     system = RunningSystem.start(db, kafka.bootstrapServers());
     gateway = system.gatewayChannel();
   }
@@ -326,10 +325,10 @@ class ThroughTheGatewayTest {
         .addParticipantIds(dave.getUser().getId()).build());
     chat(alice.getAccessToken()).createConversation(CreateConversationRequest.newBuilder()
         .addParticipantIds(stranger.getUser().getId()).build());
-    // Alice has dave's number (statuses default to contacts, issue 17); the row as auth writes it.
-    rows.update("INSERT INTO contacts (user_id, contact_phone_number, contact_user_id) VALUES (?, ?, ?)",
-        UUID.fromString(alice.getUser().getId()), dave.getUser().getPhoneNumber(),
-        UUID.fromString(dave.getUser().getId()));
+    // Alice has dave's number (statuses default to contacts, issue 17), synced as her app would.
+    authAs(alice).syncContacts(SyncContactsRequest.newBuilder()
+        .addContacts(ContactEntry.newBuilder().setPhoneNumber(dave.getUser().getPhoneNumber()))
+        .setLastPage(true).build());
 
     CreateStatusResponse created = StatusServiceGrpc.newBlockingStub(gateway)
         .withCallCredentials(bearer(alice.getAccessToken()))

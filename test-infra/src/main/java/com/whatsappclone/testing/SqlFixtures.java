@@ -51,6 +51,35 @@ public class SqlFixtures {
     update("INSERT INTO conversation_participants (conversation_id, user_id) VALUES (?, ?)", conversation, user);
   }
 
+  // ---- what auth writes for issue 17, for the services that only read it ------------------------
+
+  /** {@code contact}'s number is in {@code owner}'s address book, linked to the user. */
+  public void addContact(UUID owner, UUID contact) {
+    update("INSERT INTO contacts (user_id, contact_phone_number, contact_user_id)"
+        + " SELECT ?, phone_number, id FROM users WHERE id = ?", owner, contact);
+  }
+
+  public void block(UUID blocker, UUID blocked) {
+    update("INSERT INTO blocked_users (blocker_user_id, blocked_user_id) VALUES (?, ?)", blocker, blocked);
+  }
+
+  public void unblock(UUID blocker, UUID blocked) {
+    update("DELETE FROM blocked_users WHERE blocker_user_id = ? AND blocked_user_id = ?", blocker, blocked);
+  }
+
+  /**
+   * One of the user's privacy settings, the others as they are (or their defaults):
+   * {@code setting} a column of {@code user_privacy_settings} ("last_seen", "statuses",
+   * "read_receipts", ...), {@code value} what it takes ("nobody", false, ...).
+   */
+  public void privacy(UUID user, String setting, Object value) {
+    if (!setting.matches("[a-z_]+")) {
+      throw new IllegalArgumentException("not a column name: " + setting);
+    }
+    update("INSERT INTO user_privacy_settings (user_id, " + setting + ") VALUES (?, ?)"
+        + " ON CONFLICT (user_id) DO UPDATE SET " + setting + " = EXCLUDED." + setting, user, value);
+  }
+
   /** The single number a {@code SELECT count(*) ...} returns. */
   public long count(String sql, Object... parameters) {
     return Long.parseLong(strings(sql, parameters).get(0));

@@ -58,10 +58,6 @@ final class CallAdmission implements ServerInterceptor {
 
   private final BooleanSupplier databaseStalled;
 
-  CallAdmission(String serverName, int maxConcurrentCalls) {
-    this(serverName, maxConcurrentCalls, () -> false);
-  }
-
   CallAdmission(String serverName, int maxConcurrentCalls, BooleanSupplier databaseStalled) {
     if (maxConcurrentCalls < 1) {
       throw new IllegalArgumentException("maxConcurrentCalls must be at least 1, got " + maxConcurrentCalls);

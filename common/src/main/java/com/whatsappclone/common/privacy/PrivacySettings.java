@@ -10,4 +10,11 @@ public record PrivacySettings(Audience lastSeen, Audience profilePhoto, Audience
   /** Statuses default to contacts so that opening a conversation with someone does not reveal theirs. */
   public static final PrivacySettings DEFAULTS =
       new PrivacySettings(Audience.EVERYONE, Audience.EVERYONE, Audience.EVERYONE, Audience.CONTACTS, true);
+
+  /** The settings as {@code user_privacy_settings} stores them (audiences by their wire names). */
+  public static PrivacySettings fromColumns(String lastSeen, String profilePhoto, String about, String statuses,
+      boolean readReceipts) {
+    return new PrivacySettings(Audience.fromWireName(lastSeen), Audience.fromWireName(profilePhoto),
+        Audience.fromWireName(about), Audience.fromWireName(statuses), readReceipts);
+  }
 }

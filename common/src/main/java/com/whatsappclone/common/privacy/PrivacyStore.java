@@ -37,9 +37,11 @@ public final class PrivacyStore {
       + ", EXISTS (SELECT 1 FROM blocked_users b WHERE b.blocker_user_id = o.id AND b.blocked_user_id = ?)"
       + " FROM unnest(?::uuid[]) AS o(id) LEFT JOIN user_privacy_settings s ON s.user_id = o.id";
 
-  private static final String BLOCKED_EITHER_WAY = "SELECT u.id FROM unnest(?::uuid[]) AS u(id)"
-      + " WHERE EXISTS (SELECT 1 FROM blocked_users b WHERE (b.blocker_user_id = ? AND b.blocked_user_id = u.id)"
-      + " OR (b.blocker_user_id = u.id AND b.blocked_user_id = ?))";
+  // Both directions in one statement: the primary key serves the first, the blocked_user_id
+  // index the second.
+  private static final String BLOCKS_BETWEEN = "SELECT blocker_user_id, blocked_user_id FROM blocked_users"
+      + " WHERE (blocker_user_id = ? AND blocked_user_id = ANY (?::uuid[]))"
+      + " OR (blocked_user_id = ? AND blocker_user_id = ANY (?::uuid[]))";
 
   private static final String READ_RECEIPTS_OFF =
       "SELECT user_id FROM user_privacy_settings WHERE user_id = ANY (?::uuid[]) AND NOT read_receipts";
@@ -65,20 +67,40 @@ public final class PrivacyStore {
     return toViewers(owner, Set.of(viewer)).get(viewer);
   }
 
-  /** The users of {@code others} who blocked {@code user} or whom {@code user} blocked. */
-  public Set<UUID> blockedEitherWay(UUID user, Collection<UUID> others) {
+  /**
+   * The blocks between {@code user} and each of {@code others}, both ways, in one query.
+   *
+   * @param blockedUser those of {@code others} who blocked {@code user}
+   * @param blockedByUser those of {@code others} whom {@code user} blocked
+   */
+  public record Blocks(Set<UUID> blockedUser, Set<UUID> blockedByUser) {
+    public boolean isEmpty() {
+      return blockedUser.isEmpty() && blockedByUser.isEmpty();
+    }
+  }
+
+  public Blocks blocksBetween(UUID user, Collection<UUID> others) {
     try (Connection connection = dataSource.getConnection();
-         PreparedStatement statement = connection.prepareStatement(BLOCKED_EITHER_WAY)) {
-      statement.setArray(1, uuidArray(connection, others));
-      statement.setObject(2, user);
+         PreparedStatement statement = connection.prepareStatement(BLOCKS_BETWEEN)) {
+      Array ids = uuidArray(connection, others);
+      statement.setObject(1, user);
+      statement.setArray(2, ids);
       statement.setObject(3, user);
-      Set<UUID> blocked = new HashSet<>();
+      statement.setArray(4, ids);
+      Set<UUID> blockedUser = new HashSet<>();
+      Set<UUID> blockedByUser = new HashSet<>();
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
-          blocked.add(rows.getObject(1, UUID.class));
+          UUID blocker = rows.getObject(1, UUID.class);
+          UUID blocked = rows.getObject(2, UUID.class);
+          if (blocker.equals(user)) {
+            blockedByUser.add(blocked);
+          } else {
+            blockedUser.add(blocker);
+          }
         }
       }
-      return blocked;
+      return new Blocks(blockedUser, blockedByUser);
     } catch (SQLException e) {
       throw new DatabaseException("reading blocks between users", e);
     }
@@ -134,8 +156,8 @@ public final class PrivacyStore {
     if (lastSeen == null) {
       return PrivacySettings.DEFAULTS;
     }
-    return new PrivacySettings(Audience.fromWireName(lastSeen), Audience.fromWireName(rows.getString(3)),
-        Audience.fromWireName(rows.getString(4)), Audience.fromWireName(rows.getString(5)), rows.getBoolean(6));
+    return PrivacySettings.fromColumns(lastSeen, rows.getString(3), rows.getString(4), rows.getString(5),
+        rows.getBoolean(6));
   }
 
   private static Array uuidArray(Connection connection, Collection<UUID> ids) throws SQLException {

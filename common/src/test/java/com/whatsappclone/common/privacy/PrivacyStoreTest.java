@@ -6,15 +6,13 @@ import com.whatsappclone.common.db.Database;
 import com.whatsappclone.common.db.DatabaseConfig;
 import com.whatsappclone.common.db.Migrations;
 import com.whatsappclone.testing.PostgresExtension;
+import com.whatsappclone.testing.SqlFixtures;
 import com.whatsappclone.testing.TestDatabase;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,12 +24,14 @@ class PrivacyStoreTest {
 
   private static Database database;
   private static PrivacyStore store;
+  private static SqlFixtures fixtures;
 
   @BeforeAll
   static void migrate(TestDatabase db) {
     database = new Database(DatabaseConfig.of(db.jdbcUrl(), db.user(), db.password()), "privacy-test");
     Migrations.migrate(database.dataSource());
     store = new PrivacyStore(database.dataSource());
+    fixtures = new SqlFixtures(db);
   }
 
   @AfterAll
@@ -101,16 +101,24 @@ class PrivacyStoreTest {
   }
 
   @Test
-  void blockedEitherWayFindsBlocksInBothDirections() throws SQLException {
+  void blocksBetweenTellsEachDirectionApartInOneAnswer() throws SQLException {
     UUID user = user();
     UUID blockedByUser = user();
     UUID blockedUser = user();
+    UUID both = user();
     UUID unrelated = user();
+    UUID blockedByUserOutsideTheList = user();
     block(user, blockedByUser);
     block(blockedUser, user);
+    block(user, both);
+    block(both, user);
+    block(user, blockedByUserOutsideTheList);
 
-    assertThat(store.blockedEitherWay(user, List.of(blockedByUser, blockedUser, unrelated)))
-        .containsExactlyInAnyOrder(blockedByUser, blockedUser);
+    PrivacyStore.Blocks blocks = store.blocksBetween(user, List.of(blockedByUser, blockedUser, both, unrelated));
+
+    assertThat(blocks.blockedByUser()).containsExactlyInAnyOrder(blockedByUser, both);
+    assertThat(blocks.blockedUser()).containsExactlyInAnyOrder(blockedUser, both);
+    assertThat(store.blocksBetween(user, List.of(unrelated)).isEmpty()).isTrue();
   }
 
   @Test
@@ -124,35 +132,21 @@ class PrivacyStoreTest {
     assertThat(store.readReceiptsOff(Set.of(off, on, noRow))).containsExactly(off);
   }
 
-  private static UUID user() throws SQLException {
-    UUID id = UUID.randomUUID();
-    execute("INSERT INTO users (id, phone_number) VALUES (?, ?)", id,
-        "+1555" + ThreadLocalRandom.current().nextLong(1_000_000L, 9_999_999L));
-    return id;
+  private static UUID user() {
+    return fixtures.newUser();
   }
 
-  private static void addContact(UUID owner, UUID contact) throws SQLException {
-    execute("INSERT INTO contacts (user_id, contact_phone_number, contact_user_id)"
-        + " SELECT ?, phone_number, id FROM users WHERE id = ?", owner, contact);
+  private static void addContact(UUID owner, UUID contact) {
+    fixtures.addContact(owner, contact);
   }
 
-  private static void block(UUID blocker, UUID blocked) throws SQLException {
-    execute("INSERT INTO blocked_users (blocker_user_id, blocked_user_id) VALUES (?, ?)", blocker, blocked);
+  private static void block(UUID blocker, UUID blocked) {
+    fixtures.block(blocker, blocked);
   }
 
   private static void settings(UUID user, String lastSeen, String photo, String about, String statuses,
       boolean readReceipts) throws SQLException {
-    execute("INSERT INTO user_privacy_settings (user_id, last_seen, profile_photo, about, statuses, read_receipts)"
+    fixtures.update("INSERT INTO user_privacy_settings (user_id, last_seen, profile_photo, about, statuses, read_receipts)"
         + " VALUES (?, ?, ?, ?, ?, ?)", user, lastSeen, photo, about, statuses, readReceipts);
-  }
-
-  private static void execute(String sql, Object... values) throws SQLException {
-    try (Connection connection = database.dataSource().getConnection();
-         PreparedStatement statement = connection.prepareStatement(sql)) {
-      for (int i = 0; i < values.length; i++) {
-        statement.setObject(i + 1, values[i]);
-      }
-      statement.executeUpdate();
-    }
   }
 }

@@ -8,7 +8,6 @@ import com.whatsappclone.common.error.NotFoundException;
 import com.whatsappclone.common.error.Reasons;
 import com.whatsappclone.common.error.ResourceExhaustedException;
 import com.whatsappclone.common.privacy.PrivacyStore;
-import com.whatsappclone.common.privacy.Relationship;
 import com.whatsappclone.common.text.Ids;
 import com.whatsappclone.common.text.TextInput;
 import java.time.Clock;
@@ -225,25 +224,13 @@ final class ContactsService {
 
   /** Applies each contact user's privacy towards the caller; a user who blocked the caller is hidden. */
   private List<ContactView> views(UUID caller, List<ContactStore.Stored> rows) {
-    Set<UUID> owners = new LinkedHashSet<>();
-    for (ContactStore.Stored row : rows) {
-      if (row.user() != null && !row.user().id().equals(caller)) {
-        owners.add(row.user().id());
-      }
-    }
-    Map<UUID, Relationship> relationships = owners.isEmpty() ? Map.of() : privacy.fromOwners(caller, owners);
+    List<User> registered = rows.stream().map(ContactStore.Stored::user).filter(Objects::nonNull).toList();
+    Map<UUID, VisibleProfile> profiles = VisibleProfile.forViewer(caller, registered, privacy);
     List<ContactView> views = new ArrayList<>(rows.size());
     for (ContactStore.Stored row : rows) {
-      VisibleProfile profile = null;
-      if (row.user() != null) {
-        Relationship relationship = relationships.get(row.user().id());
-        if (relationship == null) {
-          profile = VisibleProfile.own(row.user());
-        } else if (!relationship.viewerBlocked()) {
-          profile = VisibleProfile.as(row.user(), relationship);
-        }
-      }
-      views.add(new ContactView(row.phoneNumber(), row.displayName() == null ? "" : row.displayName(), profile));
+      VisibleProfile profile = row.user() == null ? null : profiles.get(row.user().id());
+      views.add(new ContactView(row.phoneNumber(), row.displayName() == null ? "" : row.displayName(),
+          profile == null || profile.blocksViewer() ? null : profile));
     }
     return views;
   }

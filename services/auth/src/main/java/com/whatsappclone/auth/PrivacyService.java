@@ -6,13 +6,11 @@ import com.whatsappclone.common.error.NotFoundException;
 import com.whatsappclone.common.error.Reasons;
 import com.whatsappclone.common.privacy.PrivacySettings;
 import com.whatsappclone.common.privacy.PrivacyStore;
-import com.whatsappclone.common.privacy.Relationship;
 import com.whatsappclone.common.text.Ids;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -114,19 +112,6 @@ final class PrivacyService {
     if (ids.isEmpty()) {
       return Map.of();
     }
-    List<User> found = DatabaseException.wrap(() -> users.findByIds(ids));
-    Set<UUID> others = new LinkedHashSet<>();
-    for (User user : found) {
-      if (!user.id().equals(viewer)) {
-        others.add(user.id());
-      }
-    }
-    Map<UUID, Relationship> relationships = others.isEmpty() ? Map.of() : privacy.fromOwners(viewer, others);
-    Map<UUID, VisibleProfile> profiles = new HashMap<>();
-    for (User user : found) {
-      Relationship relationship = relationships.get(user.id());
-      profiles.put(user.id(), relationship == null ? VisibleProfile.own(user) : VisibleProfile.as(user, relationship));
-    }
-    return profiles;
+    return VisibleProfile.forViewer(viewer, DatabaseException.wrap(() -> users.findByIds(ids)), privacy);
   }
 }

@@ -97,8 +97,7 @@ final class PrivacySettingsStore {
   }
 
   private static PrivacySettings read(ResultSet row) throws SQLException {
-    return new PrivacySettings(Audience.fromWireName(row.getString("last_seen")),
-        Audience.fromWireName(row.getString("profile_photo")), Audience.fromWireName(row.getString("about")),
-        Audience.fromWireName(row.getString("statuses")), row.getBoolean("read_receipts"));
+    return PrivacySettings.fromColumns(row.getString("last_seen"), row.getString("profile_photo"),
+        row.getString("about"), row.getString("statuses"), row.getBoolean("read_receipts"));
   }
 }

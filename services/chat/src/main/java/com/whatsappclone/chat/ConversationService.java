@@ -18,10 +18,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -51,6 +49,7 @@ final class ConversationService {
   static final String INVALID_PARTICIPANT_COUNT = "INVALID_PARTICIPANT_COUNT";
   /** ErrorInfo reason: the caller blocked a user they asked to talk to or to add. */
   static final String USER_BLOCKED = "USER_BLOCKED";
+  private static final PrivacyStore.Blocks NO_BLOCKS = new PrivacyStore.Blocks(Set.of(), Set.of());
 
   private final ConversationStore conversations;
   private final PrivacyStore privacy;
@@ -141,7 +140,7 @@ final class ConversationService {
     List<UUID> added = new ArrayList<>();
     // Outside the lock (one query, none if nobody is blocked either way): a block made while the
     // call runs may be missed, as one made a moment later would be.
-    Map<UUID, Boolean> blocks = blocksOf(caller, wanted);
+    PrivacyStore.Blocks blocks = blocksOf(caller, wanted);
     Conversation result = conversations.withLocked(id, locked -> {
       Conversation conversation = locked.conversation();
       Member me = requireMember(conversation, caller);
@@ -266,41 +265,28 @@ final class ConversationService {
     refuseBlocked(field, userIds, blocksOf(caller, userIds));
   }
 
-  /**
-   * The users of {@code others} between whom and the caller there is a block: true when the user
-   * blocked the caller, false when the caller blocked the user. One query when there is none
-   * (the usual case), a second one to tell the direction when there is.
-   */
-  private Map<UUID, Boolean> blocksOf(UUID caller, Set<UUID> others) {
+  /** The blocks between the caller and {@code others}, both ways: one query. */
+  private PrivacyStore.Blocks blocksOf(UUID caller, Set<UUID> others) {
     Set<UUID> candidates = new LinkedHashSet<>(others);
     candidates.remove(caller);
-    if (candidates.isEmpty()) {
-      return Map.of();
-    }
-    Set<UUID> blocked = privacy.blockedEitherWay(caller, candidates);
-    if (blocked.isEmpty()) {
-      return Map.of();
-    }
-    Map<UUID, Boolean> byDirection = new HashMap<>();
-    // fromOwners(caller, x).viewerBlocked(): x blocked the caller.
-    privacy.fromOwners(caller, blocked).forEach((other, r) -> byDirection.put(other, r.viewerBlocked()));
-    return byDirection;
+    return candidates.isEmpty() ? NO_BLOCKS : privacy.blocksBetween(caller, candidates);
   }
 
   /** Someone who blocked the caller looks unknown; someone the caller blocked must be unblocked. */
-  private static void refuseBlocked(String field, Collection<UUID> userIds, Map<UUID, Boolean> blocks) {
+  private static void refuseBlocked(String field, Collection<UUID> userIds, PrivacyStore.Blocks blocks) {
     for (UUID user : userIds) {
-      if (Boolean.TRUE.equals(blocks.get(user))) {
+      if (blocks.blockedUser().contains(user)) {
         throw noSuchUser(field, user);
       }
     }
     for (UUID user : userIds) {
-      if (Boolean.FALSE.equals(blocks.get(user))) {
+      if (blocks.blockedByUser().contains(user)) {
         throw new FailedPreconditionException(USER_BLOCKED, field + ": you blocked user " + user
             + "; unblock them first");
       }
     }
   }
+
 
   private static String groupName(String raw) {
     String name = raw == null ? "" : raw.strip();

@@ -181,12 +181,12 @@ final class ChatTestKit implements AutoCloseable {
 
   /** What auth's Block writes: {@code blocker} blocked {@code blocked}. */
   void block(UUID blocker, UUID blocked) {
-    rows.update("INSERT INTO blocked_users (blocker_user_id, blocked_user_id) VALUES (?, ?)", blocker, blocked);
+    rows.block(blocker, blocked);
   }
 
   /** What auth's Unblock writes. */
   void unblock(UUID blocker, UUID blocked) {
-    rows.update("DELETE FROM blocked_users WHERE blocker_user_id = ? AND blocked_user_id = ?", blocker, blocked);
+    rows.unblock(blocker, blocked);
   }
 
   Conversation direct(UUID caller, UUID other) {

@@ -128,7 +128,24 @@ final class PrivacyGate {
 
   /** Whether a READ of {@code reader} may reach {@code sender}: neither has read receipts off. */
   boolean readReceiptShared(UUID reader, UUID sender) {
-    return readReceiptsOff(List.of(reader, sender)).isEmpty();
+    return !readsHiddenFrom(sender, List.of(reader)).contains(reader);
+  }
+
+  /**
+   * The readers of {@code readers} whose READs {@code sender} is not told: all of them when the
+   * sender has read receipts off, else those who have them off. One cached look-up.
+   */
+  Set<UUID> readsHiddenFrom(UUID sender, Collection<UUID> readers) {
+    if (readers.isEmpty()) {
+      return Set.of();
+    }
+    Set<UUID> users = new HashSet<>(readers);
+    users.add(sender);
+    Set<UUID> off = readReceiptsOff(users);
+    if (off.contains(sender)) {
+      return new HashSet<>(readers);
+    }
+    return off;
   }
 
   private static List<UUID> ids(Collection<String> users) {

@@ -559,24 +559,17 @@ final class RealtimeService {
     }
   }
 
-  /**
-   * The recipients on the page whose READs the sender is not sent, as live: every one of them
-   * when the sender has read receipts off, else those who have them off. One cached look-up.
-   */
+  /** The recipients on the page whose READs the sender is not sent, as live (PrivacyGate). */
   private Set<UUID> readReceiptsOffOnPage(UUID sender, List<ReceiptCatchUpStore.ReceiptState> page) {
-    Set<UUID> users = new HashSet<>();
+    Set<UUID> readers = new HashSet<>();
     for (ReceiptCatchUpStore.ReceiptState state : page) {
       if (state.readAt().isPresent()) {
-        users.add(state.recipientId());
+        readers.add(state.recipientId());
       }
     }
-    if (users.isEmpty()) {
-      return Set.of();
-    }
-    users.add(sender);
-    Set<UUID> off = privacy.readReceiptsOff(users);
-    return off.contains(sender) ? users : off;
+    return privacy.readsHiddenFrom(sender, readers);
   }
+
 
   /** Moves the device's receipt cursor to now, once its receipt catch-up is done. */
   private void recordReceiptCursor(Session session) {

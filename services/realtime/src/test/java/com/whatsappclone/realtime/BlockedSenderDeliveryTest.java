@@ -77,7 +77,7 @@ class BlockedSenderDeliveryTest {
     UUID alice = fixtures.newUser();
     UUID bob = fixtures.newUser();
     UUID direct = fixtures.conversation(alice, bob);
-    block(alice, bob);
+    fixtures.block(alice, bob);
     WsClient aliceDevice = server.ws(alice);
     WsClient bobDevice = server.ws(bob);
     aliceDevice.eventsUntilPong();
@@ -109,10 +109,10 @@ class BlockedSenderDeliveryTest {
     UUID direct = fixtures.conversation(alice, bob);
     submit(direct, bob, "before", alice);
     awaitStored(direct, 1);
-    block(alice, bob);
+    fixtures.block(alice, bob);
     submit(direct, bob, "during", alice);
     awaitStored(direct, 2);
-    unblock(alice, bob);
+    fixtures.unblock(alice, bob);
     submit(direct, bob, "after", alice);
     awaitStored(direct, 3);
 
@@ -129,8 +129,8 @@ class BlockedSenderDeliveryTest {
     UUID alice = fixtures.newUser();
     UUID bob = fixtures.newUser();
     UUID direct = fixtures.conversation(alice, bob);
-    block(alice, bob);
-    unblock(alice, bob);
+    fixtures.block(alice, bob);
+    fixtures.unblock(alice, bob);
     WsClient aliceDevice = server.ws(alice);
     WsClient bobDevice = server.ws(bob);
     aliceDevice.eventsUntilPong();
@@ -153,7 +153,7 @@ class BlockedSenderDeliveryTest {
     fixtures.update("INSERT INTO conversations (id, is_group, group_name) VALUES (?, true, 'two of us')", group);
     fixtures.addParticipant(group, alice);
     fixtures.addParticipant(group, bob);
-    block(alice, bob);
+    fixtures.block(alice, bob);
     WsClient aliceDevice = server.ws(alice);
     WsClient bobDevice = server.ws(bob);
     aliceDevice.eventsUntilPong();
@@ -197,14 +197,5 @@ class BlockedSenderDeliveryTest {
     } catch (Exception e) {
       throw new AssertionError(e);
     }
-  }
-
-  /** What auth's Block writes. */
-  private static void block(UUID blocker, UUID blocked) {
-    fixtures.update("INSERT INTO blocked_users (blocker_user_id, blocked_user_id) VALUES (?, ?)", blocker, blocked);
-  }
-
-  private static void unblock(UUID blocker, UUID blocked) {
-    fixtures.update("DELETE FROM blocked_users WHERE blocker_user_id = ? AND blocked_user_id = ?", blocker, blocked);
   }
 }

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
  */
 class PresencePrivacyTest extends RealtimeServerTest {
 
-  private final PrivacyRows privacy = new PrivacyRows(fixtures);
 
   @Test
   void lastSeenForContactsReachesOnlyThoseInTheOwnersAddressBook() throws Exception {
@@ -21,10 +20,10 @@ class PresencePrivacyTest extends RealtimeServerTest {
     UUID contact = fixtures.newUser();
     UUID stranger = fixtures.newUser();
     fixtures.conversation(alice, contact, stranger);
-    privacy.addContact(alice, contact);
+    fixtures.addContact(alice, contact);
     // The stranger has alice in their address book: it is alice's book that counts.
-    privacy.addContact(stranger, alice);
-    privacy.lastSeen(alice, "contacts");
+    fixtures.addContact(stranger, alice);
+    fixtures.privacy(alice, "last_seen", "contacts");
     WsClient contactDevice = server.ws(contact);
     StreamClient strangerStream = server.grpc(stranger);
     contactDevice.eventsUntilPong();
@@ -52,8 +51,8 @@ class PresencePrivacyTest extends RealtimeServerTest {
     UUID other = fixtures.newUser();
     fixtures.conversation(alice, contact);
     fixtures.conversation(alice, other);
-    privacy.addContact(alice, contact);
-    privacy.lastSeen(alice, "nobody");
+    fixtures.addContact(alice, contact);
+    fixtures.privacy(alice, "last_seen", "nobody");
     StreamClient contactStream = server.grpc(contact);
     WsClient otherDevice = server.ws(other);
     contactStream.eventsUntilPong();
@@ -77,9 +76,9 @@ class PresencePrivacyTest extends RealtimeServerTest {
     UUID blocked = fixtures.newUser();
     UUID friend = fixtures.newUser();
     fixtures.conversation(alice, blocked, friend);
-    privacy.block(alice, blocked);
+    fixtures.block(alice, blocked);
     // Even in alice's address book, and with last seen for everyone (the default).
-    privacy.addContact(alice, blocked);
+    fixtures.addContact(alice, blocked);
     StreamClient blockedStream = server.grpc(blocked);
     WsClient friendDevice = server.ws(friend);
     blockedStream.eventsUntilPong();

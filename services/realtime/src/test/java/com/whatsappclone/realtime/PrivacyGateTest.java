@@ -41,7 +41,7 @@ class PrivacyGateTest {
     List<String> members = List.of(bob.toString(), carol.toString());
     assertThat(gate.typingViewers(alice, members)).containsExactlyInAnyOrderElementsOf(members);
 
-    new PrivacyRows(fixtures).block(alice, bob);
+    fixtures.block(alice, bob);
     clock.advance(PrivacyGate.CACHE_TTL.minusMillis(1));
     assertThat(gate.typingViewers(alice, members)).as("within the TTL: the cached answer")
         .containsExactlyInAnyOrderElementsOf(members);
@@ -56,7 +56,7 @@ class PrivacyGateTest {
     UUID bob = fixtures.newUser();
     assertThat(gate.readReceiptShared(bob, alice)).isTrue();
 
-    new PrivacyRows(fixtures).readReceiptsOff(bob);
+    fixtures.privacy(bob, "read_receipts", false);
     assertThat(gate.readReceiptShared(bob, alice)).as("within the TTL").isTrue();
     clock.advance(PrivacyGate.CACHE_TTL.plusMillis(1));
     assertThat(gate.readReceiptShared(bob, alice)).isFalse();
@@ -70,7 +70,7 @@ class PrivacyGateTest {
     UUID alice = fixtures.newUser();
     UUID bob = fixtures.newUser();
     assertThat(gate.presenceViewers(alice, List.of(bob.toString()))).containsExactly(bob.toString());
-    new PrivacyRows(fixtures).lastSeen(alice, "nobody");
+    fixtures.privacy(alice, "last_seen", "nobody");
     assertThat(gate.presenceViewers(alice, List.of(bob.toString()))).isEmpty();
   }
 }

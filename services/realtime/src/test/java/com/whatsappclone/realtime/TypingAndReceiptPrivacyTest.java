@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
  */
 class TypingAndReceiptPrivacyTest extends RealtimeServerTest {
 
-  private final PrivacyRows privacy = new PrivacyRows(fixtures);
 
   @Test
   void typingInAGroupDoesNotReachTheMemberTheTypistBlocked() {
@@ -30,7 +29,7 @@ class TypingAndReceiptPrivacyTest extends RealtimeServerTest {
     UUID blocked = fixtures.newUser();
     UUID carol = fixtures.newUser();
     UUID group = fixtures.conversation(alice, blocked, carol);
-    privacy.block(alice, blocked);
+    fixtures.block(alice, blocked);
     WsClient aliceDevice = server.ws(alice);
     StreamClient blockedStream = server.grpc(blocked);
     WsClient carolDevice = server.ws(carol);
@@ -51,7 +50,7 @@ class TypingAndReceiptPrivacyTest extends RealtimeServerTest {
     UUID alice = fixtures.newUser();
     UUID bob = fixtures.newUser();
     UUID chat = fixtures.conversation(alice, bob);
-    privacy.block(alice, bob);
+    fixtures.block(alice, bob);
     StreamClient aliceStream = server.grpc(alice);
     WsClient bobDevice = server.ws(bob);
     aliceStream.eventsUntilPong();
@@ -74,7 +73,7 @@ class TypingAndReceiptPrivacyTest extends RealtimeServerTest {
     UUID alice = fixtures.newUser();
     UUID bob = fixtures.newUser();
     UUID chat = fixtures.conversation(alice, bob);
-    privacy.readReceiptsOff(bob);
+    fixtures.privacy(bob, "read_receipts", false);
     WsClient aliceDevice = server.ws(alice);
     StreamClient bobStream = server.grpc(bob);
     MessageStored first = fixtures.storeMessage(chat, alice, "read me", bob);
@@ -105,7 +104,7 @@ class TypingAndReceiptPrivacyTest extends RealtimeServerTest {
     UUID bob = fixtures.newUser();
     UUID carol = fixtures.newUser();
     UUID group = fixtures.conversation(alice, bob, carol);
-    privacy.readReceiptsOff(alice);
+    fixtures.privacy(alice, "read_receipts", false);
     StreamClient aliceStream = server.grpc(alice);
     WsClient bobDevice = server.ws(bob);
     MessageStored first = fixtures.storeMessage(group, alice, "to the group", bob, carol);
@@ -133,7 +132,7 @@ class TypingAndReceiptPrivacyTest extends RealtimeServerTest {
     UUID quiet = fixtures.newUser();
     UUID carol = fixtures.newUser();
     UUID group = fixtures.conversation(alice, quiet, carol);
-    privacy.readReceiptsOff(quiet);
+    fixtures.privacy(quiet, "read_receipts", false);
     UUID aliceLaptop = UUID.randomUUID();
     StreamClient laptop = server.grpc(server.token(alice, aliceLaptop));
     awaitCursor(aliceLaptop);

@@ -21,19 +21,13 @@ final class Fixtures extends SqlFixtures {
    */
   void addContacts(UUID owner, UUID... contacts) {
     for (UUID contact : contacts) {
-      update("INSERT INTO contacts (user_id, contact_phone_number, contact_user_id)"
-          + " SELECT ?, phone_number, id FROM users WHERE id = ?", owner, contact);
+      addContact(owner, contact);
     }
   }
 
   /** The user's statuses audience: "everyone", "contacts" or "nobody" (user_privacy_settings). */
   void statusesFor(UUID user, String audience) {
-    update("INSERT INTO user_privacy_settings (user_id, statuses) VALUES (?, ?)"
-        + " ON CONFLICT (user_id) DO UPDATE SET statuses = EXCLUDED.statuses", user, audience);
-  }
-
-  void block(UUID blocker, UUID blocked) {
-    update("INSERT INTO blocked_users (blocker_user_id, blocked_user_id) VALUES (?, ?)", blocker, blocked);
+    privacy(user, "statuses", audience);
   }
 
   /** A status row written directly, for expiry and cleanup cases the API cannot create. */
