@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * The opaque page tokens of ListContacts and ListBlockedUsers: where the previous page ended,
@@ -19,7 +18,6 @@ final class PageTokens {
 
   /** 9999-12-31T23:59:59Z in microseconds since the epoch. */
   private static final long MAX_MICROS = 253_402_300_799_000_000L;
-  private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
 
   private PageTokens() {}
 
@@ -33,7 +31,7 @@ final class PageTokens {
       return null;
     }
     String text = decode(token);
-    if (!text.startsWith("n:") || !E164.matcher(text.substring(2)).matches()) {
+    if (!text.startsWith("n:") || !PhoneNumbers.E164.matcher(text.substring(2)).matches()) {
       throw invalid();
     }
     return text.substring(2);

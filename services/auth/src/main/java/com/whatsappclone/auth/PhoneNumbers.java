@@ -11,7 +11,7 @@ final class PhoneNumbers {
 
   private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
   /** E.164: '+', a country code not starting with 0, at most 15 digits in all. */
-  private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
+  static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
   private static final String EXAMPLE = "e.g. +905551234567";
   /** ErrorInfo reason of any refused number. */
   static final String INVALID_PHONE_NUMBER = "INVALID_PHONE_NUMBER";

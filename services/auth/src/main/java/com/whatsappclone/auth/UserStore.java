@@ -1,6 +1,5 @@
 package com.whatsappclone.auth;
 
-import com.whatsappclone.common.db.Transactions;
 import com.github.f4b6a3.uuid.UuidCreator;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -36,41 +35,25 @@ final class UserStore {
    * winner's transaction, so the row is visible to the next statement).
    */
   FoundUser findOrCreate(String phoneNumber, Instant now) throws SQLException {
-    String insert = "INSERT INTO users (id, phone_number, created_at, updated_at) VALUES (?, ?, ?, ?) "
-        + "ON CONFLICT (phone_number) DO NOTHING RETURNING " + COLUMNS;
+    // One statement, so one round trip and atomic without a transaction of our own: a new user is
+    // linked into the address books that already had the number, so there is no moment when the
+    // user exists and those contacts miss them. For an existing user it inserts and links nothing.
+    String insert = "WITH created AS (INSERT INTO users (id, phone_number, created_at, updated_at) VALUES (?, ?, ?, ?) "
+        + "ON CONFLICT (phone_number) DO NOTHING RETURNING " + COLUMNS + "), "
+        + "linked AS (UPDATE contacts SET contact_user_id = created.id FROM created "
+        + "WHERE contacts.contact_phone_number = created.phone_number AND contacts.contact_user_id IS NULL) "
+        + "SELECT " + COLUMNS + " FROM created";
     try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        User created = null;
-        try (PreparedStatement s = c.prepareStatement(insert)) {
-          s.setObject(1, UuidCreator.getTimeOrderedEpoch());
-          s.setString(2, phoneNumber);
-          Sql.setInstant(s, 3, now);
-          Sql.setInstant(s, 4, now);
-          try (ResultSet row = s.executeQuery()) {
-            if (row.next()) {
-              created = read(row);
-            }
+      try (PreparedStatement s = c.prepareStatement(insert)) {
+        s.setObject(1, UuidCreator.getTimeOrderedEpoch());
+        s.setString(2, phoneNumber);
+        Sql.setInstant(s, 3, now);
+        Sql.setInstant(s, 4, now);
+        try (ResultSet row = s.executeQuery()) {
+          if (row.next()) {
+            return new FoundUser(read(row), true);
           }
         }
-        if (created != null) {
-          // The address books that already had this number now show the new user; in the same
-          // transaction, so there is no moment when the user exists and their contacts miss them.
-          try (PreparedStatement s = c.prepareStatement("UPDATE contacts SET contact_user_id = ? "
-              + "WHERE contact_phone_number = ? AND contact_user_id IS NULL")) {
-            s.setObject(1, created.id());
-            s.setString(2, phoneNumber);
-            s.executeUpdate();
-          }
-        }
-        c.commit();
-        if (created != null) {
-          return new FoundUser(created, true);
-        }
-        c.setAutoCommit(true); // the read below is a statement of its own
-      } catch (SQLException | RuntimeException e) {
-        Transactions.rollback(c, e);
-        throw e;
       }
       try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM users WHERE phone_number = ?")) {
         s.setString(1, phoneNumber);
