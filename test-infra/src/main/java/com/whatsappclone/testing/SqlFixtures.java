@@ -51,6 +51,33 @@ public class SqlFixtures {
     update("INSERT INTO conversation_participants (conversation_id, user_id) VALUES (?, ?)", conversation, user);
   }
 
+  // ---- device sessions and push registrations (auth), live connections (realtime) -------------
+
+  /** An active device session (a user_devices row) of the user, as VerifyOTP opens it. */
+  public UUID deviceSession(UUID user) {
+    UUID id = UUID.randomUUID();
+    update("INSERT INTO user_devices (id, user_id, refresh_token_hash, device_name, device_type,"
+        + " last_login_at, last_used_at) VALUES (?, ?, ?, 'test device', 'mobile', now(), now())",
+        id, user, UUID.randomUUID().toString().replace("-", ""));
+    return id;
+  }
+
+  /** What auth's RegisterPushToken writes on the session. */
+  public void registerPush(UUID session, String platform, String token, boolean apnsSandbox) {
+    update("UPDATE user_devices SET push_notification_token = ?, push_platform = ?,"
+        + " push_apns_sandbox = ?, push_registered_at = now() WHERE id = ?",
+        token, platform, apnsSandbox, session);
+  }
+
+  /** What realtime writes while the session has a WebSocket open on a live instance. */
+  public UUID connection(UUID user, UUID session) {
+    UUID id = UUID.randomUUID();
+    update("INSERT INTO realtime_connections (connection_id, user_id, instance_id, connected_at,"
+        + " heartbeat_at, session_id) VALUES (?, ?, ?, now(), now(), ?)",
+        id, user, UUID.randomUUID(), session);
+    return id;
+  }
+
   // ---- what auth writes for issue 17, for the services that only read it ------------------------
 
   /** {@code contact}'s number is in {@code owner}'s address book, linked to the user. */

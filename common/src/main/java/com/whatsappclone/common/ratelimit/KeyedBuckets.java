@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class KeyedBuckets {
 
-  private final long ratePerSecond;
+  private final long refillTokens;
+  private final Duration refillPeriod;
   private final long burst;
   private final TimeMeter time;
   private final long idleNanos;
@@ -28,11 +29,18 @@ public final class KeyedBuckets {
   private final AtomicLong lastSweepNanos;
 
   public KeyedBuckets(long ratePerSecond, long burst, TimeMeter time) {
-    this.ratePerSecond = ratePerSecond;
+    this(ratePerSecond, Duration.ofSeconds(1), burst, time);
+  }
+
+  /** {@code refillTokens} every {@code refillPeriod} (e.g. 10 a minute), up to {@code burst} saved up. */
+  public KeyedBuckets(long refillTokens, Duration refillPeriod, long burst, TimeMeter time) {
+    this.refillTokens = refillTokens;
+    this.refillPeriod = refillPeriod;
     this.burst = burst;
     this.time = time;
     // Time to refill from empty, rounded up, plus a second for safety.
-    this.idleNanos = TimeUnit.SECONDS.toNanos((burst + ratePerSecond - 1) / ratePerSecond + 1);
+    this.idleNanos = refillPeriod.toNanos() * ((burst + refillTokens - 1) / refillTokens)
+        + TimeUnit.SECONDS.toNanos(1);
     this.lastSweepNanos = new AtomicLong(time.currentTimeNanos());
   }
 
@@ -52,7 +60,7 @@ public final class KeyedBuckets {
 
   private Bucket newBucket() {
     return Bucket.builder()
-        .addLimit(limit -> limit.capacity(burst).refillGreedy(ratePerSecond, Duration.ofSeconds(1)))
+        .addLimit(limit -> limit.capacity(burst).refillGreedy(refillTokens, refillPeriod))
         .withCustomTimePrecision(time)
         .build();
   }

@@ -13,6 +13,9 @@ import com.whatsappclone.common.kafka.MessagingTopics;
 import com.whatsappclone.common.kafka.TopicSettings;
 import com.whatsappclone.common.kafka.Topics;
 import com.whatsappclone.common.lifecycle.Resources;
+import com.whatsappclone.worker.push.PushNotifications;
+import com.whatsappclone.worker.push.PushProviders;
+import com.whatsappclone.worker.push.PushSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -23,15 +26,23 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Wires the message worker: the consumer loop that stores submitted messages and publishes stored
  * events, and a gRPC server with health only (SERVING once the loop has its partitions, see
- * {@link LoopHealth}).
+ * {@link LoopHealth}); and, when provider credentials are set, push notifications for devices
+ * that are not connected ({@link PushNotifications}, health service {@code push}).
  */
 public final class MessageWorkerApplication {
 
+  private static final Logger log = LoggerFactory.getLogger(MessageWorkerApplication.class);
+
   private MessageWorkerApplication() {}
+
+  /** A started worker: its gRPC server (whose stop closes everything) and push, when on. */
+  public record RunningWorker(GrpcServer server, Optional<PushNotifications> push) {}
 
   public static GrpcServer start(Settings settings, Clock clock) {
     return start(settings, clock, WorkerHooks.NONE);
@@ -39,6 +50,11 @@ public final class MessageWorkerApplication {
 
   /** @param hooks crash points for tests; {@link WorkerHooks#NONE} in production */
   public static GrpcServer start(Settings settings, Clock clock, WorkerHooks hooks) {
+    return startWorker(settings, clock, hooks).server();
+  }
+
+  /** {@link #start}, with push's handle for tests and the bench. */
+  public static RunningWorker startWorker(Settings settings, Clock clock, WorkerHooks hooks) {
     GrpcServerSettings grpc = GrpcServerSettings.from(settings, ServicePorts.MESSAGE_WORKER_GRPC_PORT,
         ServicePorts.DEFAULT_MESSAGE_WORKER_GRPC_PORT);
     Optional<DatabaseConfig> databaseConfig = DatabaseSettings.from(settings);
@@ -50,11 +66,15 @@ public final class MessageWorkerApplication {
     Optional<String> instanceId = settings.optional("MESSAGE_WORKER_INSTANCE_ID").map(String::trim)
         .filter(id -> !id.isEmpty());
     int lagWarning = settings.integer("MESSAGE_WORKER_LAG_WARNING", 5_000, 1, Integer.MAX_VALUE);
+    PushSettings pushSettings = PushSettings.from(settings);
+    PushProviders pushProviders = PushProviders.from(settings);
     settings.check();
+    log.info("push notifications: {}", pushProviders.describe());
 
     MessagingTopics topics = topicSettings.topics();
     // Closed last-pushed first: the loop stops before the producer and the pool it uses.
     return Resources.startOrClose(resources -> {
+      resources.push(pushProviders);
       Database database = resources.push(Database.start(databaseConfig.orElseThrow(), "message-worker-db"));
       KafkaFactories kafka = new KafkaFactories(brokers, "message-worker");
       Producer<String, byte[]> producer = resources.push(kafka.newProducer());
@@ -83,7 +103,12 @@ public final class MessageWorkerApplication {
       GrpcServer server = GrpcServer.builder("message-worker", grpc).closeOnStop(resources).start();
       health.attach(server.health());
       loop.start();
-      return server;
+      Optional<PushNotifications> push = Optional.empty();
+      if (pushProviders.enabled()) {
+        push = Optional.of(resources.push(PushNotifications.start(pushProviders, pushSettings,
+            database.dataSource(), kafka, topics.stored(), clock, server.health())));
+      }
+      return new RunningWorker(server, push);
     });
   }
 }

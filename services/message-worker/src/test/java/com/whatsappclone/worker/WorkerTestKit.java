@@ -67,11 +67,17 @@ final class WorkerTestKit implements AutoCloseable {
   }
 
   GrpcServer startWorker(WorkerHooks hooks, Map<String, String> overrides) {
+    return startRunningWorker(overrides).server();
+  }
+
+  /** A worker with these settings on top of the kit's, with its push handle. */
+  MessageWorkerApplication.RunningWorker startRunningWorker(Map<String, String> overrides) {
     Map<String, String> settings = settings();
     settings.putAll(overrides);
-    GrpcServer server = MessageWorkerApplication.start(Settings.of(settings), Clock.systemUTC(), hooks);
-    toClose.register(server::stop);
-    return server;
+    MessageWorkerApplication.RunningWorker worker =
+        MessageWorkerApplication.startWorker(Settings.of(settings), Clock.systemUTC(), WorkerHooks.NONE);
+    toClose.register(worker.server()::stop);
+    return worker;
   }
 
   /** The schema without starting a worker (which would migrate it too). */
@@ -106,6 +112,26 @@ final class WorkerTestKit implements AutoCloseable {
       rows.addParticipant(id, member);
     }
     return id;
+  }
+
+  /** An active device session of the user (what VerifyOTP opens). */
+  UUID deviceSession(UUID user) {
+    return rows.deviceSession(user);
+  }
+
+  /** What auth's RegisterPushToken writes. */
+  void registerPush(UUID session, String platform, String token, boolean apnsSandbox) {
+    rows.registerPush(session, platform, token, apnsSandbox);
+  }
+
+  /** What realtime writes while the session has a WebSocket open. */
+  void connect(UUID user, UUID session) {
+    rows.connection(user, session);
+  }
+
+  /** Any other row change, as the service owning the table would make it. */
+  void update(String sql, Object... params) {
+    rows.update(sql, params);
   }
 
   /** What auth's Block writes: {@code blocker} blocked {@code blocked}. */

@@ -21,8 +21,9 @@ final class PresenceStore {
 
   private static final String LOCK_USER = "SELECT pg_advisory_xact_lock(?)";
   private static final String INSERT =
-      "INSERT INTO realtime_connections (connection_id, user_id, instance_id, connected_at, heartbeat_at)"
-      + " VALUES (?, ?, ?, ?, ?)";
+      "INSERT INTO realtime_connections"
+      + " (connection_id, user_id, instance_id, connected_at, heartbeat_at, session_id)"
+      + " VALUES (?, ?, ?, ?, ?, ?)";
   private static final String DELETE = "DELETE FROM realtime_connections WHERE connection_id = ?";
   private static final String OTHERS_ONLINE =
       "SELECT EXISTS (SELECT 1 FROM realtime_connections"
@@ -42,10 +43,13 @@ final class PresenceStore {
   /**
    * Records a connected device.
    *
+   * @param session the signed-in device (the token's sid), so that push leaves it alone while it
+   *     is connected; empty for tokens without sid
    * @param liveAfter heartbeats older than this belong to dead instances
    * @return whether it is the user's only live device anywhere (announce "online")
    */
-  boolean connected(UUID connectionId, UUID userId, UUID instanceId, Instant now, Instant liveAfter) {
+  boolean connected(UUID connectionId, UUID userId, Optional<UUID> session, UUID instanceId,
+      Instant now, Instant liveAfter) {
     return inUserTransaction(userId, "recording a connection", connection -> {
       try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
         insert.setObject(1, connectionId);
@@ -53,6 +57,7 @@ final class PresenceStore {
         insert.setObject(3, instanceId);
         insert.setObject(4, now.atOffset(ZoneOffset.UTC));
         insert.setObject(5, now.atOffset(ZoneOffset.UTC));
+        insert.setObject(6, session.orElse(null));
         insert.executeUpdate();
       }
       return !othersOnline(connection, connectionId, userId, liveAfter);

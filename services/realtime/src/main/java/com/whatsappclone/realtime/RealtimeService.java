@@ -596,7 +596,7 @@ final class RealtimeService {
   private void announceOnline(Session session) {
     Instant now = now();
     boolean first = presence.connected(UUID.fromString(session.id()), session.user(),
-        instanceId, now, liveAfter(now));
+        session.device(), instanceId, now, liveAfter(now));
     if (first) {
       deliver(presenceViewers(session), ServerEvent.newBuilder()
           .setPresence(PresenceUpdate.newBuilder().setUserId(session.userId()).setStatus("online"))
