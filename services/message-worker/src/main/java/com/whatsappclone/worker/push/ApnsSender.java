@@ -10,6 +10,9 @@ import com.eatthepath.pushy.apns.util.ApnsPayloadBuilder;
 import com.eatthepath.pushy.apns.util.SimpleApnsPayloadBuilder;
 import com.eatthepath.pushy.apns.util.SimpleApnsPushNotification;
 import com.eatthepath.pushy.apns.util.TokenUtil;
+import com.whatsappclone.common.lifecycle.DaemonThreads;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -81,6 +84,8 @@ public final class ApnsSender implements PushSender {
   private final List<X509Certificate> trustedCertificates;
   private final Duration timeout;
   private final Clock clock;
+  // one event loop for both clients, ours to shut down: pushy's own would idle 2 s on close
+  private final EventLoopGroup eventLoop = new NioEventLoopGroup(1, DaemonThreads.named("apns-client"));
   private ApnsClient productionClient;
   private ApnsClient sandboxClient;
   private boolean closed;
@@ -199,6 +204,7 @@ public final class ApnsSender implements PushSender {
     ApnsClientBuilder builder = new ApnsClientBuilder()
         .setApnsServer(server.host(), server.port())
         .setSigningKey(signingKey)
+        .setEventLoopGroup(eventLoop)
         .setConnectionTimeout(timeout)
         .setGracefulShutdownTimeout(timeout);
     if (!trustedCertificates.isEmpty()) {
@@ -226,6 +232,8 @@ public final class ApnsSender implements PushSender {
     } catch (ExecutionException | TimeoutException e) {
       // pushy gave up waiting for in-flight notifications; their futures end as RETRY (timeout)
       log.warn("APNs clients did not close cleanly: {}", summary(e));
+    } finally {
+      eventLoop.shutdownGracefully(0, timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.auth.RequestMetadataCallback;
+import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.whatsappclone.common.lifecycle.DaemonThreads;
@@ -95,7 +96,14 @@ public final class FcmSender implements PushSender {
     } catch (JsonProcessingException e) {
       return CompletableFuture.completedFuture(PushOutcome.rejected("unserializable message"));
     }
-    return attempt(body, true)
+    CompletableFuture<PushOutcome> attempt;
+    try {
+      attempt = attempt(body, true);
+    } catch (RuntimeException e) {
+      // e.g. sent after close (the token thread refuses work): an outcome, never a throw
+      return CompletableFuture.completedFuture(failure(e));
+    }
+    return attempt
         .exceptionally(FcmSender::failure)
         .completeOnTimeout(PushOutcome.retry(Optional.empty(), "timeout"), timeout.toMillis(),
             TimeUnit.MILLISECONDS);
@@ -120,17 +128,16 @@ public final class FcmSender implements PushSender {
   }
 
   private CompletableFuture<PushOutcome> attempt(byte[] body, boolean mayRefreshToken) {
-    return authorization()
-        .thenCompose(headers -> http.sendAsync(request(body, headers),
-            HttpResponse.BodyHandlers.ofByteArray()))
+    return authorization().thenCompose(headers -> http
+        .sendAsync(request(body, headers), HttpResponse.BodyHandlers.ofByteArray())
         .thenCompose(response -> {
           if (response.statusCode() == 401 && mayRefreshToken) {
             // the cached token was refused (revoked, or the clocks disagree): a fresh one, once
-            return CompletableFuture.runAsync(this::refreshToken, tokenThread)
+            return CompletableFuture.runAsync(() -> replaceToken(headers), tokenThread)
                 .thenCompose(ignored -> attempt(body, false));
           }
           return CompletableFuture.completedFuture(outcome(response));
-        });
+        }));
   }
 
   /** The library's request headers (Authorization: Bearer …); completes on the token thread when it had to fetch. */
@@ -150,7 +157,16 @@ public final class FcmSender implements PushSender {
     return headers;
   }
 
-  private void refreshToken() {
+  /**
+   * Fetches a new token unless another send refused with the same one already did (a revoked
+   * token fails every send in flight, and one new token serves them all).
+   */
+  private void replaceToken(Map<String, List<String>> refused) {
+    AccessToken current = credentials.getAccessToken();
+    List<String> refusedAuthorization = refused.getOrDefault("Authorization", List.of());
+    if (current != null && !refusedAuthorization.contains("Bearer " + current.getTokenValue())) {
+      return;
+    }
     try {
       credentials.refresh();
     } catch (IOException e) {

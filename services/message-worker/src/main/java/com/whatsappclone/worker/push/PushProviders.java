@@ -3,6 +3,7 @@ package com.whatsappclone.worker.push;
 import com.eatthepath.pushy.apns.auth.ApnsSigningKey;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.whatsappclone.common.config.Settings;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -203,6 +204,14 @@ public final class PushProviders implements AutoCloseable {
     if (e instanceof AccessDeniedException) {
       return "permission denied";
     }
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (e instanceof FileNotFoundException) {
+      return "no such file, or not readable";
+    }
+    String type = e.getClass().getSimpleName();
+    if (type.contains("MalformedJson") || type.contains("JsonSyntax")) {
+      return "not valid JSON";
+    }
+    // the first line only: gson appends a troubleshooting link
+    return e.getMessage() == null ? type : e.getMessage().lines().findFirst().orElse(type);
   }
 }

@@ -11,6 +11,7 @@ import com.eatthepath.pushy.apns.server.UnregisteredDeviceTokenException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 import java.io.IOException;
@@ -54,6 +55,8 @@ final class FakeApns implements AutoCloseable {
 
   private static Shared shared;
 
+  // ours, so close need not sit out netty's default two-second quiet period
+  private final NioEventLoopGroup eventLoop = new NioEventLoopGroup(1);
   private final MockApnsServer server;
   private volatile int port;
   private final List<Received> received = new ArrayList<>();
@@ -68,6 +71,7 @@ final class FakeApns implements AutoCloseable {
     this.server = new MockApnsServerBuilder()
         .setServerCredentials(credentials.certificate.certificate(), credentials.certificate.privateKey(), null)
         .setHandlerFactory(session -> (PushNotificationHandler) this::handle)
+        .setEventLoopGroup(eventLoop)
         .build();
   }
 
@@ -142,7 +146,11 @@ final class FakeApns implements AutoCloseable {
   @Override
   public void close() throws Exception {
     release();
-    server.shutdown().get(10, TimeUnit.SECONDS);
+    try {
+      server.shutdown().get(10, TimeUnit.SECONDS);
+    } finally {
+      eventLoop.shutdownGracefully(0, 5, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS);
+    }
   }
 
   private void handle(Http2Headers headers, ByteBuf payload) throws RejectedNotificationException {

@@ -12,9 +12,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -144,15 +147,20 @@ class FcmSenderTest {
   }
 
   @Test
-  void aRefusedAccessTokenIsReplacedOnceAndTheSendGoesThrough() throws Exception {
+  void aRefusedAccessTokenIsReplacedOnceForTheSendsInFlightAndTheyGoThrough() throws Exception {
     assertThat(send(target("token-a"), notification()).kind()).isEqualTo(PushOutcome.Kind.SENT);
     fcm.revokeAccessTokens();
 
-    PushOutcome outcome = send(target("token-a"), notification());
+    List<CompletableFuture<PushOutcome>> inFlight = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      inFlight.add(sender.send(target("token-" + i), notification()));
+    }
 
-    assertThat(outcome.kind()).isEqualTo(PushOutcome.Kind.SENT);
+    for (CompletableFuture<PushOutcome> outcome : inFlight) {
+      assertThat(outcome.get(WAIT.toSeconds(), TimeUnit.SECONDS).kind()).isEqualTo(PushOutcome.Kind.SENT);
+    }
     assertThat(fcm.tokenRequests()).isEqualTo(2);
-    assertThat(fcm.received()).hasSize(2);
+    assertThat(fcm.received()).hasSize(4);
   }
 
   @Test
