@@ -1,13 +1,20 @@
 package com.whatsappclone.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.whatsappclone.proto.auth.Audience;
 import com.whatsappclone.proto.auth.AuthServiceGrpc;
+import com.whatsappclone.common.error.ErrorDetails;
 import com.whatsappclone.proto.auth.BlockUserRequest;
 import com.whatsappclone.proto.auth.BlockedUser;
 import com.whatsappclone.proto.auth.Contact;
 import com.whatsappclone.proto.auth.ContactEntry;
+import com.whatsappclone.proto.auth.Device;
+import com.whatsappclone.proto.auth.ListDevicesRequest;
+import com.whatsappclone.proto.auth.PushPlatform;
+import com.whatsappclone.proto.auth.RegisterPushTokenRequest;
+import com.whatsappclone.proto.auth.RemovePushTokenRequest;
 import com.whatsappclone.proto.auth.GetUserProfilesRequest;
 import com.whatsappclone.proto.auth.ListBlockedUsersRequest;
 import com.whatsappclone.proto.auth.PublicProfile;
@@ -22,6 +29,8 @@ import com.whatsappclone.testing.TestKafka;
 import com.whatsappclone.testing.WithKafka;
 import com.whatsappclone.testing.WithPostgres;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,7 +38,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 17's auth RPCs through the gateway, as the README's walk-through runs them: a contact sync
- * in the caller's own number format, blocking, and privacy settings that GetUserProfiles honours.
+ * in the caller's own number format, blocking, and privacy settings that GetUserProfiles honours;
+ * and issue 18's push registration of the caller's device session.
  */
 @WithPostgres
 @WithKafka
@@ -99,5 +109,39 @@ class ContactsThroughTheGatewayTest {
     as(bob).unblockUser(UnblockUserRequest.newBuilder().setUserId(alice.getUser().getId()).build());
     assertThat(as(bob).listBlockedUsers(ListBlockedUsersRequest.getDefaultInstance()).getBlockedList()).isEmpty();
     assertThat(as(alice).getUserProfiles(bobsProfile).getProfiles(0).getAboutText()).isEqualTo("at work");
+  }
+
+  @Test
+  void pushTokenRegistrationWorksThroughTheGateway() {
+    String phone = GatewayCalls.newPhoneNumber();
+    VerifyOTPResponse iphone = GatewayCalls.signIn(gateway, phone, "iPhone");
+    VerifyOTPResponse laptop = GatewayCalls.signIn(gateway, phone, "laptop");
+    String deviceToken = "ab".repeat(32);
+    RegisterPushTokenRequest apns = RegisterPushTokenRequest.newBuilder().setPlatform(PushPlatform.PUSH_PLATFORM_APNS)
+        .setToken(deviceToken).setApnsTopic("com.example.chat").build();
+
+    assertThatThrownBy(() -> GatewayCalls.auth(gateway).registerPushToken(apns))
+        .as("no token: refused at the edge")
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+    assertThatThrownBy(() -> as(iphone).registerPushToken(apns.toBuilder().setToken("not hex").build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          assertThat(e.getStatus().getDescription()).startsWith("token:");
+          assertThat(ErrorDetails.reason(e)).isEqualTo("INVALID_PUSH_TOKEN");
+        });
+
+    Device registered = as(iphone).registerPushToken(apns).getDevice();
+
+    assertThat(registered.getName()).isEqualTo("iPhone");
+    assertThat(registered.getPush().getPlatform()).isEqualTo(PushPlatform.PUSH_PLATFORM_APNS);
+    assertThat(registered.getPush().getApnsTopic()).isEqualTo("com.example.chat");
+    List<Device> devices = as(laptop).listDevices(ListDevicesRequest.getDefaultInstance()).getDevicesList();
+    assertThat(devices).filteredOn(Device::hasPush).extracting(Device::getName).containsExactly("iPhone");
+    assertThat(devices.toString()).doesNotContain(deviceToken);
+
+    assertThat(as(iphone).removePushToken(RemovePushTokenRequest.getDefaultInstance()).getRemoved()).isTrue();
+    assertThat(as(laptop).listDevices(ListDevicesRequest.getDefaultInstance()).getDevicesList())
+        .noneMatch(Device::hasPush);
   }
 }

@@ -1,6 +1,7 @@
 package com.whatsappclone.localstack;
 
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.whatsappclone.proto.auth.PushPlatform;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -22,7 +23,11 @@ record FuzzFixtures(String aliceId, String bobId, String oneToOneId, String grou
         // Empty or the caller's own id; bob's would make every CreateStatus a PERMISSION_DENIED.
         "status.CreateStatusRequest.user_id", aliceId,
         "proto.Ping.timestamp", 42L,
-        "chat.ListMessagesRequest.limit", 10);
+        "chat.ListMessagesRequest.limit", 10,
+        // A push token (valid for FCM and APNs alike) only says where to push; it is no credential
+        // of alice's session, so hostile topics and platforms get past the token's checks.
+        "auth.RegisterPushTokenRequest.platform", PushPlatform.PUSH_PLATFORM_APNS.getValueDescriptor(),
+        "auth.RegisterPushTokenRequest.token", "ab".repeat(32));
     Object value = byFullName.get(field.getFullName());
     if (value != null) {
       return value;

@@ -28,6 +28,11 @@ public final class Reasons {
   public static final String TOKEN_SUBJECT_INVALID = "TOKEN_SUBJECT_INVALID";
   /** The token's session was revoked (logout, device removed, refresh token reuse). */
   public static final String SESSION_REVOKED = "SESSION_REVOKED";
+  /**
+   * The call acts on the caller's device session, and the access token names none (no {@code sid}:
+   * a token of the Go original); a token from RefreshToken or a new sign-in does.
+   */
+  public static final String SESSION_REQUIRED = "SESSION_REQUIRED";
 
   /** A per-caller rate limit; the status carries RetryInfo. */
   public static final String RATE_LIMITED = "RATE_LIMITED";

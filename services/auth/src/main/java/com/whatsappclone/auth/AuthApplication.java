@@ -88,6 +88,8 @@ public final class AuthApplication {
           auth.contactDiscoveryPerUser(), clock);
       PrivacyService privacy = new PrivacyService(userStore, new BlockStore(database.dataSource()),
           new PrivacySettingsStore(database.dataSource()), privacyStore, clock);
+      PushRegistrationService push = new PushRegistrationService(
+          new PushRegistrationStore(database.dataSource()), clock);
 
       GrpcServer server = GrpcServer.builder("auth", grpc)
           .refusalsFollow(database)
@@ -97,7 +99,7 @@ public final class AuthApplication {
           .intercept(new ClientAddressInterceptor(ClientAddressSignature.fromJwtSecret(jwt.secret())))
           .intercept(new AuthInterceptor(tokens, revocations))
           .intercept(new CallerTokenInterceptor(tokens))
-          .addService(new AuthGrpcService(service, contacts, privacy))
+          .addService(new AuthGrpcService(service, contacts, privacy, push))
           .closeOnStop(resources)
           .start();
       long interval = auth.rateLimitCleanupInterval().toMillis();

@@ -31,8 +31,14 @@ import com.whatsappclone.proto.auth.GetMeResponse;
 import com.whatsappclone.proto.auth.ListDevicesRequest;
 import com.whatsappclone.proto.auth.ListDevicesResponse;
 import com.whatsappclone.proto.auth.LogoutAllDevicesRequest;
+import com.whatsappclone.proto.auth.PushPlatform;
+import com.whatsappclone.proto.auth.PushRegistration;
 import com.whatsappclone.proto.auth.RefreshTokenRequest;
 import com.whatsappclone.proto.auth.RefreshTokenResponse;
+import com.whatsappclone.proto.auth.RegisterPushTokenRequest;
+import com.whatsappclone.proto.auth.RegisterPushTokenResponse;
+import com.whatsappclone.proto.auth.RemovePushTokenRequest;
+import com.whatsappclone.proto.auth.RemovePushTokenResponse;
 import com.whatsappclone.proto.auth.RevokeCurrentDeviceRequest;
 import com.whatsappclone.proto.auth.RevokeDeviceRequest;
 import com.whatsappclone.proto.auth.RevokeDeviceResponse;
@@ -58,11 +64,14 @@ final class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
   private final AuthService service;
   private final ContactsService contacts;
   private final PrivacyService privacy;
+  private final PushRegistrationService push;
 
-  AuthGrpcService(AuthService service, ContactsService contacts, PrivacyService privacy) {
+  AuthGrpcService(AuthService service, ContactsService contacts, PrivacyService privacy,
+      PushRegistrationService push) {
     this.service = service;
     this.contacts = contacts;
     this.privacy = privacy;
+    this.push = push;
   }
 
   @Override
@@ -133,14 +142,7 @@ final class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
     ListDevicesResponse.Builder response = ListDevicesResponse.newBuilder();
     for (AuthService.DeviceView view : service.listDevices(AuthContext.currentUserId(),
         AuthContext.claims().flatMap(TokenClaims::sessionId), CallerTokenInterceptor.current())) {
-      DeviceSession session = view.session();
-      response.addDevices(Device.newBuilder()
-          .setId(session.id().toString())
-          .setName(session.name())
-          .setType(session.type().value())
-          .setLastLoginAt(rfc3339(session.lastLoginAt()))
-          .setLastUsedAt(rfc3339(session.lastUsedAt()))
-          .setIsCurrent(view.current()));
+      response.addDevices(device(view.session(), view.current()));
     }
     reply(out, response.build());
   }
@@ -149,6 +151,20 @@ final class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
   public void revokeDevice(RevokeDeviceRequest request, StreamObserver<RevokeDeviceResponse> out) {
     service.revokeDevice(AuthContext.currentUserId(), request.getId());
     reply(out, RevokeDeviceResponse.newBuilder().setSuccess(true).build());
+  }
+
+  @Override
+  public void registerPushToken(RegisterPushTokenRequest request, StreamObserver<RegisterPushTokenResponse> out) {
+    PushTokenRegistration registration = PushTokenRegistration.parse(request.getPlatformValue(), request.getToken(),
+        request.getApnsTopic(), request.getApnsSandbox());
+    DeviceSession session = push.register(AuthContext.currentUserId(), AuthContext.claims(), registration);
+    reply(out, RegisterPushTokenResponse.newBuilder().setDevice(device(session, true)).build());
+  }
+
+  @Override
+  public void removePushToken(RemovePushTokenRequest request, StreamObserver<RemovePushTokenResponse> out) {
+    boolean removed = push.remove(AuthContext.currentUserId(), AuthContext.claims());
+    reply(out, RemovePushTokenResponse.newBuilder().setRemoved(removed).build());
   }
 
   @Override
@@ -228,6 +244,24 @@ final class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
 
   private static List<ContactsService.Upload> uploads(List<ContactEntry> entries) {
     return entries.stream().map(e -> new ContactsService.Upload(e.getPhoneNumber(), e.getDisplayName())).toList();
+  }
+
+  /** A session as ListDevices shows it; its push token is never answered back. */
+  private static Device device(DeviceSession session, boolean current) {
+    Device.Builder device = Device.newBuilder()
+        .setId(session.id().toString())
+        .setName(session.name())
+        .setType(session.type().value())
+        .setLastLoginAt(rfc3339(session.lastLoginAt()))
+        .setLastUsedAt(rfc3339(session.lastUsedAt()))
+        .setIsCurrent(current);
+    session.push().ifPresent(p -> device.setPush(PushRegistration.newBuilder()
+        .setPlatform(p.platform() == DevicePush.Platform.APNS ? PushPlatform.PUSH_PLATFORM_APNS
+            : PushPlatform.PUSH_PLATFORM_FCM)
+        .setApnsTopic(p.apnsTopic().orElse(""))
+        .setApnsSandbox(p.apnsSandbox())
+        .setRegisteredAt(rfc3339(p.registeredAt()))));
+    return device.build();
   }
 
   static com.whatsappclone.proto.auth.User toProto(User user) {

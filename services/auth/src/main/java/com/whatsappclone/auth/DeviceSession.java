@@ -1,6 +1,7 @@
 package com.whatsappclone.auth;
 
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -10,6 +11,7 @@ import java.util.UUID;
  * @param lastLoginAt when VerifyOTP opened the session
  * @param lastUsedAt the latest VerifyOTP or RefreshToken of the session
  * @param accessTokenJti the jti of the newest access token issued for it, null for older rows
+ * @param push its push registration, without the token; empty when it has none
  */
 record DeviceSession(
     UUID id,
@@ -18,4 +20,5 @@ record DeviceSession(
     DeviceType type,
     Instant lastLoginAt,
     Instant lastUsedAt,
-    UUID accessTokenJti) {}
+    UUID accessTokenJti,
+    Optional<DevicePush> push) {}

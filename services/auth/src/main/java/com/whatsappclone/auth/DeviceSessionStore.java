@@ -14,6 +14,7 @@ import javax.sql.DataSource;
 
 /**
  * user_devices: one row per device session. Only SHA-256 hashes of refresh tokens are stored.
+ * Its push registration is {@link PushRegistrationStore}'s, but every revocation here clears it.
  *
  * <p>Every state change is one conditional UPDATE, so concurrent calls on one session cannot both
  * win: the second one's WHERE is re-checked against the row the first one left (READ COMMITTED).
@@ -53,8 +54,15 @@ final class DeviceSessionStore {
   /** A new session and the older ones the session limit revoked to make room. */
   record OpenedSession(UUID sessionId, List<UUID> revokedForLimit) {}
 
-  private static final String COLUMNS =
-      "id, user_id, device_name, device_type, last_login_at, last_used_at, access_token_jti";
+  /** What {@link #session} reads. */
+  static final String COLUMNS = "id, user_id, device_name, device_type, last_login_at, last_used_at, "
+      + "access_token_jti, push_notification_token IS NOT NULL AS has_push, push_platform, push_apns_topic, "
+      + "push_apns_sandbox, push_registered_at";
+  /**
+   * What every revocation sets: the reason, and no push registration any more, in the same
+   * statement, so that a signed-out device is never pushed to (and its token can move elsewhere).
+   */
+  private static final String REVOKE = "revoked_at = ?, revoked_reason = ?, " + PushRegistrationStore.CLEAR;
   /** When a session was last used; rows written before V10 have no last_used_at. */
   private static final String LAST_USED = "COALESCE(last_used_at, last_login_at, created_at)";
 
@@ -98,7 +106,7 @@ final class DeviceSessionStore {
           s.executeUpdate();
         }
         List<UUID> revoked;
-        try (PreparedStatement s = c.prepareStatement("UPDATE user_devices SET revoked_at = ?, revoked_reason = ? "
+        try (PreparedStatement s = c.prepareStatement("UPDATE user_devices SET " + REVOKE + " "
             + "WHERE id IN (SELECT id FROM user_devices WHERE user_id = ? AND revoked_at IS NULL "
             + "ORDER BY " + LAST_USED + " DESC, created_at DESC, id DESC OFFSET ?) RETURNING id")) {
           Sql.setInstant(s, 1, now);
@@ -155,7 +163,7 @@ final class DeviceSessionStore {
 
   /** Revokes the session whose current refresh token hash is {@code hash} (RevokeCurrentDevice). */
   TokenResult revokeByToken(UUID userId, String hash, Instant now) throws SQLException {
-    Optional<UUID> revoked = updateReturningId("UPDATE user_devices SET revoked_at = ?, revoked_reason = ? "
+    Optional<UUID> revoked = updateReturningId("UPDATE user_devices SET " + REVOKE + " "
         + "WHERE user_id = ? AND refresh_token_hash = ? AND revoked_at IS NULL RETURNING id", s -> {
           Sql.setInstant(s, 1, now);
           s.setString(2, RevokeReason.LOGOUT.value);
@@ -170,7 +178,7 @@ final class DeviceSessionStore {
 
   /** Why {@code hash} is not the current token of an active session; revokes on reuse. */
   TokenResult notCurrent(UUID userId, String hash, Instant now) throws SQLException {
-    Optional<UUID> reused = updateReturningId("UPDATE user_devices SET revoked_at = ?, revoked_reason = ? "
+    Optional<UUID> reused = updateReturningId("UPDATE user_devices SET " + REVOKE + " "
         + "WHERE user_id = ? AND previous_refresh_token_hash = ? AND revoked_at IS NULL RETURNING id", s -> {
           Sql.setInstant(s, 1, now);
           s.setString(2, RevokeReason.TOKEN_REUSE.value);
@@ -197,7 +205,7 @@ final class DeviceSessionStore {
   /** Revokes every active session of the user; returns their ids. */
   List<UUID> revokeAll(UUID userId, Instant now) throws SQLException {
     try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement("UPDATE user_devices SET revoked_at = ?, revoked_reason = ? "
+        PreparedStatement s = c.prepareStatement("UPDATE user_devices SET " + REVOKE + " "
             + "WHERE user_id = ? AND revoked_at IS NULL RETURNING id")) {
       Sql.setInstant(s, 1, now);
       s.setString(2, RevokeReason.LOGOUT_ALL.value);
@@ -209,7 +217,7 @@ final class DeviceSessionStore {
   /** Revokes one active session of the user; false when the user has no such active session. */
   boolean revokeById(UUID userId, UUID sessionId, Instant now) throws SQLException {
     try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement("UPDATE user_devices SET revoked_at = ?, revoked_reason = ? "
+        PreparedStatement s = c.prepareStatement("UPDATE user_devices SET " + REVOKE + " "
             + "WHERE id = ? AND user_id = ? AND revoked_at IS NULL")) {
       Sql.setInstant(s, 1, now);
       s.setString(2, RevokeReason.REVOKED.value);
@@ -228,20 +236,40 @@ final class DeviceSessionStore {
       try (ResultSet row = s.executeQuery()) {
         List<DeviceSession> sessions = new ArrayList<>();
         while (row.next()) {
-          Instant lastLogin = Sql.instant(row, "last_login_at");
-          Instant lastUsed = Sql.instant(row, "last_used_at");
-          sessions.add(new DeviceSession(
-              Sql.uuid(row, "id"),
-              Sql.uuid(row, "user_id"),
-              row.getString("device_name") == null ? "" : row.getString("device_name"),
-              DeviceType.fromStored(row.getString("device_type")),
-              lastLogin,
-              lastUsed == null ? lastLogin : lastUsed,
-              Sql.uuid(row, "access_token_jti")));
+          sessions.add(session(row));
         }
         return sessions;
       }
     }
+  }
+
+  /** A row read with {@link #COLUMNS}. */
+  static DeviceSession session(ResultSet row) throws SQLException {
+    Instant lastLogin = Sql.instant(row, "last_login_at");
+    Instant lastUsed = Sql.instant(row, "last_used_at");
+    return new DeviceSession(
+        Sql.uuid(row, "id"),
+        Sql.uuid(row, "user_id"),
+        row.getString("device_name") == null ? "" : row.getString("device_name"),
+        DeviceType.fromStored(row.getString("device_type")),
+        lastLogin,
+        lastUsed == null ? lastLogin : lastUsed,
+        Sql.uuid(row, "access_token_jti"),
+        push(row));
+  }
+
+  /**
+   * The registration, when the row has a token and a platform this code knows. A token without
+   * platform (the original's column, if anything ever wrote it) is not shown: nothing pushes to it.
+   */
+  private static Optional<DevicePush> push(ResultSet row) throws SQLException {
+    Optional<DevicePush.Platform> platform = DevicePush.Platform.fromColumn(row.getString("push_platform"));
+    Instant registeredAt = Sql.instant(row, "push_registered_at");
+    if (!row.getBoolean("has_push") || platform.isEmpty() || registeredAt == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new DevicePush(platform.get(), Optional.ofNullable(row.getString("push_apns_topic")),
+        row.getBoolean("push_apns_sandbox"), registeredAt));
   }
 
   @FunctionalInterface
