@@ -42,7 +42,11 @@ public final class ApnsSender implements PushSender {
   /** How long APNs keeps trying to reach an offline device; a day-old "new message" is still news. */
   static final Duration EXPIRATION = Duration.ofHours(24);
 
-  private static final Set<String> DEAD_TOKEN = Set.of("BadDeviceToken", "Unregistered", "DeviceTokenNotForTopic");
+  /**
+   * Apple's verdict that the token will never work again. Not DeviceTokenNotForTopic: that is as
+   * often a wrong PUSH_APNS_TOPIC, and would wipe every registration it was tried on.
+   */
+  private static final Set<String> DEAD_TOKEN = Set.of("BadDeviceToken", "Unregistered");
   /**
    * Worth another try: the server's trouble, or pushy's provider token expired (pushy signs a new
    * one for the next request).

@@ -190,7 +190,9 @@ public final class FcmSender implements PushSender {
     }
     Optional<String> errorCode = errorCode(response.body());
     String detail = errorCode.or(() -> errorStatus(response.body())).orElse("HTTP " + status);
-    if (status == 404 || errorCode.filter("UNREGISTERED"::equals).isPresent()) {
+    // Only FCM's own verdict on the token: a bare 404 (a wrong PUSH_FCM_URL, a proxy) must not
+    // wipe every registration it is asked about.
+    if (errorCode.filter("UNREGISTERED"::equals).isPresent()) {
       return PushOutcome.tokenDead(detail);
     }
     if (status == 429 || status >= 500) {
