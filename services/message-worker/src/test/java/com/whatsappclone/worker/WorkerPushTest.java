@@ -8,6 +8,7 @@ import com.whatsappclone.testing.GrpcHealth;
 import com.whatsappclone.testing.WithKafka;
 import com.whatsappclone.testing.WithPostgres;
 import com.whatsappclone.testing.push.FakeFcm;
+import com.whatsappclone.worker.push.FakeApns;
 import com.whatsappclone.worker.push.PushNotifications;
 import com.whatsappclone.worker.push.PushStats;
 import java.time.Duration;
@@ -33,17 +34,22 @@ class WorkerPushTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   private static WorkerTestKit kit;
+  private static final String APP_TOPIC = "com.example.messenger";
+
   private static FakeFcm fcm;
+  private static FakeApns apns;
   private static PushNotifications push;
 
   @BeforeAll
   static void startWorkerWithPush() throws Exception {
     kit = new WorkerTestKit();
     fcm = FakeFcm.start();
+    apns = FakeApns.start();
     Map<String, String> settings = new HashMap<>(fcm.settings());
+    settings.putAll(apns.settings(APP_TOPIC));
     settings.put("PUSH_GROUP_ID", kit.groupId + "-push");
     settings.put("PUSH_ACK_GRACE", ACK_GRACE.toMillis() + "ms");
-    MessageWorkerApplication.RunningWorker worker = kit.startRunningWorker(settings);
+    MessageWorkerApplication.RunningWorker worker = kit.startRunningWorker(WorkerHooks.NONE, settings);
     WorkerTestKit.awaitServing(worker.server());
     GrpcHealth.awaitServing("push", worker.server().port(), PushNotifications.HEALTH_SERVICE);
     push = worker.push().orElseThrow();
@@ -53,6 +59,7 @@ class WorkerPushTest {
   static void stop() throws Exception {
     kit.close();
     fcm.close();
+    apns.close();
   }
 
   /** A user with one signed-in phone registered for FCM, and no connection. */
@@ -214,5 +221,49 @@ class WorkerPushTest {
         .containsEntry("unread", "1");
     assertThat(pushes.get(1).data()).containsEntry("message_id", fourth.getMessageId())
         .containsEntry("unread", "3");
+  }
+
+  @Test
+  void anOfflineIphoneIsPushedThroughApnsWithTheAppsTopicAndTheConversationAsCollapseId() throws Exception {
+    UUID bob = kit.createUser();
+    UUID session = kit.deviceSession(bob);
+    String deviceToken = randomHex(32);
+    kit.registerPush(session, "apns", deviceToken, true);
+    UUID alice = kit.createUser();
+    UUID direct = kit.createConversation(alice, bob);
+    MessageSubmitted hello = kit.message(direct, alice, "hi from alice", bob);
+
+    kit.submit(hello);
+
+    FakeApns.Received received = Eventually.await("an APNs push", () -> apns.received().stream()
+        .filter(r -> r.token().equals(deviceToken)).toList(), list -> !list.isEmpty()).get(0);
+    assertThat(received.header("apns-topic")).isEqualTo(APP_TOPIC);
+    assertThat(received.header("apns-collapse-id")).isEqualTo(direct.toString());
+    assertThat(received.payload().path("aps").path("alert").path("body").asText()).isEqualTo("New message");
+    assertThat(received.payload().path("message_id").asText()).isEqualTo(hello.getMessageId());
+    assertThat(received.payload().path("conversation_id").asText()).isEqualTo(direct.toString());
+  }
+
+  @Test
+  void anApnsTokenAppleReportsUnregisteredIsRemoved() throws Exception {
+    UUID bob = kit.createUser();
+    UUID session = kit.deviceSession(bob);
+    String deviceToken = randomHex(32);
+    kit.registerPush(session, "apns", deviceToken, false);
+    apns.unregister(deviceToken);
+    UUID alice = kit.createUser();
+    UUID direct = kit.createConversation(alice, bob);
+
+    kit.submit(kit.message(direct, alice, "still there?", bob));
+
+    Eventually.await("the unregistered token removed", () -> kit.count(
+        "SELECT count(*) FROM user_devices WHERE id = ? AND push_notification_token IS NULL", session),
+        n -> n == 1);
+  }
+
+  private static String randomHex(int bytes) {
+    byte[] random = new byte[bytes];
+    new java.security.SecureRandom().nextBytes(random);
+    return java.util.HexFormat.of().formatHex(random);
   }
 }

@@ -67,15 +67,15 @@ final class WorkerTestKit implements AutoCloseable {
   }
 
   GrpcServer startWorker(WorkerHooks hooks, Map<String, String> overrides) {
-    return startRunningWorker(overrides).server();
+    return startRunningWorker(hooks, overrides).server();
   }
 
   /** A worker with these settings on top of the kit's, with its push handle. */
-  MessageWorkerApplication.RunningWorker startRunningWorker(Map<String, String> overrides) {
+  MessageWorkerApplication.RunningWorker startRunningWorker(WorkerHooks hooks, Map<String, String> overrides) {
     Map<String, String> settings = settings();
     settings.putAll(overrides);
     MessageWorkerApplication.RunningWorker worker =
-        MessageWorkerApplication.startWorker(Settings.of(settings), Clock.systemUTC(), WorkerHooks.NONE);
+        MessageWorkerApplication.startWorker(Settings.of(settings), Clock.systemUTC(), hooks);
     toClose.register(worker.server()::stop);
     return worker;
   }

@@ -128,11 +128,14 @@ class ApnsSenderTest {
   }
 
   @Test
-  void aTokenForAnotherTopicIsDead() throws Exception {
+  void aTokenForAnotherTopicIsRejectedNotForgotten() throws Exception {
+    // As often a wrong PUSH_APNS_TOPIC as a dead token: never a reason to delete registrations.
     apns.reject(TOKEN, RejectionReason.DEVICE_TOKEN_NOT_FOR_TOPIC);
 
-    assertThat(send(target(TOKEN, Optional.empty(), false), notification()).kind())
-        .isEqualTo(PushOutcome.Kind.TOKEN_DEAD);
+    PushOutcome outcome = send(target(TOKEN, Optional.empty(), false), notification());
+
+    assertThat(outcome.kind()).isEqualTo(PushOutcome.Kind.REJECTED);
+    assertThat(outcome.detail()).isEqualTo("DeviceTokenNotForTopic");
   }
 
   @Test

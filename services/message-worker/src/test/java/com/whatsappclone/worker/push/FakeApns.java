@@ -38,17 +38,18 @@ import java.util.concurrent.TimeUnit;
  * JVM shares one self-signed server certificate ({@link #certificateFile()}, what the client
  * trusts) and one EC P-256 signing key ({@link #keyFile()}, the .p8 the client signs with), so a
  * production and a sandbox fake can serve one sender. Each notification's provider token is
- * checked against that key (InvalidProviderToken otherwise).
+ * checked against that key (InvalidProviderToken otherwise). Public for the worker's end-to-end
+ * push test in the parent package.
  */
-final class FakeApns implements AutoCloseable {
+public final class FakeApns implements AutoCloseable {
 
   static final String TEAM_ID = "TEAM123456";
   static final String KEY_ID = "KEY1234567";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One accepted notification: the device token of its path, its headers, its JSON payload. */
-  record Received(String token, Map<String, String> headers, JsonNode payload) {
-    String header(String name) {
+  public record Received(String token, Map<String, String> headers, JsonNode payload) {
+    public String header(String name) {
       return headers.get(name);
     }
   }
@@ -75,7 +76,7 @@ final class FakeApns implements AutoCloseable {
         .build();
   }
 
-  static FakeApns start() throws Exception {
+  public static FakeApns start() throws Exception {
     FakeApns fake = new FakeApns();
     fake.port = fake.server.start(0).get(10, TimeUnit.SECONDS);
     return fake;
@@ -95,7 +96,7 @@ final class FakeApns implements AutoCloseable {
   }
 
   /** The PUSH_APNS_* settings for a sender whose production and sandbox server are both this fake. */
-  Map<String, String> settings(String topic) throws Exception {
+  public Map<String, String> settings(String topic) throws Exception {
     Map<String, String> settings = new HashMap<>();
     settings.put("PUSH_APNS_KEY_FILE", keyFile().toString());
     settings.put("PUSH_APNS_KEY_ID", KEY_ID);
@@ -107,19 +108,19 @@ final class FakeApns implements AutoCloseable {
     return settings;
   }
 
-  List<Received> received() {
+  public List<Received> received() {
     synchronized (received) {
       return List.copyOf(received);
     }
   }
 
   /** Notifications to {@code token} are rejected with {@code reason} (e.g. BAD_DEVICE_TOKEN). */
-  void reject(String token, RejectionReason reason) {
+  public void reject(String token, RejectionReason reason) {
     rejected.put(token, reason);
   }
 
   /** Notifications to {@code token} get 410 Unregistered, as for an app that was removed. */
-  void unregister(String token) {
+  public void unregister(String token) {
     unregistered.put(token, Instant.now());
   }
 

@@ -137,6 +137,17 @@ class FcmSenderTest {
   }
 
   @Test
+  void aBare404FromAWrongUrlIsRejectedWithoutCallingTheTokenDead() throws Exception {
+    try (FcmSender misconfigured = new FcmSender(FcmSender.loadCredentials(fcm.credentialsFile()), fcm.projectId(),
+        URI.create(fcm.baseUrl() + "/not-fcm"), TIMEOUT, Clock.systemUTC())) {
+
+      PushOutcome outcome = misconfigured.send(target("token-a"), notification()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+      assertThat(outcome.kind()).isEqualTo(PushOutcome.Kind.REJECTED);
+    }
+  }
+
+  @Test
   void oneAccessTokenServesEverySend() throws Exception {
     for (int i = 0; i < 3; i++) {
       assertThat(send(target("token-" + i), notification()).kind()).isEqualTo(PushOutcome.Kind.SENT);
