@@ -1,5 +1,6 @@
 package com.whatsappclone.gateway;
 
+import com.whatsappclone.common.metrics.ServiceMetrics;
 import com.whatsappclone.common.auth.AuthInterceptor;
 import com.whatsappclone.common.auth.PublicMethods;
 import com.whatsappclone.common.config.Settings;
@@ -50,6 +51,8 @@ public final class ApiGatewayApplication {
 
     // Closed last-pushed first, at stop or after a failed start: the checks stop before the
     // channels they use, the channels before their threads.
+    // One registry per service instance; every part that counts something gets it (issue 19).
+    ServiceMetrics metrics = ServiceMetrics.create("api-gateway");
     return Resources.startOrClose(resources -> {
       BackendThreads backendThreads = resources.push(new BackendThreads());
       List<Backend> backends = new ArrayList<>();

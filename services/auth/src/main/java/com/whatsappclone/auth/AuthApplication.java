@@ -1,5 +1,6 @@
 package com.whatsappclone.auth;
 
+import com.whatsappclone.common.metrics.ServiceMetrics;
 import com.whatsappclone.common.auth.AuthInterceptor;
 import com.whatsappclone.common.auth.SessionRevocationPoller;
 import com.whatsappclone.common.auth.SessionRevocations;
@@ -65,6 +66,8 @@ public final class AuthApplication {
     }
 
     // Closed in reverse at stop or after a failed start: the job stops before the pool it uses.
+    // One registry per service instance; every part that counts something gets it (issue 19).
+    ServiceMetrics metrics = ServiceMetrics.create("auth");
     return Resources.startOrClose(resources -> {
       Database database = resources.push(Database.start(databaseConfig.orElseThrow(), "auth-db"));
       TokenManager tokens = jwt.tokenManager(clock);

@@ -1,5 +1,6 @@
 package com.whatsappclone.chat;
 
+import com.whatsappclone.common.metrics.ServiceMetrics;
 import com.whatsappclone.common.auth.AuthInterceptor;
 import com.whatsappclone.common.auth.SessionRevocationPoller;
 import com.whatsappclone.common.auth.SessionRevocations;
@@ -59,6 +60,8 @@ public final class ChatApplication {
     MessagingTopics topics = topicSettings.topics();
     ProducerTimeouts timeouts = ProducerTimeouts.DEFAULTS;
     // Closed last-pushed first, after in-flight calls drained or when start-up fails half way.
+    // One registry per service instance; every part that counts something gets it (issue 19).
+    ServiceMetrics metrics = ServiceMetrics.create("chat");
     return Resources.startOrClose(resources -> {
       Database database = resources.push(Database.start(databaseConfig.orElseThrow(), "chat-db"));
       TokenManager tokens = jwt.tokenManager(clock);

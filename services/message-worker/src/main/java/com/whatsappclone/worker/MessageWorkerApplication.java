@@ -1,5 +1,6 @@
 package com.whatsappclone.worker;
 
+import com.whatsappclone.common.metrics.ServiceMetrics;
 import com.whatsappclone.common.config.DatabaseSettings;
 import com.whatsappclone.common.config.KafkaSettings;
 import com.whatsappclone.common.config.ServicePorts;
@@ -73,6 +74,8 @@ public final class MessageWorkerApplication {
 
     MessagingTopics topics = topicSettings.topics();
     // Closed last-pushed first: the loop stops before the producer and the pool it uses.
+    // One registry per service instance; every part that counts something gets it (issue 19).
+    ServiceMetrics metrics = ServiceMetrics.create("message-worker");
     return Resources.startOrClose(resources -> {
       resources.push(pushProviders);
       Database database = resources.push(Database.start(databaseConfig.orElseThrow(), "message-worker-db"));

@@ -1,5 +1,6 @@
 package com.whatsappclone.realtime;
 
+import com.whatsappclone.common.metrics.ServiceMetrics;
 import com.whatsappclone.common.auth.AuthInterceptor;
 import com.whatsappclone.common.auth.SessionRevocationPoller;
 import com.whatsappclone.common.auth.SessionRevocations;
@@ -75,6 +76,8 @@ public final class RealtimeApplication {
     // Closed last-pushed first, at stop or when start-up fails half way: timers, devices and
     // WebSocket server, topic readers, worker pool (letting disconnections finish), the goodbye
     // and this instance's presence rows, receipt writer, producer, database.
+    // One registry per service instance; every part that counts something gets it (issue 19).
+    ServiceMetrics metrics = ServiceMetrics.create("realtime");
     return Resources.startOrClose(resources -> {
       Database database = resources.push(Database.start(databaseConfig.orElseThrow(), "realtime-db"));
       TokenManager tokens = jwt.tokenManager(clock);
