@@ -64,6 +64,14 @@ final class BenchStack implements AutoCloseable {
 
   /** Starts PostgreSQL, Kafka and the six services in this JVM; returns when all are SERVING. */
   static BenchStack startEmbedded() throws Exception {
+    return startEmbedded(Map.of());
+  }
+
+  /**
+   * The same with {@code extra} settings on top of the bench's (the push bench's PUSH_* ones);
+   * they are listed in {@link #benchSettings()} too.
+   */
+  static BenchStack startEmbedded(Map<String, String> extra) throws Exception {
     Path data = Files.createTempDirectory("whatsapp-bench-");
     int postgres = freePort();
     int kafkaPort = freePort();
@@ -97,6 +105,7 @@ final class BenchStack implements AutoCloseable {
     settings.put("MAX_CONNECTIONS_PER_USER", "10000");
     settings.put("HANDSHAKES_PER_ADDRESS_PER_SECOND", "1000000");
     settings.put("HANDSHAKE_BURST_PER_ADDRESS", "1000000");
+    settings.putAll(extra);
 
     LocalStackMain stack = new LocalStackMain();
     try {
@@ -117,6 +126,7 @@ final class BenchStack implements AutoCloseable {
     described.put("GRPC_BIND_HOST", host);
     described.put("REALTIME_WS_BIND_HOST", host);
     described.put("GRPC_DRAIN_TIMEOUT", "2s");
+    described.putAll(extra);
     return new BenchStack(host + ":" + gatewayPort, new InetSocketAddress(host, wsPort),
         Optional.of(new Jdbc("jdbc:postgresql://" + host + ":" + postgres + "/whatsapp_bench", "bench", "bench")),
         Optional.of(host + ":" + kafkaPort), stack, data, described, Map.copyOf(settings));
@@ -164,6 +174,11 @@ final class BenchStack implements AutoCloseable {
     out.put("REALTIME_SERVICE_GRPC_PORT", String.valueOf(freePort()));
     out.put("REALTIME_SERVICE_WS_PORT", String.valueOf(freePort()));
     return out;
+  }
+
+  /** The embedded message worker's gRPC port (its health service tells when push reads). */
+  int messageWorkerPort() {
+    return Integer.parseInt(stackSettings.get("MESSAGE_WORKER_GRPC_PORT"));
   }
 
   /** Settings the embedded stack runs with that differ from .env.local's. */

@@ -46,14 +46,16 @@ final class CpuComponents {
     // their own threads (chat-kafka-send, message-worker-consumer, realtime-worker-N,
     // realtime-tail-<topic>, <service>-session-revocations, api-gateway-upkeep, ...).
     add(GATEWAY, "api-gateway");
-    add(MESSAGE_WORKER, "message-worker");
+    // Push runs in the worker: its own threads, the FCM sender's and its java.net.http client's.
+    add(MESSAGE_WORKER, "message-worker", "push-", "fcm-", "apns-", "HttpClient-");
     // Java-WebSocket's threads are realtime's: the bench's own client is its own loop (bench-devices-N).
     add(REALTIME, "realtime", "WebSocketSelector", "WebSocketWorker", "websocket-supervisor", "connectionLostChecker");
     add(CHAT, "chat");
     add(AUTH, "auth");
     add(STATUS, "status");
     // The load generator: its own threads, and main, which sends the load (MessagingLoad.dispatch).
-    add(LOAD_GENERATOR, "bench-", "main");
+    // The push bench's FakeFcm (com.sun.net.httpserver) stands for Google's servers: not the stack.
+    add(LOAD_GENERATOR, "bench-", "main", "fake-fcm", "HTTP-Dispatcher");
     // grpc-java's process-wide defaults, used by every channel or server that brings no threads of
     // its own: the load generator's channel to the gateway, and, before each server had its own
     // (<service>-grpc-N, -grpc-io-N, -grpc-accept) and the gateway its backend-io threads, every

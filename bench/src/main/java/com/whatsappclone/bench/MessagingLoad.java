@@ -332,10 +332,15 @@ final class MessagingLoad implements Devices.Sink {
    * {@link #WARM_JIT_CORES} of a core during a step, at most {@link #MAX_WARM_UP_STEPS} steps.
    */
   private Map<String, Object> warmUp() throws InterruptedException {
+    return warmUp(MAX_WARM_UP_STEPS);
+  }
+
+  /** The warm-up with at most {@code maxSteps} steps (the push bench's shorter one). */
+  Map<String, Object> warmUp(int maxSteps) throws InterruptedException {
     long start = System.nanoTime();
     int steps = 0;
     double jit = Double.NaN;
-    while (steps < MAX_WARM_UP_STEPS) {
+    while (steps < maxSteps) {
       Map<String, Object> step = run(options.startRate(), options.stepDuration(), "warm-up");
       steps++;
       jit = ((Number) Report.at(step, "resources.jitCpuCores")).doubleValue();
@@ -349,6 +354,13 @@ final class MessagingLoad implements Devices.Sink {
     out.put("rate", options.startRate());
     out.put("jitCpuCoresInLastStep", jit);
     return out;
+  }
+
+  /** One measured step of {@code duration} at {@code rate}, with its per-second series (the push bench's runs). */
+  Map<String, Object> fixedRun(String kind, double rate, Duration duration) throws InterruptedException {
+    Map<String, Object> result = run(rate, duration, kind);
+    result.put("series", steps.get(nextStep - 1).seconds);
+    return result;
   }
 
   private Map<String, Object> finalRun(double rate) throws InterruptedException {

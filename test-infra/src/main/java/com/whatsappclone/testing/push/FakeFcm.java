@@ -32,6 +32,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * A local stand-in for Firebase Cloud Messaging: the OAuth2 token endpoint a service account's
@@ -77,6 +78,8 @@ public final class FakeFcm implements AutoCloseable {
   private final AtomicInteger tokenRequests = new AtomicInteger();
   private final AtomicInteger issued = new AtomicInteger();
   private final AtomicInteger accepted = new AtomicInteger();
+  private final AtomicInteger held = new AtomicInteger();
+  private volatile Consumer<Received> listener = received -> {};
   private int failuresLeft;
   private int failureStatus;
   private Duration failureRetryAfter;
@@ -162,6 +165,19 @@ public final class FakeFcm implements AutoCloseable {
       }
       return List.copyOf(received);
     }
+  }
+
+  /**
+   * {@code listener} is told of every message accepted from now on, on the fake's request thread,
+   * right after it is recorded (the bench times pushes by it). One listener; a new one replaces it.
+   */
+  public void onReceived(Consumer<Received> listener) {
+    this.listener = listener == null ? received -> {} : listener;
+  }
+
+  /** Sends being held by {@link #stall()} right now (their clients may have given up on them). */
+  public int held() {
+    return held.get();
   }
 
   /** How many access tokens were asked for at {@code /token} (a client caching its token asks once). */
@@ -341,11 +357,14 @@ public final class FakeFcm implements AutoCloseable {
       gate = stalled;
     }
     if (gate != null) {
+      held.incrementAndGet();
       try {
         gate.await();
       } catch (InterruptedException e) {
         // the fake is closing: answer (the client has long given up)
         Thread.currentThread().interrupt();
+      } finally {
+        held.decrementAndGet();
       }
     }
   }
@@ -363,6 +382,7 @@ public final class FakeFcm implements AutoCloseable {
       received.add(one);
       received.notifyAll();
     }
+    listener.accept(one);
   }
 
   private static String failureCode(int status) {
