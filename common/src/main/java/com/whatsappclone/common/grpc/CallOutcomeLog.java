@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Writes one line per call outcome: method, status code, user id when known, the service's own
@@ -31,6 +32,9 @@ public final class CallOutcomeLog implements ServerInterceptor {
 
   /** Built in: the handler's {@code note(USER, id)}, else the authenticated caller, else "-". */
   public static final String USER = "user";
+
+  /** MDC key of the line's request id, so JSON logs (LOG_FORMAT=json) carry it as a field of its own. */
+  public static final String REQUEST_ID_MDC_KEY = "request_id";
 
   private static final Context.Key<Map<String, String>> NOTES = Context.key("call-outcome-notes");
 
@@ -83,6 +87,12 @@ public final class CallOutcomeLog implements ServerInterceptor {
     }
 
     private void write(Status outcome) {
+      try (MDC.MDCCloseable ignored = MDC.putCloseable(REQUEST_ID_MDC_KEY, requestId)) {
+        writeLine(outcome);
+      }
+    }
+
+    private void writeLine(Status outcome) {
       StringBuilder line = new StringBuilder("rpc=").append(getMethodDescriptor().getBareMethodName())
           .append(" code=").append(outcome.getCode())
           .append(" user=").append(notes.getOrDefault(USER, AuthContext.userId().orElse("-")));
