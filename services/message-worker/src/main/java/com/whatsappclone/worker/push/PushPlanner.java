@@ -33,8 +33,13 @@ final class PushPlanner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PushPlanner.class);
   static final int MAX_BODY_CODE_POINTS = 200;
 
-  /** A connected session that gets a push only if the message stays unacknowledged. */
-  private record GraceCheck(Instant due, MessageStored message, UUID userId, UUID sessionId) {}
+  /**
+   * A connected session that gets a push only if the message stays unacknowledged. Holds the
+   * notification, not the stored message: tens of thousands wait at a few thousand deliveries a
+   * second.
+   */
+  private record GraceCheck(Instant due, UUID messageId, PushNotification notification, UUID userId,
+      UUID sessionId) {}
 
   private final PushRegistrationStore store;
   private final PushDispatcher dispatcher;
@@ -74,13 +79,16 @@ final class PushPlanner implements AutoCloseable {
     Instant due = now.plus(settings.ackGrace());
     List<GraceCheck> later = new ArrayList<>();
     for (MessageStored message : batch) {
+      PushNotification notification = null;
       for (String recipient : message.getRecipientIdsList()) {
         UUID user = UUID.fromString(recipient);
         for (Registration registration : byUser.getOrDefault(user, List.of())) {
+          notification = notification != null ? notification : notification(message);
           if (registration.connected()) {
-            later.add(new GraceCheck(due, message, user, registration.target().sessionId()));
+            later.add(new GraceCheck(due, UUID.fromString(message.getMessageId()), notification, user,
+                registration.target().sessionId()));
           } else {
-            dispatcher.offer(registration.target(), notification(message));
+            dispatcher.offer(registration.target(), notification);
           }
         }
       }
@@ -92,7 +100,7 @@ final class PushPlanner implements AutoCloseable {
 
   private synchronized void addGraceChecks(List<GraceCheck> checks) {
     for (GraceCheck check : checks) {
-      if (graceChecks.size() >= settings.maxPending()) {
+      if (graceChecks.size() >= settings.maxGraceChecks()) {
         graceChecks.pollFirst(); // the oldest: its device is connected, it most likely has it
         if (Long.bitCount(++graceDropped) == 1) {
           log.warn("push: {} grace checks waiting, {} dropped so far", graceChecks.size(), graceDropped);
@@ -117,7 +125,7 @@ final class PushPlanner implements AutoCloseable {
     }
     try {
       Set<Delivery> deliveries = new HashSet<>();
-      due.forEach(c -> deliveries.add(new Delivery(UUID.fromString(c.message().getMessageId()), c.userId())));
+      due.forEach(c -> deliveries.add(new Delivery(c.messageId(), c.userId())));
       Set<Delivery> unacknowledged = store.undelivered(deliveries);
       if (unacknowledged.isEmpty()) {
         return;
@@ -128,10 +136,10 @@ final class PushPlanner implements AutoCloseable {
       Map<UUID, PushTarget> sessions = new HashMap<>();
       store.registrations(users, clock.instant().minus(settings.connectionLiveFor())).forEach(r -> sessions.put(r.target().sessionId(), r.target()));
       for (GraceCheck check : due) {
-        Delivery delivery = new Delivery(UUID.fromString(check.message().getMessageId()), check.userId());
+        Delivery delivery = new Delivery(check.messageId(), check.userId());
         PushTarget target = sessions.get(check.sessionId());
         if (target != null && unacknowledged.contains(delivery)) {
-          dispatcher.offer(target, notification(check.message()));
+          dispatcher.offer(target, check.notification());
         }
       }
     } catch (RuntimeException e) {

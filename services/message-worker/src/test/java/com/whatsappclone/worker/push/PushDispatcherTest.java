@@ -44,7 +44,7 @@ class PushDispatcherTest {
     Migrations.migrate(dataSource);
     fcm = FakeFcm.start();
     providers = PushProviders.from(Settings.of(fcm.settings()));
-    PushSettings settings = new PushSettings("unused", false, Duration.ofSeconds(10), 2, 100, 8,
+    PushSettings settings = new PushSettings("unused", false, Duration.ofSeconds(10), 2, 100, 1_000, 8,
         Duration.ofMinutes(1), Duration.ofSeconds(30));
     dispatcher = new PushDispatcher(Map.of(PushPlatform.FCM, providers.sender(PushPlatform.FCM).orElseThrow()),
         new PushRegistrationStore(dataSource), settings, clock);
