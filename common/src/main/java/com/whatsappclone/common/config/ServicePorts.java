@@ -20,7 +20,7 @@ public final class ServicePorts {
   public static final int DEFAULT_MESSAGE_WORKER_GRPC_PORT = 50055;
   public static final int DEFAULT_REALTIME_SERVICE_WS_PORT = 8080;
 
-  /** Each service's metrics and health over HTTP (GET /metrics, /health/live, /health/ready; issue 19). */
+  /** Each service's metrics and health over HTTP (GET /metrics, /health/live, /health/ready): configs/README.md, "Metrics". */
   public static final String API_GATEWAY_METRICS_PORT = "API_GATEWAY_METRICS_PORT";
   public static final String AUTH_SERVICE_METRICS_PORT = "AUTH_SERVICE_METRICS_PORT";
   public static final String CHAT_SERVICE_METRICS_PORT = "CHAT_SERVICE_METRICS_PORT";
