@@ -93,6 +93,11 @@ final class BenchStack implements AutoCloseable {
       settings.put(service + "_SERVICE_ADDR", host + ":" + port);
     }
     settings.put("MESSAGE_WORKER_GRPC_PORT", String.valueOf(freePort()));
+    // Metrics on free ports too: a bench must not collide with a stack running beside it.
+    for (String service : new String[] {"AUTH_SERVICE", "CHAT_SERVICE", "REALTIME_SERVICE", "STATUS_SERVICE",
+        "MESSAGE_WORKER", "API_GATEWAY"}) {
+      settings.put(service + "_METRICS_PORT", "0");
+    }
     int wsPort = freePort();
     settings.put("REALTIME_SERVICE_WS_PORT", String.valueOf(wsPort));
     // Every load-generating client comes from 127.0.0.1: the per-address limit on the public
@@ -173,6 +178,7 @@ final class BenchStack implements AutoCloseable {
     out.put("MAX_CONNECTIONS_PER_USER", "10000");
     out.put("REALTIME_SERVICE_GRPC_PORT", String.valueOf(freePort()));
     out.put("REALTIME_SERVICE_WS_PORT", String.valueOf(freePort()));
+    out.put("REALTIME_SERVICE_METRICS_PORT", "0");
     return out;
   }
 

@@ -90,6 +90,11 @@ final class FaultStack implements AutoCloseable {
     open.put("CHAT_SERVICE_ADDR", HOST + ":" + chatPort);
     open.put("STATUS_SERVICE_ADDR", HOST + ":" + statusPort);
     open.put("REALTIME_SERVICE_ADDR", HOST + ":" + realtimeGrpc[0]);
+    // Metrics on free ports: two realtime instances run side by side.
+    for (String service : new String[] {"AUTH_SERVICE", "CHAT_SERVICE", "REALTIME_SERVICE", "STATUS_SERVICE",
+        "MESSAGE_WORKER", "API_GATEWAY"}) {
+      open.put(service + "_METRICS_PORT", "0");
+    }
     describedSettings.putAll(open);
     common.putAll(open);
 

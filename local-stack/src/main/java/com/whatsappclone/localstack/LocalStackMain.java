@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,15 +94,17 @@ public final class LocalStackMain {
             ServicePorts.DEFAULT_API_GATEWAY_GRPC_PORT, s -> ApiGatewayApplication.start(s, Clock.systemUTC())));
 
     Map<String, Integer> ports = new LinkedHashMap<>();
+    Map<String, OptionalInt> metricsPorts = new LinkedHashMap<>();
     for (ServiceSpec spec : services) {
       RunningServer server = spec.starter().start(effective);
       running.push(server::stop);
       ports.put(spec.name(), server.port());
+      metricsPorts.put(spec.name(), server.metricsPort());
     }
     for (Map.Entry<String, Integer> service : ports.entrySet()) {
       Readiness.awaitServing(service.getKey(), service.getValue(), tls, READY_TIMEOUT);
     }
-    printEndpoints(effective, ports, tls.serverTls());
+    printEndpoints(effective, ports, metricsPorts, tls.serverTls());
   }
 
   private void startPostgresIfNeeded(Settings settings, Path dataDirectory, Map<String, String> overrides)
@@ -170,15 +173,19 @@ public final class LocalStackMain {
     }
   }
 
-  private static void printEndpoints(Settings settings, Map<String, Integer> ports, boolean tls) {
+  /** Each service's gRPC address and its metrics URL (GET /metrics; /health/ready beside it), when metrics are on. */
+  private static void printEndpoints(Settings settings, Map<String, Integer> ports, Map<String, OptionalInt> metricsPorts,
+      boolean tls) {
     int wsPort = settings.port(ServicePorts.REALTIME_SERVICE_WS_PORT, ServicePorts.DEFAULT_REALTIME_SERVICE_WS_PORT);
     StringBuilder table = new StringBuilder();
     table.append(System.lineSeparator())
-        .append(String.format("  %-16s %s%n", "service", "endpoint"))
-        .append(String.format("  %-16s %s%n", "-------", "--------"));
+        .append(String.format("  %-16s %-28s %s%n", "service", "endpoint", "metrics"))
+        .append(String.format("  %-16s %-28s %s%n", "-------", "--------", "-------"));
     for (Map.Entry<String, Integer> service : ports.entrySet()) {
-      table.append(String.format("  %-16s localhost:%d (gRPC%s)%n", service.getKey(), service.getValue(),
-          tls ? " over TLS" : ""));
+      OptionalInt metrics = metricsPorts.getOrDefault(service.getKey(), OptionalInt.empty());
+      table.append(String.format("  %-16s %-28s %s%n", service.getKey(),
+          String.format("localhost:%d (gRPC%s)", service.getValue(), tls ? " over TLS" : ""),
+          metrics.isPresent() ? "http://localhost:" + metrics.getAsInt() + "/metrics" : "off (METRICS_ENABLED)"));
     }
     table.append(String.format("  %-16s %s://localhost:%d/ws%n", "realtime (ws)", tls ? "wss" : "ws", wsPort));
     table.append(String.format("%n  Clients and Postman: localhost:%d (the gateway; server reflection on%s)%n",

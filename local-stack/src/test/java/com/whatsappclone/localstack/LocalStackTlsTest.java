@@ -84,6 +84,11 @@ class LocalStackTlsTest {
         values.put(service[1], "localhost:" + port);
       }
     }
+    for (String metrics : new String[] {"AUTH_SERVICE_METRICS_PORT", "CHAT_SERVICE_METRICS_PORT",
+        "REALTIME_SERVICE_METRICS_PORT", "STATUS_SERVICE_METRICS_PORT", "MESSAGE_WORKER_METRICS_PORT",
+        "API_GATEWAY_METRICS_PORT"}) {
+      values.put(metrics, "0");
+    }
     values.putAll(TestTls.serverSettings());
     stack = new LocalStackMain();
     stack.start(Settings.of(values), data);

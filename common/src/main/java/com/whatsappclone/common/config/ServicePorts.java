@@ -19,4 +19,19 @@ public final class ServicePorts {
   public static final int DEFAULT_STATUS_SERVICE_GRPC_PORT = 50054;
   public static final int DEFAULT_MESSAGE_WORKER_GRPC_PORT = 50055;
   public static final int DEFAULT_REALTIME_SERVICE_WS_PORT = 8080;
+
+  /** Each service's metrics and health over HTTP (GET /metrics, /health/live, /health/ready): configs/README.md, "Metrics". */
+  public static final String API_GATEWAY_METRICS_PORT = "API_GATEWAY_METRICS_PORT";
+  public static final String AUTH_SERVICE_METRICS_PORT = "AUTH_SERVICE_METRICS_PORT";
+  public static final String CHAT_SERVICE_METRICS_PORT = "CHAT_SERVICE_METRICS_PORT";
+  public static final String REALTIME_SERVICE_METRICS_PORT = "REALTIME_SERVICE_METRICS_PORT";
+  public static final String STATUS_SERVICE_METRICS_PORT = "STATUS_SERVICE_METRICS_PORT";
+  public static final String MESSAGE_WORKER_METRICS_PORT = "MESSAGE_WORKER_METRICS_PORT";
+
+  public static final int DEFAULT_API_GATEWAY_METRICS_PORT = 9100;
+  public static final int DEFAULT_AUTH_SERVICE_METRICS_PORT = 9101;
+  public static final int DEFAULT_CHAT_SERVICE_METRICS_PORT = 9102;
+  public static final int DEFAULT_REALTIME_SERVICE_METRICS_PORT = 9103;
+  public static final int DEFAULT_STATUS_SERVICE_METRICS_PORT = 9104;
+  public static final int DEFAULT_MESSAGE_WORKER_METRICS_PORT = 9105;
 }

@@ -1,8 +1,11 @@
 package com.whatsappclone.common.db;
 
+import com.whatsappclone.common.metrics.ServiceMetrics;
 import com.zaxxer.hikari.HikariConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +46,14 @@ public final class Database implements AutoCloseable {
 
   /** @param poolName shown in logs, metrics and PostgreSQL's pg_stat_activity.application_name */
   public Database(DatabaseConfig config, String poolName) {
-    this.pool = new HikariDataSource(hikariConfig(config, poolName));
+    this(config, poolName, Optional.empty());
+  }
+
+  /** @param metrics where the pool's series go (hikaricp_connections{pool=...} and the rest); none: not measured */
+  private Database(DatabaseConfig config, String poolName, Optional<MeterRegistry> metrics) {
+    HikariConfig hikari = hikariConfig(config, poolName);
+    metrics.ifPresent(hikari::setMetricRegistry);
+    this.pool = new HikariDataSource(hikari);
     this.dataSource = new BoundedWaitDataSource(pool, config.stallTimeout());
   }
 
@@ -53,7 +63,19 @@ public final class Database implements AutoCloseable {
   }
 
   public static Database start(DatabaseConfig config, String poolName) {
-    Database database = new Database(config, poolName);
+    return start(new Database(config, poolName), config, poolName);
+  }
+
+  /**
+   * As {@link #start(DatabaseConfig, String)}, the pool measured into the service's metrics
+   * (hikaricp_connections_active, _pending, hikaricp_connections_acquire_seconds... tagged
+   * {@code pool=<poolName>}) unless they are off.
+   */
+  public static Database start(DatabaseConfig config, String poolName, ServiceMetrics metrics) {
+    return start(new Database(config, poolName, metrics.binderRegistry()), config, poolName);
+  }
+
+  private static Database start(Database database, DatabaseConfig config, String poolName) {
     if (config.migrateOnStart()) {
       try {
         // The pool itself, without the stall bound: a migration may rightly run for long.

@@ -12,7 +12,10 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,6 +41,9 @@ import org.slf4j.LoggerFactory;
  * with the RetryInfo of {@link UnavailableException}, as the calls inside will be, so a client
  * sees one cause, the right one, and is not told its own load is the problem.
  *
+ * <p>Each refusal is counted by its reason, {@value #SHED_METER} (Prometheus
+ * {@code grpc_server_shed_total{reason="SERVER_OVERLOADED"}}), when the server has metrics.
+ *
  * <p>A call keeps its place until the server closes it or, for a call its client cancelled (or
  * whose deadline passed), until its handler returns: grpc-java delivers the cancellation after the
  * handler's blocking work, and the thread is busy until then.
@@ -46,6 +52,8 @@ final class CallAdmission implements ServerInterceptor {
 
   /** What a refused client is told to wait: long enough for the calls in progress to finish. */
   static final Duration RETRY_DELAY = Duration.ofMillis(250);
+  /** Refused calls, tagged {@code reason}. */
+  static final String SHED_METER = "grpc.server.shed";
 
   private final String serverName;
   private final int maxConcurrentCalls;
@@ -57,14 +65,30 @@ final class CallAdmission implements ServerInterceptor {
   private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
   private final BooleanSupplier databaseStalled;
+  private final Runnable overloadedShed;
+  private final Runnable databaseShed;
 
   CallAdmission(String serverName, int maxConcurrentCalls, BooleanSupplier databaseStalled) {
+    this(serverName, maxConcurrentCalls, databaseStalled, Optional.empty());
+  }
+
+  /** @param metrics where refusals are counted; none: not counted */
+  CallAdmission(String serverName, int maxConcurrentCalls, BooleanSupplier databaseStalled,
+      Optional<MeterRegistry> metrics) {
     if (maxConcurrentCalls < 1) {
       throw new IllegalArgumentException("maxConcurrentCalls must be at least 1, got " + maxConcurrentCalls);
     }
     this.serverName = serverName;
     this.maxConcurrentCalls = maxConcurrentCalls;
     this.databaseStalled = databaseStalled;
+    this.overloadedShed = shedCounter(metrics, Reasons.SERVER_OVERLOADED);
+    this.databaseShed = shedCounter(metrics, Reasons.DATABASE_UNAVAILABLE);
+  }
+
+  private static Runnable shedCounter(Optional<MeterRegistry> metrics, String reason) {
+    return metrics.<Runnable>map(registry -> Counter.builder(SHED_METER)
+        .description("Calls refused at once because the server was full").tag("reason", reason)
+        .register(registry)::increment).orElse(() -> {});
   }
 
   /** Unary calls in progress now. */
@@ -107,10 +131,12 @@ final class CallAdmission implements ServerInterceptor {
 
   private DomainException refusal() {
     if (databaseStalled.getAsBoolean()) {
+      databaseShed.run();
       return new UnavailableException(Reasons.DATABASE_UNAVAILABLE, serverName
           + " is full of calls waiting on its database, which is not answering; try again in "
           + UnavailableException.RETRY_DELAY.toMillis() + " ms");
     }
+    overloadedShed.run();
     return new ResourceExhaustedException(Reasons.SERVER_OVERLOADED, serverName
         + " is working on as many calls as it takes (" + maxConcurrentCalls + "); try again in "
         + RETRY_DELAY.toMillis() + " ms", RETRY_DELAY);

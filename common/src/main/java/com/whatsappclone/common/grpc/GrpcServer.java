@@ -4,6 +4,8 @@ import com.whatsappclone.common.lifecycle.Resources;
 import com.whatsappclone.common.net.TlsContexts;
 import com.whatsappclone.common.net.TlsSettings;
 import com.whatsappclone.common.db.Database;
+import com.whatsappclone.common.metrics.MetricsServer;
+import com.whatsappclone.common.metrics.ServiceMetrics;
 import io.grpc.BindableService;
 import io.grpc.HandlerRegistry;
 import io.grpc.Server;
@@ -21,6 +23,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,6 +48,10 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: each server has its own, named after it ({@link ServerThreads}), so the CPU a
  * service uses can be told apart when several run in one JVM (the local stack) and a burst of
  * calls cannot grow threads without bound.
+ *
+ * <p>Metrics ({@link Builder#metrics}): every call is timed by method and status, outermost, so
+ * refused calls count too, and a {@link MetricsServer} on the service's metrics port serves them
+ * with /health/ready following this server's overall health; it stops after the drain.
  */
 public final class GrpcServer implements RunningServer {
 
@@ -57,6 +65,7 @@ public final class GrpcServer implements RunningServer {
   private final Runnable endOpenStreams;
   private final Resources resources;
   private final ServerThreads threads;
+  private volatile MetricsServer metricsServer;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
   private GrpcServer(Builder builder, Server server, ServerThreads threads, HealthStatusManager health,
@@ -86,6 +95,21 @@ public final class GrpcServer implements RunningServer {
   @Override
   public int port() {
     return server.getPort();
+  }
+
+  /** The metrics endpoint's port, when the server has one ({@link Builder#metrics}, metrics on). */
+  @Override
+  public OptionalInt metricsPort() {
+    MetricsServer metrics = metricsServer;
+    return metrics == null ? OptionalInt.empty() : OptionalInt.of(metrics.port());
+  }
+
+  /**
+   * The overall status (service "") its grpc.health.v1 answers now, whoever set it: what
+   * /health/ready reports. SERVICE_UNKNOWN before anything was set.
+   */
+  public ServingStatus overallHealth() {
+    return OwnHealth.overall(health);
   }
 
   /** Lets a service report a dependency outage (NOT_SERVING) and recovery. */
@@ -121,6 +145,11 @@ public final class GrpcServer implements RunningServer {
       return;
     }
     GracefulShutdown.drainThenClose(name, server, health, drainTimeout, endOpenStreams, resources);
+    // Last: scrapes and /health/ready (503 from the drain on) answer until the server is gone.
+    MetricsServer metrics = metricsServer;
+    if (metrics != null) {
+      metrics.close();
+    }
     threads.close();
   }
 
@@ -140,6 +169,7 @@ public final class GrpcServer implements RunningServer {
     private int maxConcurrentCalls = GrpcServerSettings.DEFAULT_MAX_CONCURRENT_CALLS;
     private BooleanSupplier databaseStalled = () -> false;
     private int callThreads;
+    private ServiceMetrics metrics;
 
     private Builder(String name, int port) {
       this.name = name;
@@ -228,6 +258,16 @@ public final class GrpcServer implements RunningServer {
       return this;
     }
 
+    /**
+     * Measures the server's calls ({@code grpc_server_processing_duration_seconds} by method and
+     * statusCode, {@code grpc_server_shed_total} by reason) into {@code metrics} and serves them on
+     * its metrics port ({@link MetricsServer}). Nothing of it when metrics are off (METRICS_ENABLED).
+     */
+    public Builder metrics(ServiceMetrics metrics) {
+      this.metrics = metrics;
+      return this;
+    }
+
     public Builder drainTimeout(Duration timeout) {
       this.drainTimeout = timeout;
       return this;
@@ -296,6 +336,15 @@ public final class GrpcServer implements RunningServer {
         throw new UncheckedIOException(name + " could not listen on port " + port + ": " + e.getMessage(), e);
       }
       GrpcServer started = new GrpcServer(this, server, threads, health, List.copyOf(serviceNames));
+      if (metrics != null && metrics.enabled()) {
+        try {
+          started.metricsServer = MetricsServer.start(metrics, started::overallHealth);
+        } catch (RuntimeException e) {
+          server.shutdownNow();
+          threads.close();
+          throw e;
+        }
+      }
       if (ownHealth) {
         started.reportServing(true);
       }
@@ -305,14 +354,18 @@ public final class GrpcServer implements RunningServer {
     }
 
     /**
-     * In {@code ServerInterceptors.intercept} order, which runs the LAST one first: the admission
-     * outermost (a refused call costs nothing else), the error mapping innermost, the added ones
+     * In {@code ServerInterceptors.intercept} order, which runs the LAST one first: the call
+     * metrics outermost (they see every status a client gets), then the admission (a refused call
+     * costs nothing else), the error mapping innermost, the added ones
      * between them in the order added, and the mapping once more outside them for what an
      * interceptor throws itself (it leaves statuses already mapped alone).
      */
     private List<ServerInterceptor> interceptorChain() {
       List<ServerInterceptor> runOrder = new ArrayList<>();
-      runOrder.add(new CallAdmission(name, maxConcurrentCalls, databaseStalled));
+      Optional<ServiceMetrics> measured = Optional.ofNullable(metrics).filter(ServiceMetrics::enabled);
+      measured.flatMap(ServiceMetrics::serverCalls).ifPresent(runOrder::add);
+      runOrder.add(new CallAdmission(name, maxConcurrentCalls, databaseStalled,
+          measured.map(ServiceMetrics::registry)));
       runOrder.add(new ErrorMappingInterceptor());
       runOrder.addAll(interceptors);
       runOrder.add(new ErrorMappingInterceptor());

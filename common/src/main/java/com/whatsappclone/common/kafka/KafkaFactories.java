@@ -1,8 +1,11 @@
 package com.whatsappclone.common.kafka;
 
+import com.whatsappclone.common.metrics.ServiceMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -25,6 +28,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * for every in-sync replica and fail within seconds when the broker is gone; consumers that commit
  * only what the code says it has processed. Keys are strings (conversation or user ids), values
  * bytes (protobuf).
+ *
+ * <p>Made with the service's {@link ServiceMetrics}, every producer and consumer it makes reports
+ * its client metrics there until closed (consumer lag per partition:
+ * {@code kafka_consumer_fetch_manager_records_lag{topic,partition}}); admin clients do not.
  */
 public final class KafkaFactories {
 
@@ -48,6 +55,7 @@ public final class KafkaFactories {
   private final String bootstrapServers;
   private final String clientIdPrefix;
   private final AtomicInteger clientCounter = new AtomicInteger();
+  private final Optional<MeterRegistry> metrics;
 
   /**
    * @param bootstrapServers comma separated {@code host:port} list (KAFKA_BROKERS)
@@ -69,6 +77,16 @@ public final class KafkaFactories {
   }
 
   public KafkaFactories(String bootstrapServers, String clientIdPrefix) {
+    this(bootstrapServers, clientIdPrefix, Optional.empty());
+  }
+
+  /** As {@link #KafkaFactories(String, String)}, its clients measured into {@code metrics} (unless off). */
+  public KafkaFactories(String bootstrapServers, String clientIdPrefix, ServiceMetrics metrics) {
+    this(bootstrapServers, clientIdPrefix, metrics.binderRegistry());
+  }
+
+  private KafkaFactories(String bootstrapServers, String clientIdPrefix, Optional<MeterRegistry> metrics) {
+    this.metrics = metrics;
     if (bootstrapServers == null || bootstrapServers.isBlank()) {
       throw new IllegalArgumentException("Kafka bootstrap servers (KAFKA_BROKERS) are empty");
     }
@@ -102,7 +120,8 @@ public final class KafkaFactories {
       Serializer<V> valueSerializer, ProducerTimeouts timeouts, Map<String, Object> overrides) {
     Map<String, Object> props = producerConfig(timeouts);
     props.putAll(overrides);
-    return new KafkaProducer<>(props, keySerializer, valueSerializer);
+    return metrics.<Producer<K, V>>map(registry -> new MeteredProducer<>(props, keySerializer, valueSerializer, registry))
+        .orElseGet(() -> new KafkaProducer<>(props, keySerializer, valueSerializer));
   }
 
   /** String key, byte[] value, manual commits, reading from the earliest uncommitted record. */
@@ -120,7 +139,8 @@ public final class KafkaFactories {
       Deserializer<V> valueDeserializer, Map<String, Object> overrides) {
     Map<String, Object> props = consumerConfig(groupId);
     props.putAll(overrides);
-    return new KafkaConsumer<>(props, keyDeserializer, valueDeserializer);
+    return metrics.<Consumer<K, V>>map(registry -> new MeteredConsumer<>(props, keyDeserializer, valueDeserializer, registry))
+        .orElseGet(() -> new KafkaConsumer<>(props, keyDeserializer, valueDeserializer));
   }
 
   /** The settings {@link #newProducer} uses (a new mutable map, with a fresh client id). */

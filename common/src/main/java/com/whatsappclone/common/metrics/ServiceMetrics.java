@@ -1,36 +1,89 @@
 package com.whatsappclone.common.metrics;
 
+import io.grpc.ClientInterceptor;
+import io.grpc.ManagedChannelBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.grpc.MetricCollectingClientInterceptor;
+import io.micrometer.core.instrument.binder.grpc.MetricCollectingServerInterceptor;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Optional;
 
 /**
  * One service's metrics (issue 19): a Prometheus registry whose every series carries
  * {@code service="<name>"}. Made once in each service's wiring and handed, as a {@link
- * MeterRegistry}, to whatever counts something.
+ * MeterRegistry}, to whatever counts something; its {@link MetricsSettings} say where the service
+ * serves it ({@link MetricsServer}) and whether the libraries' binders (JVM, pools, Kafka clients,
+ * gRPC calls) are bound at all.
  */
 public final class ServiceMetrics {
 
-  private final String service;
-  private final PrometheusMeterRegistry registry;
+  /**
+   * Micrometer's gRPC binders tag each call with {@code service} (the gRPC service, e.g.
+   * {@code whatsapp.chat.v1.ChatService}), which would replace the common tag naming this service;
+   * theirs is renamed to this one.
+   */
+  public static final String GRPC_SERVICE_TAG = "grpc.service";
 
-  private ServiceMetrics(String service, PrometheusMeterRegistry registry) {
+  private final String service;
+  private final MetricsSettings settings;
+  private final PrometheusMeterRegistry registry;
+  private final ClientInterceptor clientCalls;
+
+  private ServiceMetrics(String service, MetricsSettings settings, PrometheusMeterRegistry registry) {
     this.service = service;
+    this.settings = settings;
     this.registry = registry;
+    this.clientCalls = settings.enabled() ? new MetricCollectingClientInterceptor(registry) : null;
   }
 
+  /** Metrics on, served on any free port ({@link MetricsSettings#anyFreePort()}). */
   public static ServiceMetrics create(String service) {
+    return create(service, MetricsSettings.anyFreePort());
+  }
+
+  public static ServiceMetrics create(String service, MetricsSettings settings) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Before the common tags: a filter sees the tags the filters before it left.
+    registry.config().meterFilter(MeterFilter.renameTag("grpc", "service", GRPC_SERVICE_TAG));
     registry.config().commonTags("service", service);
-    return new ServiceMetrics(service, registry);
+    return new ServiceMetrics(service, settings, registry);
   }
 
   public String service() {
     return service;
   }
 
+  public MetricsSettings settings() {
+    return settings;
+  }
+
+  /** Whether the endpoint is served and the binders bound (METRICS_ENABLED). */
+  public boolean enabled() {
+    return settings.enabled();
+  }
+
   public MeterRegistry registry() {
     return registry;
+  }
+
+  /** The registry for a library's binder (pool, Kafka client), none when metrics are off. */
+  public Optional<MeterRegistry> binderRegistry() {
+    return settings.enabled() ? Optional.of(registry) : Optional.empty();
+  }
+
+  /**
+   * Counts and times the calls made on channels built by {@code channel} (per method and status:
+   * {@code grpc_client_processing_duration_seconds}); leaves it alone when metrics are off.
+   */
+  public <T extends ManagedChannelBuilder<T>> T instrument(T channel) {
+    return clientCalls == null ? channel : channel.intercept(clientCalls);
+  }
+
+  /** Times a server's calls per method and status; none when metrics are off. */
+  public Optional<MetricCollectingServerInterceptor> serverCalls() {
+    return settings.enabled() ? Optional.of(new MetricCollectingServerInterceptor(registry)) : Optional.empty();
   }
 
   /** The series in Prometheus' text format, as the metrics endpoint serves them. */

@@ -31,6 +31,35 @@ import org.junit.jupiter.api.Test;
 class KafkaFactoriesTest {
 
   @Test
+  void clientsMadeWithTheServicesMetricsReportThereUntilClosed(TestKafka kafka) {
+    com.whatsappclone.common.metrics.ServiceMetrics metrics =
+        com.whatsappclone.common.metrics.ServiceMetrics.create("factories-test");
+    KafkaFactories factories = new KafkaFactories(kafka.bootstrapServers(), "metered", metrics);
+    Producer<String, byte[]> producer = factories.newProducer();
+    Consumer<String, byte[]> consumer = factories.newConsumer(UniqueNames.of("metered-group"));
+
+    assertThat(metrics.registry().find("kafka.producer.record.send.total").meters()).isNotEmpty()
+        .allSatisfy(meter -> assertThat(meter.getId().getTag("service")).isEqualTo("factories-test"));
+    assertThat(metrics.registry().find("kafka.consumer.fetch.manager.fetch.total").meters()).isNotEmpty();
+
+    producer.close();
+    consumer.close();
+    assertThat(metrics.registry().getMeters())
+        .noneMatch(meter -> meter.getId().getName().startsWith("kafka.producer")
+            || meter.getId().getName().startsWith("kafka.consumer"));
+  }
+
+  @Test
+  void clientsAreNotMeasuredWhenMetricsAreOff(TestKafka kafka) {
+    com.whatsappclone.common.metrics.ServiceMetrics off = com.whatsappclone.common.metrics.ServiceMetrics.create(
+        "factories-test", com.whatsappclone.common.metrics.MetricsSettings.disabled());
+    try (Producer<String, byte[]> producer = new KafkaFactories(kafka.bootstrapServers(), "unmetered", off).newProducer()) {
+      assertThat(producer).isNotInstanceOf(MeteredProducer.class);
+      assertThat(off.registry().getMeters()).isEmpty();
+    }
+  }
+
+  @Test
   void idempotentProducerRecordIsReadOnceByAManualCommitConsumer(TestKafka kafka) throws Exception {
     KafkaFactories factories = new KafkaFactories(kafka.bootstrapServers(), "factories-test");
     String topic = UniqueNames.of("roundtrip");

@@ -1,6 +1,8 @@
 package com.whatsappclone.gateway;
 
+import com.whatsappclone.common.metrics.MetricsSettings;
 import com.whatsappclone.common.metrics.ServiceMetrics;
+import com.whatsappclone.common.config.ServicePorts;
 import com.whatsappclone.common.auth.AuthInterceptor;
 import com.whatsappclone.common.auth.PublicMethods;
 import com.whatsappclone.common.config.Settings;
@@ -41,6 +43,8 @@ public final class ApiGatewayApplication {
    */
   public static GrpcServer start(Settings settings, Clock clock) {
     GatewaySettings config = GatewaySettings.from(settings);
+    MetricsSettings metricsSettings = MetricsSettings.from(settings, ServicePorts.API_GATEWAY_METRICS_PORT,
+        ServicePorts.DEFAULT_API_GATEWAY_METRICS_PORT);
     settings.check();
     if (config.tls().internal()) {
       log.info("calls to the backends use TLS, trusting {}",
@@ -52,12 +56,13 @@ public final class ApiGatewayApplication {
     // Closed last-pushed first, at stop or after a failed start: the checks stop before the
     // channels they use, the channels before their threads.
     // One registry per service instance; every part that counts something gets it (issue 19).
-    ServiceMetrics metrics = ServiceMetrics.create("api-gateway");
+    ServiceMetrics metrics = ServiceMetrics.create("api-gateway", metricsSettings);
     return Resources.startOrClose(resources -> {
       BackendThreads backendThreads = resources.push(new BackendThreads());
       List<Backend> backends = new ArrayList<>();
       for (BackendConfig backend : config.backends()) {
-        backends.add(resources.push(new Backend(backend, config.backendConnectTimeout(), config.tls(), backendThreads)));
+        backends.add(resources.push(new Backend(backend, config.backendConnectTimeout(), config.tls(), backendThreads,
+            metrics)));
       }
       ScheduledExecutorService scheduler = resources.interruptOnClose(
           Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("api-gateway-upkeep")), SCHEDULER_STOP_WAIT);
@@ -83,6 +88,7 @@ public final class ApiGatewayApplication {
           .intercept(new StreamLimitInterceptor(config.limits().maxStreamsPerUser()))
           .fallback(registry)
           .health(health)
+          .metrics(metrics)
           .closeOnStop(resources)
           .start();
 

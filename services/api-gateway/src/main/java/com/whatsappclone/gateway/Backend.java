@@ -1,5 +1,6 @@
 package com.whatsappclone.gateway;
 
+import com.whatsappclone.common.metrics.ServiceMetrics;
 import com.whatsappclone.common.net.TlsContexts;
 import com.whatsappclone.common.net.TlsSettings;
 import io.grpc.ConnectivityState;
@@ -43,10 +44,22 @@ final class Backend implements AutoCloseable {
 
   /** @param threads the gateway's backend threads; null: grpc-java's shared defaults (tests) */
   Backend(BackendConfig config, Duration connectTimeout, TlsSettings tls, BackendThreads threads) {
+    this(config, connectTimeout, tls, threads, null);
+  }
+
+  /**
+   * @param metrics times every call on the channel by method and status
+   *                (grpc_client_processing_duration_seconds); null: not measured (tests)
+   */
+  Backend(BackendConfig config, Duration connectTimeout, TlsSettings tls, BackendThreads threads,
+      ServiceMetrics metrics) {
     this.config = config;
     NettyChannelBuilder builder = NettyChannelBuilder.forTarget(config.address());
     if (threads != null) {
       threads.applyTo(builder);
+    }
+    if (metrics != null) {
+      metrics.instrument(builder);
     }
     this.channel = TlsContexts.internalChannel(builder, tls)
         .keepAliveTime(30, TimeUnit.SECONDS)

@@ -51,6 +51,7 @@ final class TestStack {
   Map<String, String> gatewaySettings(Map<String, String> overrides) {
     Map<String, String> settings = new HashMap<>();
     settings.put("API_GATEWAY_GRPC_PORT", "0");
+    settings.put("API_GATEWAY_METRICS_PORT", "0");
     settings.put(GatewaySettings.GRPC_BIND_HOST, "127.0.0.1");
     settings.put("JWT_SECRET", JWT_SECRET);
     settings.put("AUTH_SERVICE_ADDR", auth.address());

@@ -1,5 +1,6 @@
 package com.whatsappclone.auth;
 
+import com.whatsappclone.common.metrics.MetricsSettings;
 import com.whatsappclone.common.metrics.ServiceMetrics;
 import com.whatsappclone.common.auth.AuthInterceptor;
 import com.whatsappclone.common.auth.SessionRevocationPoller;
@@ -53,6 +54,8 @@ public final class AuthApplication {
     Optional<DatabaseConfig> databaseConfig = DatabaseSettings.from(settings);
     AuthSettings auth = AuthSettings.from(settings);
     Duration revocationPoll = SessionRevocationPoller.pollInterval(settings);
+    MetricsSettings metricsSettings = MetricsSettings.from(settings, ServicePorts.AUTH_SERVICE_METRICS_PORT,
+        ServicePorts.DEFAULT_AUTH_SERVICE_METRICS_PORT);
     settings.check();
 
     if (settings.optional(AuthSettings.RETIRED_TRUSTED_PROXIES).isPresent()) {
@@ -67,9 +70,9 @@ public final class AuthApplication {
 
     // Closed in reverse at stop or after a failed start: the job stops before the pool it uses.
     // One registry per service instance; every part that counts something gets it (issue 19).
-    ServiceMetrics metrics = ServiceMetrics.create("auth");
+    ServiceMetrics metrics = ServiceMetrics.create("auth", metricsSettings);
     return Resources.startOrClose(resources -> {
-      Database database = resources.push(Database.start(databaseConfig.orElseThrow(), "auth-db"));
+      Database database = resources.push(Database.start(databaseConfig.orElseThrow(), "auth-db", metrics));
       TokenManager tokens = jwt.tokenManager(clock);
       // Revocations by other auth instances arrive through the poller; this instance's own are
       // added by AuthService as it makes them.
@@ -103,6 +106,7 @@ public final class AuthApplication {
           .intercept(new AuthInterceptor(tokens, revocations))
           .intercept(new CallerTokenInterceptor(tokens))
           .addService(new AuthGrpcService(service, contacts, privacy, push))
+          .metrics(metrics)
           .closeOnStop(resources)
           .start();
       long interval = auth.rateLimitCleanupInterval().toMillis();

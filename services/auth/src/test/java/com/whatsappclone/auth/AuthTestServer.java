@@ -63,6 +63,7 @@ final class AuthTestServer implements AutoCloseable {
         "JWT_SECRET", JWT_SECRET,
         "AUTH_DEV_MODE", "true",
         "AUTH_SERVICE_GRPC_PORT", "0",
+        "AUTH_SERVICE_METRICS_PORT", "0",
         AuthApplication.GRPC_BIND_HOST, "127.0.0.1",
         "GRPC_DRAIN_TIMEOUT", "1s",
         "DB_MAX_POOL_SIZE", "8");

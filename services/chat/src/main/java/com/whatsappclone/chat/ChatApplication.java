@@ -1,5 +1,6 @@
 package com.whatsappclone.chat;
 
+import com.whatsappclone.common.metrics.MetricsSettings;
 import com.whatsappclone.common.metrics.ServiceMetrics;
 import com.whatsappclone.common.auth.AuthInterceptor;
 import com.whatsappclone.common.auth.SessionRevocationPoller;
@@ -55,19 +56,21 @@ public final class ChatApplication {
     SendLimitSettings sendLimit = SendLimitSettings.from(settings);
     ChatSettings chat = ChatSettings.from(settings);
     Duration revocationPoll = SessionRevocationPoller.pollInterval(settings);
+    MetricsSettings metricsSettings = MetricsSettings.from(settings, ServicePorts.CHAT_SERVICE_METRICS_PORT,
+        ServicePorts.DEFAULT_CHAT_SERVICE_METRICS_PORT);
     settings.check();
 
     MessagingTopics topics = topicSettings.topics();
     ProducerTimeouts timeouts = ProducerTimeouts.DEFAULTS;
     // Closed last-pushed first, after in-flight calls drained or when start-up fails half way.
     // One registry per service instance; every part that counts something gets it (issue 19).
-    ServiceMetrics metrics = ServiceMetrics.create("chat");
+    ServiceMetrics metrics = ServiceMetrics.create("chat", metricsSettings);
     return Resources.startOrClose(resources -> {
-      Database database = resources.push(Database.start(databaseConfig.orElseThrow(), "chat-db"));
+      Database database = resources.push(Database.start(databaseConfig.orElseThrow(), "chat-db", metrics));
       TokenManager tokens = jwt.tokenManager(clock);
       SessionRevocations revocations = SessionRevocations.forTokens(tokens, clock);
       resources.push(SessionRevocationPoller.start("chat", database.dataSource(), revocations, revocationPoll));
-      KafkaFactories kafka = new KafkaFactories(brokers, "chat");
+      KafkaFactories kafka = new KafkaFactories(brokers, "chat", metrics);
       Producer<String, byte[]> producer = resources.push(kafka.newProducer(timeouts));
       DataSource data = tables.apply(database.dataSource());
       ConversationStore conversationStore = new ConversationStore(data);
@@ -95,6 +98,7 @@ public final class ChatApplication {
           .refusalsFollow(database)
           .intercept(new AuthInterceptor(tokens, revocations))
           .addService(new ChatGrpcService(conversations, messages))
+          .metrics(metrics)
           .closeOnStop(resources)
           .start();
       topicSetup.start();

@@ -83,6 +83,7 @@ final class ChatTestKit implements AutoCloseable {
     this.brokers = brokers;
     Map<String, String> workerSettings = settings();
     workerSettings.put("MESSAGE_WORKER_GRPC_PORT", "0");
+    workerSettings.put("MESSAGE_WORKER_METRICS_PORT", "0");
     workerSettings.put("MESSAGE_WORKER_GROUP_ID", UniqueNames.of("chat-test-worker"));
     worker = MessageWorkerApplication.start(Settings.of(workerSettings), clock);
     toClose.register(worker::stop);
@@ -90,6 +91,7 @@ final class ChatTestKit implements AutoCloseable {
 
     chatSettings = settings();
     chatSettings.put("CHAT_SERVICE_GRPC_PORT", "0");
+    chatSettings.put("CHAT_SERVICE_METRICS_PORT", "0");
     chatSettings.put("JWT_SECRET", JWT_SECRET);
     // The same lifetimes as the kit's own TokenManager: chat refuses tokens living longer than that.
     chatSettings.put("JWT_ACCESS_TTL", "1h");

@@ -1,5 +1,6 @@
 package com.whatsappclone.worker;
 
+import com.whatsappclone.common.metrics.MetricsSettings;
 import com.whatsappclone.common.metrics.ServiceMetrics;
 import com.whatsappclone.common.config.DatabaseSettings;
 import com.whatsappclone.common.config.KafkaSettings;
@@ -69,17 +70,19 @@ public final class MessageWorkerApplication {
     int lagWarning = settings.integer("MESSAGE_WORKER_LAG_WARNING", 5_000, 1, Integer.MAX_VALUE);
     PushSettings pushSettings = PushSettings.from(settings);
     PushProviders pushProviders = PushProviders.from(settings);
+    MetricsSettings metricsSettings = MetricsSettings.from(settings, ServicePorts.MESSAGE_WORKER_METRICS_PORT,
+        ServicePorts.DEFAULT_MESSAGE_WORKER_METRICS_PORT);
     settings.check();
     log.info("push notifications: {}", pushProviders.describe());
 
     MessagingTopics topics = topicSettings.topics();
     // Closed last-pushed first: the loop stops before the producer and the pool it uses.
     // One registry per service instance; every part that counts something gets it (issue 19).
-    ServiceMetrics metrics = ServiceMetrics.create("message-worker");
+    ServiceMetrics metrics = ServiceMetrics.create("message-worker", metricsSettings);
     return Resources.startOrClose(resources -> {
       resources.push(pushProviders);
-      Database database = resources.push(Database.start(databaseConfig.orElseThrow(), "message-worker-db"));
-      KafkaFactories kafka = new KafkaFactories(brokers, "message-worker");
+      Database database = resources.push(Database.start(databaseConfig.orElseThrow(), "message-worker-db", metrics));
+      KafkaFactories kafka = new KafkaFactories(brokers, "message-worker", metrics);
       Producer<String, byte[]> producer = resources.push(kafka.newProducer());
       Map<String, Object> overrides = new HashMap<>(KafkaFactories.BATCHING_FETCH);
       overrides.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
@@ -103,7 +106,7 @@ public final class MessageWorkerApplication {
           health,
           new ConsumerLag(lagWarning, clock)));
 
-      GrpcServer server = GrpcServer.builder("message-worker", grpc).closeOnStop(resources).start();
+      GrpcServer server = GrpcServer.builder("message-worker", grpc).metrics(metrics).closeOnStop(resources).start();
       health.attach(server.health());
       loop.start();
       Optional<PushNotifications> push = Optional.empty();

@@ -40,6 +40,7 @@ final class WorkerProcess implements AutoCloseable {
     environment.keySet().retainAll(List.of("PATH", "HOME", "LANG", "TZ", "TMPDIR"));
     environment.putAll(settings);
     environment.put("MESSAGE_WORKER_GRPC_PORT", String.valueOf(port));
+    environment.put("MESSAGE_WORKER_METRICS_PORT", "0");
     return new WorkerProcess(builder.start(), directory, port);
   }
 

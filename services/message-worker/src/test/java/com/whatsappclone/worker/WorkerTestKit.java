@@ -51,6 +51,7 @@ final class WorkerTestKit implements AutoCloseable {
   Map<String, String> settings() {
     Map<String, String> settings = new HashMap<>();
     settings.put("MESSAGE_WORKER_GRPC_PORT", "0");
+    settings.put("MESSAGE_WORKER_METRICS_PORT", "0");
     settings.put("GRPC_BIND_HOST", "127.0.0.1");
     settings.put("GRPC_DRAIN_TIMEOUT", "1s");
     settings.put("DATABASE_URL", database.jdbcUrlWithCredentials());

@@ -1,5 +1,6 @@
 package com.whatsappclone.realtime;
 
+import com.whatsappclone.common.metrics.MetricsSettings;
 import com.whatsappclone.common.metrics.ServiceMetrics;
 import com.whatsappclone.common.auth.AuthInterceptor;
 import com.whatsappclone.common.auth.SessionRevocationPoller;
@@ -8,6 +9,7 @@ import com.whatsappclone.common.auth.TokenManager;
 import com.whatsappclone.common.config.DatabaseSettings;
 import com.whatsappclone.common.config.JwtSettings;
 import com.whatsappclone.common.config.KafkaSettings;
+import com.whatsappclone.common.config.ServicePorts;
 import com.whatsappclone.common.config.Settings;
 import com.whatsappclone.common.db.Database;
 import com.whatsappclone.common.db.DatabaseConfig;
@@ -71,19 +73,21 @@ public final class RealtimeApplication {
     Optional<DatabaseConfig> databaseConfig = DatabaseSettings.from(settings);
     String brokers = KafkaSettings.brokers(settings);
     Duration revocationPoll = SessionRevocationPoller.pollInterval(settings);
+    MetricsSettings metricsSettings = MetricsSettings.from(settings, ServicePorts.REALTIME_SERVICE_METRICS_PORT,
+        ServicePorts.DEFAULT_REALTIME_SERVICE_METRICS_PORT);
     settings.check();
 
     // Closed last-pushed first, at stop or when start-up fails half way: timers, devices and
     // WebSocket server, topic readers, worker pool (letting disconnections finish), the goodbye
     // and this instance's presence rows, receipt writer, producer, database.
     // One registry per service instance; every part that counts something gets it (issue 19).
-    ServiceMetrics metrics = ServiceMetrics.create("realtime");
+    ServiceMetrics metrics = ServiceMetrics.create("realtime", metricsSettings);
     return Resources.startOrClose(resources -> {
-      Database database = resources.push(Database.start(databaseConfig.orElseThrow(), "realtime-db"));
+      Database database = resources.push(Database.start(databaseConfig.orElseThrow(), "realtime-db", metrics));
       TokenManager tokens = jwt.tokenManager(clock);
       SessionRevocations revocations = SessionRevocations.forTokens(tokens, clock);
       resources.push(SessionRevocationPoller.start("realtime", database.dataSource(), revocations, revocationPoll));
-      KafkaFactories kafka = new KafkaFactories(brokers, "realtime");
+      KafkaFactories kafka = new KafkaFactories(brokers, "realtime", metrics);
       Topics.ensure(kafka, config.topics().all());
       Producer<String, byte[]> producer = resources.push(kafka.newProducer());
       // Closed after the devices and the worker pool, before the producer and the database: what
@@ -163,6 +167,7 @@ public final class RealtimeApplication {
           // Connect streams last until the client leaves: end them (clients reconnect elsewhere)
           // instead of holding the drain for its whole timeout.
           .endOpenStreamsOnStop(() -> service.closeAll("server shutting down, reconnect"))
+          .metrics(metrics)
           .closeOnStop(resources)
           .start();
       // A WebSocket endpoint being replaced after a fatal error makes the service NOT_SERVING.

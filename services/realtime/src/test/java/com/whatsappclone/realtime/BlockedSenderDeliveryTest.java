@@ -55,6 +55,7 @@ class BlockedSenderDeliveryTest {
         "KAFKA_TOPIC_PREFIX", prefix,
         "KAFKA_TOPIC_PARTITIONS", "3",
         "MESSAGE_WORKER_GRPC_PORT", "0",
+        "MESSAGE_WORKER_METRICS_PORT", "0",
         "MESSAGE_WORKER_GROUP_ID", UniqueNames.of("rtb-worker"),
         "GRPC_BIND_HOST", "127.0.0.1",
         "GRPC_DRAIN_TIMEOUT", "1s",

@@ -93,6 +93,7 @@ final class RealtimeTestServer implements AutoCloseable {
         "KAFKA_BROKERS", KafkaExtension.bootstrapServers(),
         "JWT_SECRET", JWT_SECRET,
         "REALTIME_SERVICE_GRPC_PORT", "0",
+        "REALTIME_SERVICE_METRICS_PORT", "0",
         "REALTIME_SERVICE_WS_PORT", "0",
         "GRPC_BIND_HOST", "127.0.0.1",
         "GRPC_DRAIN_TIMEOUT", "1s",

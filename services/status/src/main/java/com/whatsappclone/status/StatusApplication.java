@@ -1,5 +1,6 @@
 package com.whatsappclone.status;
 
+import com.whatsappclone.common.metrics.MetricsSettings;
 import com.whatsappclone.common.metrics.ServiceMetrics;
 import com.whatsappclone.common.auth.AuthInterceptor;
 import com.whatsappclone.common.auth.SessionRevocationPoller;
@@ -46,13 +47,15 @@ public final class StatusApplication {
     Optional<DatabaseConfig> databaseConfig = DatabaseSettings.from(settings);
     CleanupSettings cleanup = CleanupSettings.from(settings);
     Duration revocationPoll = SessionRevocationPoller.pollInterval(settings);
+    MetricsSettings metricsSettings = MetricsSettings.from(settings, ServicePorts.STATUS_SERVICE_METRICS_PORT,
+        ServicePorts.DEFAULT_STATUS_SERVICE_METRICS_PORT);
     settings.check();
 
     // Closed in reverse at stop or after a failed start: the job stops before the pool it uses.
     // One registry per service instance; every part that counts something gets it (issue 19).
-    ServiceMetrics metrics = ServiceMetrics.create("status");
+    ServiceMetrics metrics = ServiceMetrics.create("status", metricsSettings);
     return Resources.startOrClose(resources -> {
-      Database database = resources.push(Database.start(databaseConfig.orElseThrow(), "status-db"));
+      Database database = resources.push(Database.start(databaseConfig.orElseThrow(), "status-db", metrics));
       TokenManager tokens = jwt.tokenManager(clock);
       SessionRevocations revocations = SessionRevocations.forTokens(tokens, clock);
       resources.push(SessionRevocationPoller.start("status", database.dataSource(), revocations, revocationPoll));
@@ -67,6 +70,7 @@ public final class StatusApplication {
           .refusalsFollow(database)
           .intercept(new AuthInterceptor(tokens, revocations))
           .addService(new StatusGrpcService(service))
+          .metrics(metrics)
           .closeOnStop(resources)
           .start();
       scheduler.scheduleWithFixedDelay(cleanupJob::runScheduled,

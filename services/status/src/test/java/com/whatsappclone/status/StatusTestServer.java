@@ -64,6 +64,7 @@ final class StatusTestServer implements AutoCloseable {
         "DATABASE_URL", db.jdbcUrlWithCredentials(),
         "JWT_SECRET", JWT_SECRET,
         "STATUS_SERVICE_GRPC_PORT", "0",
+        "STATUS_SERVICE_METRICS_PORT", "0",
         StatusApplication.GRPC_BIND_HOST, "127.0.0.1",
         "GRPC_DRAIN_TIMEOUT", "1s",
         "DB_MAX_POOL_SIZE", "4",
