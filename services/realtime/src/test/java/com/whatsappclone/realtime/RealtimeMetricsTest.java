@@ -76,6 +76,7 @@ class RealtimeMetricsTest {
       assertThat(metrics.scrape())
           .contains("messages_delivered_total{path=\"live\",service=\"realtime\"} 1.0")
           .contains("messages_delivered_latency_seconds_bucket{")
+          .contains("realtime_catchup_size_messages_count{service=\"realtime\"} 2")
           .contains("realtime_connections{service=\"realtime\",transport=\"grpc\"} 0.0");
     }
   }
