@@ -42,9 +42,14 @@ public final class ApiGatewayApplication {
    * @throws com.whatsappclone.common.config.SettingsException naming every missing or bad setting
    */
   public static GrpcServer start(Settings settings, Clock clock) {
+    return start(settings, clock, ServiceMetrics.create("api-gateway",
+        MetricsSettings.from(settings,
+        ServicePorts.API_GATEWAY_METRICS_PORT, ServicePorts.DEFAULT_API_GATEWAY_METRICS_PORT)));
+  }
+
+  /** As {@link #start(Settings, Clock)}, counting into {@code metrics} (tests read them back). */
+  public static GrpcServer start(Settings settings, Clock clock, ServiceMetrics metrics) {
     GatewaySettings config = GatewaySettings.from(settings);
-    MetricsSettings metricsSettings = MetricsSettings.from(settings, ServicePorts.API_GATEWAY_METRICS_PORT,
-        ServicePorts.DEFAULT_API_GATEWAY_METRICS_PORT);
     settings.check();
     if (config.tls().internal()) {
       log.info("calls to the backends use TLS, trusting {}",
@@ -55,8 +60,7 @@ public final class ApiGatewayApplication {
 
     // Closed last-pushed first, at stop or after a failed start: the checks stop before the
     // channels they use, the channels before their threads.
-    // One registry per service instance; every part that counts something gets it (issue 19).
-    ServiceMetrics metrics = ServiceMetrics.create("api-gateway", metricsSettings);
+    // One registry per service instance (the caller's); every part that counts something gets it (issue 19).
     return Resources.startOrClose(resources -> {
       BackendThreads backendThreads = resources.push(new BackendThreads());
       List<Backend> backends = new ArrayList<>();
@@ -84,7 +88,7 @@ public final class ApiGatewayApplication {
           .intercept(new ForwardedForInterceptor(config.trustedProxies()))
           // The original six AuthService RPCs, health and reflection are public; all else needs a token.
           .intercept(new AuthInterceptor(config.jwt().tokenManager(clock), PublicMethods.defaults()))
-          .intercept(new RateLimitInterceptor(config.limits(), clock))
+          .intercept(new RateLimitInterceptor(config.limits(), clock, metrics.registry()))
           .intercept(new StreamLimitInterceptor(config.limits().maxStreamsPerUser()))
           .fallback(registry)
           .health(health)

@@ -3,6 +3,8 @@ package com.whatsappclone.gateway;
 import com.whatsappclone.common.auth.AuthContext;
 import com.whatsappclone.common.error.Reasons;
 import com.whatsappclone.common.error.ResourceExhaustedException;
+import com.whatsappclone.common.policy.RateLimitRule;
+import com.whatsappclone.common.policy.RateLimits;
 import com.whatsappclone.common.ratelimit.ClockTimeMeter;
 import com.whatsappclone.common.ratelimit.KeyedBuckets;
 import io.github.bucket4j.ConsumptionProbe;
@@ -10,6 +12,8 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -25,11 +29,20 @@ final class RateLimitInterceptor implements ServerInterceptor {
 
   private final KeyedBuckets perUser;
   private final KeyedBuckets perIp;
+  private final Counter userRefused;
+  private final Counter ipRefused;
 
-  RateLimitInterceptor(LimitSettings limits, Clock clock) {
+  RateLimitInterceptor(LimitSettings limits, Clock clock, MeterRegistry metrics) {
     ClockTimeMeter time = new ClockTimeMeter(clock);
     this.perUser = new KeyedBuckets(limits.userRatePerSecond(), limits.userBurst(), time);
     this.perIp = new KeyedBuckets(limits.ipRatePerSecond(), limits.ipBurst(), time);
+    this.userRefused = refused(metrics, RateLimits.GATEWAY_PER_USER);
+    this.ipRefused = refused(metrics, RateLimits.GATEWAY_PER_ADDRESS);
+  }
+
+  private static Counter refused(MeterRegistry metrics, RateLimitRule rule) {
+    return Counter.builder("ratelimit.refused").description("Calls refused for a rate limit")
+        .tag("limit", rule.name()).register(metrics);
   }
 
   @Override
@@ -42,6 +55,7 @@ final class RateLimitInterceptor implements ServerInterceptor {
     if (probe.isConsumed()) {
       return next.startCall(call, headers);
     }
+    (user != null ? userRefused : ipRefused).increment();
     long retryMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(probe.getNanosToWaitForRefill()));
     String who = user != null ? "this user" : "this address";
     Duration retryAfter = Duration.ofNanos(Math.max(probe.getNanosToWaitForRefill(), 1_000_000));

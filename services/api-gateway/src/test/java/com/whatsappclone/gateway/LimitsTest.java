@@ -7,6 +7,7 @@ import com.whatsappclone.common.auth.TokenManager;
 import com.whatsappclone.common.error.ErrorDetails;
 import com.whatsappclone.common.grpc.GrpcServer;
 import com.whatsappclone.common.grpc.RetryDelay;
+import com.whatsappclone.common.metrics.ServiceMetrics;
 import com.whatsappclone.common.net.ClientAddressSignature;
 import com.whatsappclone.proto.auth.AuthServiceGrpc;
 import com.whatsappclone.proto.auth.SendOTPRequest;
@@ -46,6 +47,7 @@ class LimitsTest {
   private static final MutableClock clock = new MutableClock(Instant.now());
   private static final TokenManager tokens = new TokenManager(TestStack.JWT_SECRET, Duration.ofMinutes(15),
       Duration.ofDays(7), clock);
+  private static final ServiceMetrics metrics = ServiceMetrics.create("api-gateway");
   private static GrpcServer gateway;
   private static ManagedChannel channel;
 
@@ -56,7 +58,7 @@ class LimitsTest {
         "GATEWAY_USER_BURST", "3",
         "GATEWAY_IP_RATE_PER_SECOND", "1",
         "GATEWAY_IP_BURST", "2",
-        "GATEWAY_MAX_CONNECT_STREAMS_PER_USER", "2"), clock);
+        "GATEWAY_MAX_CONNECT_STREAMS_PER_USER", "2"), clock, metrics);
     channel = TestStack.channelTo(gateway);
   }
 
@@ -134,6 +136,27 @@ class LimitsTest {
     clock.advance(Duration.ofSeconds(1));
     assertThat(sendOtp(channel, new Metadata())).isEqualTo(Status.Code.OK);
     assertThat(sendOtp(channel, new Metadata())).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+  }
+
+  @Test
+  void refusalsAreCountedPerLimit() {
+    double userBefore = refused("gateway_user");
+    double ipBefore = refused("gateway_ip");
+    String user = UUID.randomUUID().toString();
+    for (int i = 0; i < 4; i++) {
+      sendMessage(channel, user); // the fourth is over the burst of three
+    }
+    for (int i = 0; i < 3; i++) {
+      sendOtp(channel, new Metadata()); // the third is over the burst of two
+    }
+
+    assertThat(refused("gateway_user") - userBefore).isEqualTo(1.0);
+    assertThat(refused("gateway_ip") - ipBefore).isEqualTo(1.0);
+    assertThat(metrics.scrape()).contains("ratelimit_refused_total{limit=\"gateway_user\",service=\"api-gateway\"}");
+  }
+
+  private static double refused(String limit) {
+    return metrics.registry().get("ratelimit.refused").tag("limit", limit).counter().count();
   }
 
   @Test

@@ -3,6 +3,7 @@ package com.whatsappclone.gateway;
 import com.whatsappclone.common.auth.TokenManager;
 import com.whatsappclone.common.config.Settings;
 import com.whatsappclone.common.grpc.GrpcServer;
+import com.whatsappclone.common.metrics.ServiceMetrics;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -66,6 +67,11 @@ final class TestStack {
 
   GrpcServer startGateway(Map<String, String> overrides, Clock clock) {
     return ApiGatewayApplication.start(Settings.of(gatewaySettings(overrides)), clock);
+  }
+
+  /** {@link #startGateway(Map, Clock)}, counting into {@code metrics}. */
+  GrpcServer startGateway(Map<String, String> overrides, Clock clock, ServiceMetrics metrics) {
+    return ApiGatewayApplication.start(Settings.of(gatewaySettings(overrides)), clock, metrics);
   }
 
   static ManagedChannel channelTo(GrpcServer gateway) {

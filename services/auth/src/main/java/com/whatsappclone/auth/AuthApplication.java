@@ -48,14 +48,19 @@ public final class AuthApplication {
    *     e.g. the Twilio credentials when dev mode is off
    */
   public static GrpcServer start(Settings settings, Clock clock) {
+    return start(settings, clock, ServiceMetrics.create("auth",
+        MetricsSettings.from(settings,
+        ServicePorts.AUTH_SERVICE_METRICS_PORT, ServicePorts.DEFAULT_AUTH_SERVICE_METRICS_PORT)));
+  }
+
+  /** As {@link #start(Settings, Clock)}, counting into {@code metrics} (tests read them back). */
+  public static GrpcServer start(Settings settings, Clock clock, ServiceMetrics metrics) {
     GrpcServerSettings grpc = GrpcServerSettings.from(settings, ServicePorts.AUTH_SERVICE_GRPC_PORT,
         ServicePorts.DEFAULT_AUTH_SERVICE_GRPC_PORT);
     JwtSettings jwt = JwtSettings.from(settings);
     Optional<DatabaseConfig> databaseConfig = DatabaseSettings.from(settings);
     AuthSettings auth = AuthSettings.from(settings);
     Duration revocationPoll = SessionRevocationPoller.pollInterval(settings);
-    MetricsSettings metricsSettings = MetricsSettings.from(settings, ServicePorts.AUTH_SERVICE_METRICS_PORT,
-        ServicePorts.DEFAULT_AUTH_SERVICE_METRICS_PORT);
     settings.check();
 
     if (settings.optional(AuthSettings.RETIRED_TRUSTED_PROXIES).isPresent()) {
@@ -69,8 +74,7 @@ public final class AuthApplication {
     }
 
     // Closed in reverse at stop or after a failed start: the job stops before the pool it uses.
-    // One registry per service instance; every part that counts something gets it (issue 19).
-    ServiceMetrics metrics = ServiceMetrics.create("auth", metricsSettings);
+    // One registry per service instance (the caller's); every part that counts something gets it (issue 19).
     return Resources.startOrClose(resources -> {
       Database database = resources.push(Database.start(databaseConfig.orElseThrow(), "auth-db", metrics));
       TokenManager tokens = jwt.tokenManager(clock);
@@ -83,15 +87,16 @@ public final class AuthApplication {
           SCHEDULER_STOP_WAIT);
       RateLimitStore rateLimits = new RateLimitStore(database.dataSource());
       UserStore userStore = new UserStore(database.dataSource());
+      AuthMetrics signIn = new AuthMetrics(metrics.registry());
       AuthService service = new AuthService(userStore,
           new DeviceSessionStore(database.dataSource()), rateLimits, SessionLimits.from(auth), otp, tokens,
-          revocations, clock);
+          revocations, clock, signIn);
 
       ContactStore contactStore = new ContactStore(database.dataSource());
       // Auth reads privacy the way the other services do: common's one reader.
       PrivacyStore privacyStore = new PrivacyStore(database.dataSource());
       ContactsService contacts = new ContactsService(userStore, contactStore, privacyStore, rateLimits,
-          auth.contactDiscoveryPerUser(), clock);
+          auth.contactDiscoveryPerUser(), clock, signIn);
       PrivacyService privacy = new PrivacyService(userStore, new BlockStore(database.dataSource()),
           new PrivacySettingsStore(database.dataSource()), privacyStore, clock);
       PushRegistrationService push = new PushRegistrationService(

@@ -14,6 +14,7 @@ import com.whatsappclone.common.error.ResourceExhaustedException;
 import com.whatsappclone.common.error.UnauthenticatedException;
 import com.whatsappclone.common.text.Ids;
 import com.whatsappclone.common.text.TextInput;
+import io.micrometer.core.instrument.Counter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,9 +57,14 @@ final class AuthService {
   private final TokenManager tokens;
   private final SessionRevocations revocations;
   private final Clock clock;
+  private final AuthMetrics metrics;
+  private final Counter sendOtpPerIpRefused;
+  private final Counter sendOtpPerPhoneRefused;
+  private final Counter failedVerifyRefused;
 
   AuthService(UserStore users, DeviceSessionStore sessions, RateLimitStore limits, SessionLimits config,
-      OtpVerifier otp, TokenManager tokens, SessionRevocations revocations, Clock clock) {
+      OtpVerifier otp, TokenManager tokens, SessionRevocations revocations, Clock clock,
+      AuthMetrics metrics) {
     this.users = users;
     this.sessions = sessions;
     this.limits = limits;
@@ -67,17 +73,41 @@ final class AuthService {
     this.tokens = tokens;
     this.revocations = revocations;
     this.clock = clock;
+    this.metrics = metrics;
+    this.sendOtpPerIpRefused = metrics.refusedBy(config.sendOtpPerIp());
+    this.sendOtpPerPhoneRefused = metrics.refusedBy(config.sendOtpPerPhone());
+    this.failedVerifyRefused = metrics.refusedBy(config.failedVerifyPerPhone());
   }
 
   /** SendOTP: checks the limits (client IP first, then the number), then has the code sent. */
   void sendOtp(String rawPhone, String clientIp) {
-    String phone = PhoneNumbers.requireE164("phone_number", rawPhone);
+    String phone;
+    try {
+      phone = PhoneNumbers.requireE164("phone_number", rawPhone);
+    } catch (InvalidArgumentException e) {
+      metrics.otpSent(AuthMetrics.OtpSent.INVALID);
+      throw e;
+    }
     CallLog.phone(phone);
-    consume(config.sendOtpPerIp(), clientIp, OTP_RATE_LIMITED,
-        "too many verification codes requested from this network address");
-    consume(config.sendOtpPerPhone(), phone, OTP_RATE_LIMITED,
-        "phone_number: too many verification codes requested for this number");
-    otp.send(phone);
+    try {
+      consume(config.sendOtpPerIp(), sendOtpPerIpRefused, clientIp, OTP_RATE_LIMITED,
+          "too many verification codes requested from this network address");
+      consume(config.sendOtpPerPhone(), sendOtpPerPhoneRefused, phone, OTP_RATE_LIMITED,
+          "phone_number: too many verification codes requested for this number");
+    } catch (ResourceExhaustedException e) {
+      metrics.otpSent(AuthMetrics.OtpSent.RATE_LIMITED);
+      throw e;
+    }
+    try {
+      otp.send(phone);
+    } catch (InvalidArgumentException e) { // the provider refuses the number
+      metrics.otpSent(AuthMetrics.OtpSent.INVALID);
+      throw e;
+    } catch (RuntimeException e) { // unreachable, failing, or limiting us
+      metrics.otpSent(AuthMetrics.OtpSent.PROVIDER_ERROR);
+      throw e;
+    }
+    metrics.otpSent(AuthMetrics.OtpSent.SENT);
   }
 
   /**
@@ -87,24 +117,40 @@ final class AuthService {
    * every attempt is refused, with the right code too, until the window ends.
    */
   Login verifyOtp(String rawPhone, String code, String rawDeviceName, String rawDeviceType) {
-    String phone = PhoneNumbers.requireE164("phone_number", rawPhone);
-    CallLog.phone(phone);
-    if (code == null || !OTP_CODE.matcher(code).matches()) {
-      throw new InvalidArgumentException("INVALID_OTP_CODE", "otp_code", "must be 4 to 10 digits");
-    }
-    String deviceName = TextInput.singleLine("device_id", rawDeviceName, MAX_DEVICE_NAME);
-    DeviceType deviceType = DeviceType.parse("device_type", rawDeviceType);
-
-    RateLimit failures = config.failedVerifyPerPhone();
-    consume(failures, phone, OTP_LOCKED, "otp_code: too many wrong codes for this phone number");
-    boolean approved;
+    String phone;
+    String deviceName;
+    DeviceType deviceType;
     try {
-      approved = otp.check(phone, code);
-    } catch (RuntimeException e) {
-      refund(failures, phone);
+      phone = PhoneNumbers.requireE164("phone_number", rawPhone);
+      CallLog.phone(phone);
+      if (code == null || !OTP_CODE.matcher(code).matches()) {
+        throw new InvalidArgumentException("INVALID_OTP_CODE", "otp_code", "must be 4 to 10 digits");
+      }
+      deviceName = TextInput.singleLine("device_id", rawDeviceName, MAX_DEVICE_NAME);
+      deviceType = DeviceType.parse("device_type", rawDeviceType);
+    } catch (InvalidArgumentException e) {
+      metrics.otpVerified(AuthMetrics.OtpVerified.INVALID);
       throw e;
     }
-    if (!approved) {
+
+    RateLimit failures = config.failedVerifyPerPhone();
+    try {
+      consume(failures, failedVerifyRefused, phone, OTP_LOCKED, "otp_code: too many wrong codes for this phone number");
+    } catch (ResourceExhaustedException e) {
+      metrics.otpVerified(AuthMetrics.OtpVerified.RATE_LIMITED);
+      throw e;
+    }
+    OtpVerifier.Verdict verdict;
+    try {
+      verdict = otp.verify(phone, code);
+    } catch (RuntimeException e) {
+      refund(failures, phone);
+      metrics.otpVerified(AuthMetrics.OtpVerified.PROVIDER_ERROR);
+      throw e;
+    }
+    if (verdict != OtpVerifier.Verdict.APPROVED) {
+      metrics.otpVerified(verdict == OtpVerifier.Verdict.EXPIRED
+          ? AuthMetrics.OtpVerified.EXPIRED : AuthMetrics.OtpVerified.WRONG_CODE);
       throw new UnauthenticatedException("OTP_REJECTED", "otp_code is wrong or expired");
     }
     refund(failures, phone);
@@ -126,6 +172,7 @@ final class AuthService {
       log.info("user {}: {} least recently used session(s) revoked, more than {} active",
           user.id(), opened.revokedForLimit().size(), config.maxSessionsPerUser());
     }
+    metrics.otpVerified(AuthMetrics.OtpVerified.OK);
     return new Login(user, found.created(), sessionId, pair);
   }
 
@@ -150,7 +197,13 @@ final class AuthService {
    * client or someone who stole the token is replaying it, and the server cannot tell which.
    */
   TokenPair refresh(String refreshToken) {
-    UUID userId = refreshTokenUser(refreshToken);
+    UUID userId;
+    try {
+      userId = refreshTokenUser(refreshToken);
+    } catch (UnauthenticatedException e) { // not a valid refresh token (InvalidTokenException too)
+      metrics.refreshed(AuthMetrics.Refreshed.INVALID);
+      throw e;
+    }
     CallLog.user(userId);
     String oldHash = TokenHashes.sha256Hex(refreshToken.strip());
     Instant now = clock.instant();
@@ -164,13 +217,17 @@ final class AuthService {
         : sessions.notCurrent(userId, oldHash, now));
     switch (result.outcome()) {
       case APPLIED:
+        metrics.refreshed(AuthMetrics.Refreshed.OK);
         return pair;
       case REUSE_DETECTED:
+        metrics.refreshed(AuthMetrics.Refreshed.REUSED);
         throw reuseDetected(userId, result.sessionId(), now);
       case ALREADY_REVOKED:
+        metrics.refreshed(AuthMetrics.Refreshed.REVOKED);
         throw new UnauthenticatedException(Reasons.SESSION_REVOKED,
             "refresh token's session has been revoked");
       default:
+        metrics.refreshed(AuthMetrics.Refreshed.INVALID);
         throw new UnauthenticatedException("REFRESH_TOKEN_UNKNOWN", "refresh token is not known");
     }
   }
@@ -284,10 +341,11 @@ final class AuthService {
   }
 
   /** Takes one use of {@code limit} for {@code key}, or refuses with RESOURCE_EXHAUSTED. */
-  private void consume(RateLimit limit, String key, String reason, String message) {
+  private void consume(RateLimit limit, Counter refused, String key, String reason, String message) {
     Instant now = clock.instant();
     RateLimitStore.Decision decision = DatabaseException.wrap(() -> limits.tryConsume(limit, limitKey(key), now));
     if (!decision.allowed()) {
+      refused.increment();
       Duration untilReset = Duration.between(now, decision.resetsAt());
       if (untilReset.compareTo(Duration.ofMillis(1)) < 0) {
         untilReset = Duration.ofMillis(1);

@@ -10,6 +10,7 @@ import com.whatsappclone.common.error.ResourceExhaustedException;
 import com.whatsappclone.common.privacy.PrivacyStore;
 import com.whatsappclone.common.text.Ids;
 import com.whatsappclone.common.text.TextInput;
+import io.micrometer.core.instrument.Counter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,15 +72,17 @@ final class ContactsService {
   private final PrivacyStore privacy;
   private final RateLimitStore limits;
   private final RateLimit discovery;
+  private final Counter discoveryRefused;
   private final Clock clock;
 
   ContactsService(UserStore users, ContactStore contacts, PrivacyStore privacy, RateLimitStore limits,
-      RateLimit discovery, Clock clock) {
+      RateLimit discovery, Clock clock, AuthMetrics metrics) {
     this.users = users;
     this.contacts = contacts;
     this.privacy = privacy;
     this.limits = limits;
     this.discovery = discovery;
+    this.discoveryRefused = metrics.refusedBy(discovery);
     this.clock = clock;
   }
 
@@ -196,6 +199,7 @@ final class ContactsService {
     RateLimitStore.Decision decision = DatabaseException.wrap(() ->
         limits.tryConsume(discovery, caller.toString(), fresh.size(), now));
     if (!decision.allowed()) {
+      discoveryRefused.increment();
       String message = field + ": " + fresh.size() + " numbers not yet in your address book is more than your contact"
           + " discovery allowance (" + discovery.capacity() + " new numbers per " + compact(discovery.period()) + ") has left";
       if (fresh.size() > discovery.capacity()) {

@@ -57,19 +57,22 @@ final class TwilioOtpVerifier implements OtpVerifier {
   }
 
   @Override
-  public boolean check(String phoneNumber, String code) {
+  public Verdict verify(String phoneNumber, String code) {
     VerificationCheck check;
     try {
       check = VerificationCheck.creator(verifyServiceSid).setTo(phoneNumber).setCode(code).create(client);
     } catch (TwilioException e) {
       Integer status = httpStatus(e);
-      if (status != null && (status == 404 || status == 400)) {
+      if (status != null && status == 404) {
         // 404: no pending verification any more (expired, approved or out of attempts).
-        return false;
+        return Verdict.EXPIRED;
+      }
+      if (status != null && status == 400) {
+        return Verdict.WRONG;
       }
       throw translate(e, "check");
     }
-    return check != null && APPROVED.equals(check.getStatus());
+    return check != null && APPROVED.equals(check.getStatus()) ? Verdict.APPROVED : Verdict.WRONG;
   }
 
   private static RuntimeException translate(TwilioException e, String operation) {

@@ -2,6 +2,7 @@ package com.whatsappclone.auth;
 
 import com.whatsappclone.common.auth.AuthInterceptor;
 import com.whatsappclone.common.config.Settings;
+import com.whatsappclone.common.metrics.ServiceMetrics;
 import com.whatsappclone.common.grpc.GrpcServer;
 import com.whatsappclone.common.net.ClientAddressSignature;
 import com.whatsappclone.proto.auth.AuthServiceGrpc;
@@ -51,9 +52,15 @@ final class AuthTestServer implements AutoCloseable {
 
   /** On {@code db}, which another instance may be using too. */
   static AuthTestServer startOn(TestDatabase db, MutableClock clock, Map<String, String> extra) {
+    return startOn(db, clock, extra, ServiceMetrics.create("auth"));
+  }
+
+  /** {@link #startOn(TestDatabase, MutableClock, Map)}, counting into {@code metrics}. */
+  static AuthTestServer startOn(TestDatabase db, MutableClock clock, Map<String, String> extra,
+      ServiceMetrics metrics) {
     Map<String, String> settings = new HashMap<>(settingsFor(db));
     settings.putAll(extra);
-    return new AuthTestServer(db, AuthApplication.start(Settings.of(settings), clock));
+    return new AuthTestServer(db, AuthApplication.start(Settings.of(settings), clock, metrics));
   }
 
   /** What a deployment would set, pointed at the test database. */

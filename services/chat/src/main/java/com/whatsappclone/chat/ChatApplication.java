@@ -42,11 +42,23 @@ public final class ChatApplication {
     return start(settings, clock, UnaryOperator.identity());
   }
 
+  /** As {@link #start(Settings, Clock)}, counting into {@code metrics} (tests read them back). */
+  public static GrpcServer start(Settings settings, Clock clock, ServiceMetrics metrics) {
+    return start(settings, clock, UnaryOperator.identity(), metrics);
+  }
+
+  static GrpcServer start(Settings settings, Clock clock, UnaryOperator<DataSource> tables) {
+    return start(settings, clock, tables, ServiceMetrics.create("chat",
+        MetricsSettings.from(settings,
+        ServicePorts.CHAT_SERVICE_METRICS_PORT, ServicePorts.DEFAULT_CHAT_SERVICE_METRICS_PORT)));
+  }
+
   /**
    * @param tables wraps the pool the tables are read and written through (tests count the
    *               statements and commits a call costs); identity in production
    */
-  static GrpcServer start(Settings settings, Clock clock, UnaryOperator<DataSource> tables) {
+  static GrpcServer start(Settings settings, Clock clock, UnaryOperator<DataSource> tables,
+      ServiceMetrics metrics) {
     GrpcServerSettings grpc = GrpcServerSettings.from(settings, ServicePorts.CHAT_SERVICE_GRPC_PORT,
         ServicePorts.DEFAULT_CHAT_SERVICE_GRPC_PORT);
     JwtSettings jwt = JwtSettings.from(settings);
@@ -56,15 +68,12 @@ public final class ChatApplication {
     SendLimitSettings sendLimit = SendLimitSettings.from(settings);
     ChatSettings chat = ChatSettings.from(settings);
     Duration revocationPoll = SessionRevocationPoller.pollInterval(settings);
-    MetricsSettings metricsSettings = MetricsSettings.from(settings, ServicePorts.CHAT_SERVICE_METRICS_PORT,
-        ServicePorts.DEFAULT_CHAT_SERVICE_METRICS_PORT);
     settings.check();
 
     MessagingTopics topics = topicSettings.topics();
     ProducerTimeouts timeouts = ProducerTimeouts.DEFAULTS;
     // Closed last-pushed first, after in-flight calls drained or when start-up fails half way.
-    // One registry per service instance; every part that counts something gets it (issue 19).
-    ServiceMetrics metrics = ServiceMetrics.create("chat", metricsSettings);
+    // One registry per service instance (the caller's); every part that counts something gets it (issue 19).
     return Resources.startOrClose(resources -> {
       Database database = resources.push(Database.start(databaseConfig.orElseThrow(), "chat-db", metrics));
       TokenManager tokens = jwt.tokenManager(clock);
@@ -88,7 +97,8 @@ public final class ChatApplication {
           new PrivacyStore(data), cache, events, chat.maxGroupMembers(), clock);
       PendingMessageStore pending = new PendingMessageStore(data);
       MessageService messages = new MessageService(cache, conversationStore, new MessageStore(data),
-          pending, events, new SendRateLimiter(sendLimit, clock), clock);
+          pending, events, new SendRateLimiter(sendLimit, clock, metrics.registry()), clock,
+          metrics.registry());
       Duration retention = chat.clientMessageIdRetention();
       // Not through `tables`: background work, not the cost of a call.
       resources.push(new ReservationCleanup(new PendingMessageStore(database.dataSource()), retention, clock)

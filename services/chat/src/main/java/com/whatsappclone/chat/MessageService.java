@@ -8,6 +8,8 @@ import com.whatsappclone.common.error.Reasons;
 import com.whatsappclone.common.error.UnavailableException;
 import com.whatsappclone.common.text.Ids;
 import com.whatsappclone.common.text.TextInput;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -49,9 +51,12 @@ final class MessageService {
   private final SendRateLimiter sendLimit;
   private final Clock clock;
   private final Set<UUID> acknowledged = ConcurrentHashMap.newKeySet();
+  private final Counter acceptedDirect;
+  private final Counter acceptedGroup;
 
   MessageService(ConversationCache membership, ConversationStore conversations, MessageStore messages,
-      PendingMessageStore pending, MessageEvents events, SendRateLimiter sendLimit, Clock clock) {
+      PendingMessageStore pending, MessageEvents events, SendRateLimiter sendLimit, Clock clock,
+      MeterRegistry metrics) {
     this.membership = membership;
     this.conversations = conversations;
     this.messages = messages;
@@ -59,6 +64,13 @@ final class MessageService {
     this.events = events;
     this.sendLimit = sendLimit;
     this.clock = clock;
+    this.acceptedDirect = accepted(metrics, "direct");
+    this.acceptedGroup = accepted(metrics, "group");
+  }
+
+  private static Counter accepted(MeterRegistry metrics, String kind) {
+    return Counter.builder("messages.accepted").description("Messages Kafka acknowledged for SendMessage")
+        .tag("kind", kind).register(metrics);
   }
 
   /**
@@ -90,8 +102,9 @@ final class MessageService {
 
     Message message = new Message(UuidCreator.getTimeOrderedEpoch(), conversationId, caller,
         draft.content(), mediaUrl, mediaType, clientMessageId, now(), 0);
-    return clientMessageId == null ? publish(message, recipients, budget)
-        : sendOnce(message, recipients, budget);
+    Counter accepted = conversation.isGroup() ? acceptedGroup : acceptedDirect;
+    return clientMessageId == null ? publish(message, recipients, budget, accepted)
+        : sendOnce(message, recipients, budget, accepted);
   }
 
   /**
@@ -108,14 +121,15 @@ final class MessageService {
    * is harmless, the worker stores a message once (same id, or same conversation and
    * client_message_id) and marks the same row.
    */
-  private Message sendOnce(Message fresh, List<UUID> recipients, Duration budget) throws SQLException {
+  private Message sendOnce(Message fresh, List<UUID> recipients, Duration budget, Counter accepted)
+      throws SQLException {
     UUID conversationId = fresh.conversationId();
     String clientMessageId = fresh.clientMessageId();
     // Two rounds are enough: a reservation vanishes only when the cleanup deletes it (older than
     // the window: the next round reserves the id anew; the worker still stores nothing twice).
     for (int round = 0; round < 2; round++) {
       if (pending.reserve(fresh)) {
-        return publish(fresh, recipients, budget);
+        return publish(fresh, recipients, budget, accepted);
       }
       Optional<PendingMessageStore.Pending> reserved = pending.find(conversationId, clientMessageId);
       if (reserved.isEmpty()) {
@@ -126,13 +140,15 @@ final class MessageService {
         return earlier;
       }
       // The first send failed, is still in flight, or went through another instance.
-      return publish(earlier, recipients, budget);
+      return publish(earlier, recipients, budget, accepted);
     }
     throw new UnavailableException("MESSAGE_IN_FLIGHT", "the message is being stored right now, try again");
   }
 
-  private Message publish(Message message, List<UUID> recipients, Duration budget) {
+  /** Counts a message once Kafka has it; a resend published again (its first send's fate unknown) counts again. */
+  private Message publish(Message message, List<UUID> recipients, Duration budget, Counter accepted) {
     events.submit(message, recipients, budget);
+    accepted.increment();
     if (message.clientMessageId() != null) {
       if (acknowledged.size() >= MAX_ACKNOWLEDGED) {
         acknowledged.clear(); // forgetting costs at most a redundant publish of a resend

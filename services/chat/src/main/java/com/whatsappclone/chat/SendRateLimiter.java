@@ -2,9 +2,12 @@ package com.whatsappclone.chat;
 
 import com.whatsappclone.common.error.Reasons;
 import com.whatsappclone.common.error.ResourceExhaustedException;
+import com.whatsappclone.common.policy.RateLimits;
 import com.whatsappclone.common.ratelimit.ClockTimeMeter;
 import com.whatsappclone.common.ratelimit.KeyedBuckets;
 import io.github.bucket4j.ConsumptionProbe;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
@@ -19,10 +22,13 @@ final class SendRateLimiter {
 
   private final SendLimitSettings limits;
   private final KeyedBuckets buckets;
+  private final Counter refused;
 
-  SendRateLimiter(SendLimitSettings limits, Clock clock) {
+  SendRateLimiter(SendLimitSettings limits, Clock clock, MeterRegistry metrics) {
     this.limits = limits;
     this.buckets = new KeyedBuckets(limits.ratePerSecond(), limits.burst(), new ClockTimeMeter(clock));
+    this.refused = Counter.builder("ratelimit.refused").description("Calls refused for a rate limit")
+        .tag("limit", RateLimits.CHAT_SEND_PER_USER.name()).register(metrics);
   }
 
   /**
@@ -35,6 +41,7 @@ final class SendRateLimiter {
     if (probe.isConsumed()) {
       return;
     }
+    refused.increment();
     Duration wait = Duration.ofNanos(Math.max(probe.getNanosToWaitForRefill(), 1_000_000));
     long millis = Math.max(1, (wait.toNanos() + 999_999) / 1_000_000);
     throw new ResourceExhaustedException(Reasons.RATE_LIMITED, "sending too fast: at most " + limits.ratePerSecond()

@@ -5,6 +5,7 @@ import com.whatsappclone.common.auth.TokenManager;
 import com.whatsappclone.common.config.Settings;
 import com.whatsappclone.common.grpc.GrpcServer;
 import com.whatsappclone.common.kafka.MessagingTopics;
+import com.whatsappclone.common.metrics.ServiceMetrics;
 import com.whatsappclone.proto.chat.ChatServiceGrpc;
 import com.whatsappclone.proto.chat.ChatServiceGrpc.ChatServiceBlockingStub;
 import com.whatsappclone.proto.chat.Conversation;
@@ -60,6 +61,8 @@ final class ChatTestKit implements AutoCloseable {
   final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
   final GrpcServer chat;
   final GrpcServer worker;
+  /** What {@link #chat} counts (issue 19). */
+  final ServiceMetrics metrics = ServiceMetrics.create("chat");
   /** What {@link #chat} runs on its tables. */
   final StatementLog statements = new StatementLog();
   private final TokenManager tokens = new TokenManager(JWT_SECRET, Duration.ofHours(1), Duration.ofDays(1), clock);
@@ -103,7 +106,7 @@ final class ChatTestKit implements AutoCloseable {
     // The group-size tests were written for a cap of 256 (the default is ChatSettingsTest's).
     chatSettings.put("MAX_GROUP_MEMBERS", "256");
     chatSettings.putAll(chatOverrides);
-    chat = ChatApplication.start(Settings.of(chatSettings), clock, statements::wrap);
+    chat = ChatApplication.start(Settings.of(chatSettings), clock, statements::wrap, metrics);
     toClose.register(chat::stop);
     channel = channelTo(chat);
   }

@@ -47,10 +47,16 @@ import javax.sql.DataSource;
  */
 final class MessageBatchStore {
 
-  /** What happened to one message of the batch (same position as in the input). */
-  record Outcome(StoredMessage stored, boolean publish, String rejection) {
-    static Outcome rejected(String reason) {
-      return new Outcome(null, false, reason);
+  /**
+   * What happened to one message of the batch (same position as in the input).
+   *
+   * @param inserted   stored by this batch (not found stored already)
+   * @param rejectedAs the {@link WorkerMetrics} reason of a rejection, null otherwise
+   */
+  record Outcome(StoredMessage stored, boolean publish, boolean inserted, String rejectedAs,
+      String rejection) {
+    static Outcome rejected(String rejectedAs, String reason) {
+      return new Outcome(null, false, false, rejectedAs, reason);
     }
 
     boolean isRejected() {
@@ -184,18 +190,18 @@ final class MessageBatchStore {
     Set<UUID> emitted = new HashSet<>();
     for (SubmittedMessage m : batch) {
       if (!lastSeq.containsKey(m.conversationId())) {
-        outcomes.add(Outcome.rejected("unknown conversation " + m.conversationId()));
+        outcomes.add(Outcome.rejected(WorkerMetrics.UNKNOWN_CONVERSATION, "unknown conversation " + m.conversationId()));
         continue;
       }
       if (!senders.contains(m.senderId())) {
-        outcomes.add(Outcome.rejected("unknown sender " + m.senderId()));
+        outcomes.add(Outcome.rejected(WorkerMetrics.UNKNOWN_SENDER, "unknown sender " + m.senderId()));
         continue;
       }
       StoredMessage existing = byId.get(m.id());
       if (existing == null && m.clientMessageId() != null) {
         existing = byClientId.get(new ClientKey(m.conversationId(), m.clientMessageId()));
         if (existing != null && !existing.senderId().equals(m.senderId())) {
-          outcomes.add(Outcome.rejected(
+          outcomes.add(Outcome.rejected(WorkerMetrics.CLIENT_MESSAGE_ID_TAKEN,
               "client_message_id already used by another sender in this conversation"));
           continue;
         }
@@ -203,7 +209,7 @@ final class MessageBatchStore {
       if (existing != null) {
         // Stored before (re-publish its event: the earlier run may have crashed before doing so)
         // or earlier in this batch (its event is already on the list).
-        outcomes.add(new Outcome(existing, emitted.add(existing.id()), null));
+        outcomes.add(new Outcome(existing, emitted.add(existing.id()), false, null, null));
         continue;
       }
       long seq = lastSeq.merge(m.conversationId(), 1L, Long::sum);
@@ -215,7 +221,7 @@ final class MessageBatchStore {
         byClientId.put(new ClientKey(stored.conversationId(), stored.clientMessageId()), stored);
       }
       emitted.add(stored.id());
-      outcomes.add(new Outcome(stored, true, null));
+      outcomes.add(new Outcome(stored, true, true, null, null));
     }
 
     insertMessages(c, inserts);
@@ -234,7 +240,7 @@ final class MessageBatchStore {
     for (Outcome outcome : outcomes) {
       result.add(outcome.isRejected() ? outcome : new Outcome(
           outcome.stored().withRecipients(recipients.getOrDefault(outcome.stored().id(), List.of())),
-          outcome.publish(), null));
+          outcome.publish(), outcome.inserted(), null, null));
     }
     return result;
   }

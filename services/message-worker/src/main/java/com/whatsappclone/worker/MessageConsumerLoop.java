@@ -4,6 +4,7 @@ import com.whatsappclone.common.kafka.MessagingTopics;
 import com.whatsappclone.worker.WorkerEventPublisher.DeadLetter;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -82,6 +83,7 @@ final class MessageConsumerLoop implements AutoCloseable {
   private final WorkerHooks hooks;
   private final Listener listener;
   private final ConsumerLag lag;
+  private final WorkerMetrics metrics;
   private final Thread thread;
   private final CountDownLatch stopSignal = new CountDownLatch(1);
   private volatile boolean running = true;
@@ -92,7 +94,7 @@ final class MessageConsumerLoop implements AutoCloseable {
 
   MessageConsumerLoop(Consumer<String, byte[]> consumer, MessagingTopics topics,
       TopicCreator topicCreator, MessageBatchStore store, WorkerEventPublisher publisher,
-      WorkerHooks hooks, Listener listener, ConsumerLag lag) {
+      WorkerHooks hooks, Listener listener, ConsumerLag lag, WorkerMetrics metrics) {
     this.consumer = consumer;
     this.topics = topics;
     this.topicCreator = topicCreator;
@@ -101,6 +103,7 @@ final class MessageConsumerLoop implements AutoCloseable {
     this.hooks = hooks;
     this.listener = listener;
     this.lag = lag;
+    this.metrics = metrics;
     this.thread = new Thread(this::run, "message-worker-consumer");
   }
 
@@ -237,11 +240,13 @@ final class MessageConsumerLoop implements AutoCloseable {
       }
       if (batch.size() == 1) {
         ConsumerRecord<String, byte[]> record = batch.get(0);
-        DeadLetter deadLetter = new DeadLetter(record, "refused by the database (SQLSTATE "
+        DeadLetter deadLetter = new DeadLetter(record, WorkerMetrics.DATABASE_REFUSED,
+            "refused by the database (SQLSTATE "
             + e.getSQLState() + ")");
         log.warn("dead-lettering {}/{}/{}: {}", record.topic(), record.partition(), record.offset(),
             deadLetter.reason());
         publisher.publish(List.of(), List.of(deadLetter));
+        metrics.deadLettered(deadLetter.reasonTag());
         doneOffsets.putAll(nextOffsets(batch));
         return;
       }
@@ -267,7 +272,7 @@ final class MessageConsumerLoop implements AutoCloseable {
     for (ConsumerRecord<String, byte[]> record : records) {
       SubmittedMessageDecoder.Result decoded = decoder.decode(record.value());
       if (decoded.rejection() != null) {
-        deadLetters.add(new DeadLetter(record, decoded.rejection()));
+        deadLetters.add(new DeadLetter(record, WorkerMetrics.INVALID, decoded.rejection()));
       } else {
         sources.add(record);
         messages.add(decoded.message());
@@ -275,13 +280,14 @@ final class MessageConsumerLoop implements AutoCloseable {
     }
 
     List<MessageBatchStore.Outcome> outcomes = store.store(messages);
+    countStored(outcomes);
     hooks.afterDatabaseCommit(messages.size());
 
     List<StoredMessage> toPublish = new ArrayList<>(outcomes.size());
     for (int i = 0; i < outcomes.size(); i++) {
       MessageBatchStore.Outcome outcome = outcomes.get(i);
       if (outcome.isRejected()) {
-        deadLetters.add(new DeadLetter(sources.get(i), outcome.rejection()));
+        deadLetters.add(new DeadLetter(sources.get(i), outcome.rejectedAs(), outcome.rejection()));
       } else if (outcome.publish()) {
         toPublish.add(outcome.stored());
       }
@@ -291,9 +297,24 @@ final class MessageConsumerLoop implements AutoCloseable {
       log.warn("dead-lettering {}/{}/{}: {}", r.topic(), r.partition(), r.offset(), deadLetter.reason());
     }
     publisher.publish(toPublish, deadLetters);
+    // Counted once published: a failed publish retries the batch, which finds them again.
+    for (DeadLetter deadLetter : deadLetters) {
+      metrics.deadLettered(deadLetter.reasonTag());
+    }
     hooks.afterEventsPublished(messages.size());
 
     doneOffsets.putAll(nextOffsets(records));
+  }
+
+  /** Just committed: a message stored by an earlier, re-delivered batch is not counted again. */
+  private void countStored(List<MessageBatchStore.Outcome> outcomes) {
+    Instant committedAt = null;
+    for (MessageBatchStore.Outcome outcome : outcomes) {
+      if (outcome.inserted()) {
+        committedAt = committedAt == null ? metrics.now() : committedAt;
+        metrics.stored(outcome.stored().createdAtMicros(), committedAt);
+      }
+    }
   }
 
   private void commitDoneIfDue() {

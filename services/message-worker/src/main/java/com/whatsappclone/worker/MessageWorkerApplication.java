@@ -55,8 +55,21 @@ public final class MessageWorkerApplication {
     return startWorker(settings, clock, hooks).server();
   }
 
+  /** As {@link #start(Settings, Clock)}, counting into {@code metrics} (tests read them back). */
+  public static GrpcServer start(Settings settings, Clock clock, ServiceMetrics metrics) {
+    return startWorker(settings, clock, WorkerHooks.NONE, metrics).server();
+  }
+
   /** {@link #start}, with push's handle for tests and the bench. */
   public static RunningWorker startWorker(Settings settings, Clock clock, WorkerHooks hooks) {
+    return startWorker(settings, clock, hooks, ServiceMetrics.create("message-worker",
+        MetricsSettings.from(settings,
+        ServicePorts.MESSAGE_WORKER_METRICS_PORT, ServicePorts.DEFAULT_MESSAGE_WORKER_METRICS_PORT)));
+  }
+
+  /** {@link #startWorker(Settings, Clock, WorkerHooks)}, counting into {@code metrics}. */
+  public static RunningWorker startWorker(Settings settings, Clock clock, WorkerHooks hooks,
+      ServiceMetrics metrics) {
     GrpcServerSettings grpc = GrpcServerSettings.from(settings, ServicePorts.MESSAGE_WORKER_GRPC_PORT,
         ServicePorts.DEFAULT_MESSAGE_WORKER_GRPC_PORT);
     Optional<DatabaseConfig> databaseConfig = DatabaseSettings.from(settings);
@@ -70,15 +83,12 @@ public final class MessageWorkerApplication {
     int lagWarning = settings.integer("MESSAGE_WORKER_LAG_WARNING", 5_000, 1, Integer.MAX_VALUE);
     PushSettings pushSettings = PushSettings.from(settings);
     PushProviders pushProviders = PushProviders.from(settings);
-    MetricsSettings metricsSettings = MetricsSettings.from(settings, ServicePorts.MESSAGE_WORKER_METRICS_PORT,
-        ServicePorts.DEFAULT_MESSAGE_WORKER_METRICS_PORT);
     settings.check();
     log.info("push notifications: {}", pushProviders.describe());
 
     MessagingTopics topics = topicSettings.topics();
     // Closed last-pushed first: the loop stops before the producer and the pool it uses.
-    // One registry per service instance; every part that counts something gets it (issue 19).
-    ServiceMetrics metrics = ServiceMetrics.create("message-worker", metricsSettings);
+    // One registry per service instance (the caller's); every part that counts something gets it (issue 19).
     return Resources.startOrClose(resources -> {
       resources.push(pushProviders);
       Database database = resources.push(Database.start(databaseConfig.orElseThrow(), "message-worker-db", metrics));
@@ -104,7 +114,8 @@ public final class MessageWorkerApplication {
           new WorkerEventPublisher(producer, topics),
           hooks,
           health,
-          new ConsumerLag(lagWarning, clock)));
+          new ConsumerLag(lagWarning, clock),
+          new WorkerMetrics(metrics.registry(), clock)));
 
       GrpcServer server = GrpcServer.builder("message-worker", grpc).metrics(metrics).closeOnStop(resources).start();
       health.attach(server.health());
@@ -112,7 +123,7 @@ public final class MessageWorkerApplication {
       Optional<PushNotifications> push = Optional.empty();
       if (pushProviders.enabled()) {
         push = Optional.of(resources.push(PushNotifications.start(pushProviders, pushSettings,
-            database.dataSource(), kafka, topics.stored(), clock, server.health())));
+            database.dataSource(), kafka, topics.stored(), clock, server.health(), metrics.registry())));
       }
       return new RunningWorker(server, push);
     });

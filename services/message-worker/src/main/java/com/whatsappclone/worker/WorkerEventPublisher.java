@@ -24,7 +24,8 @@ final class WorkerEventPublisher {
   static final String SOURCE_HEADER = "dead-letter-source";
 
   /** A record the worker gives up on, and why. */
-  record DeadLetter(ConsumerRecord<String, byte[]> record, String reason) {}
+  /** @param reasonTag why, as {@code messages.dead_lettered} tags it (WorkerMetrics) */
+  record DeadLetter(ConsumerRecord<String, byte[]> record, String reasonTag, String reason) {}
 
   private final Producer<String, byte[]> producer;
   private final MessagingTopics topics;

@@ -2,6 +2,7 @@ package com.whatsappclone.worker;
 
 import com.whatsappclone.common.grpc.GrpcServer;
 import com.whatsappclone.common.kafka.MessagingTopics;
+import com.whatsappclone.common.metrics.ServiceMetrics;
 import com.whatsappclone.proto.events.MessageStored;
 import com.whatsappclone.proto.events.MessageSubmitted;
 import com.whatsappclone.testing.Closer;
@@ -73,10 +74,16 @@ final class WorkerTestKit implements AutoCloseable {
 
   /** A worker with these settings on top of the kit's, with its push handle. */
   MessageWorkerApplication.RunningWorker startRunningWorker(WorkerHooks hooks, Map<String, String> overrides) {
+    return startRunningWorker(hooks, overrides, ServiceMetrics.create("message-worker"));
+  }
+
+  /** {@link #startRunningWorker(WorkerHooks, Map)}, counting into {@code metrics}. */
+  MessageWorkerApplication.RunningWorker startRunningWorker(WorkerHooks hooks, Map<String, String> overrides,
+      ServiceMetrics metrics) {
     Map<String, String> settings = settings();
     settings.putAll(overrides);
     MessageWorkerApplication.RunningWorker worker =
-        MessageWorkerApplication.startWorker(Settings.of(settings), Clock.systemUTC(), hooks);
+        MessageWorkerApplication.startWorker(Settings.of(settings), Clock.systemUTC(), hooks, metrics);
     toClose.register(worker.server()::stop);
     return worker;
   }

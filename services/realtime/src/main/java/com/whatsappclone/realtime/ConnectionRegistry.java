@@ -1,9 +1,12 @@
 package com.whatsappclone.realtime;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -13,9 +16,28 @@ import java.util.function.Consumer;
 final class ConnectionRegistry {
 
   private final ConcurrentHashMap<String, Set<Session>> byUser = new ConcurrentHashMap<>();
+  /** Connections by {@link Transport#kind()}: the {@code realtime.connections} gauges. */
+  private final AtomicInteger webSocket = new AtomicInteger();
+  private final AtomicInteger grpc = new AtomicInteger();
+
+  ConnectionRegistry(MeterRegistry metrics) {
+    gauge(metrics, "websocket", webSocket);
+    gauge(metrics, "grpc", grpc);
+  }
+
+  private static void gauge(MeterRegistry metrics, String transport, AtomicInteger count) {
+    Gauge.builder("realtime.connections", count, AtomicInteger::get)
+        .description("Devices connected to this instance").tag("transport", transport).register(metrics);
+  }
 
   void register(Session session) {
-    byUser.computeIfAbsent(session.userId(), user -> ConcurrentHashMap.newKeySet()).add(session);
+    if (byUser.computeIfAbsent(session.userId(), user -> ConcurrentHashMap.newKeySet()).add(session)) {
+      countOf(session).incrementAndGet();
+    }
+  }
+
+  private AtomicInteger countOf(Session session) {
+    return "grpc".equals(session.transport().kind()) ? grpc : webSocket;
   }
 
   /** {@code true} when the session was registered (a second call does nothing). */
@@ -25,6 +47,9 @@ final class ConnectionRegistry {
       removed[0] = sessions.remove(session);
       return sessions.isEmpty() ? null : sessions;
     });
+    if (removed[0]) {
+      countOf(session).decrementAndGet();
+    }
     return removed[0];
   }
 

@@ -68,20 +68,25 @@ public final class RealtimeApplication {
   }
 
   static RealtimeServers startServers(Settings settings, Clock clock, CatchUpProbe probe) {
+    return startServers(settings, clock, probe, ServiceMetrics.create("realtime",
+        MetricsSettings.from(settings,
+        ServicePorts.REALTIME_SERVICE_METRICS_PORT, ServicePorts.DEFAULT_REALTIME_SERVICE_METRICS_PORT)));
+  }
+
+  /** {@link #startServers(Settings, Clock)}, counting into {@code metrics} (tests read them back). */
+  static RealtimeServers startServers(Settings settings, Clock clock, CatchUpProbe probe,
+      ServiceMetrics metrics) {
     RealtimeSettings config = RealtimeSettings.from(settings);
     JwtSettings jwt = JwtSettings.from(settings);
     Optional<DatabaseConfig> databaseConfig = DatabaseSettings.from(settings);
     String brokers = KafkaSettings.brokers(settings);
     Duration revocationPoll = SessionRevocationPoller.pollInterval(settings);
-    MetricsSettings metricsSettings = MetricsSettings.from(settings, ServicePorts.REALTIME_SERVICE_METRICS_PORT,
-        ServicePorts.DEFAULT_REALTIME_SERVICE_METRICS_PORT);
     settings.check();
 
     // Closed last-pushed first, at stop or when start-up fails half way: timers, devices and
     // WebSocket server, topic readers, worker pool (letting disconnections finish), the goodbye
     // and this instance's presence rows, receipt writer, producer, database.
-    // One registry per service instance; every part that counts something gets it (issue 19).
-    ServiceMetrics metrics = ServiceMetrics.create("realtime", metricsSettings);
+    // One registry per service instance (the caller's); every part that counts something gets it (issue 19).
     return Resources.startOrClose(resources -> {
       Database database = resources.push(Database.start(databaseConfig.orElseThrow(), "realtime-db", metrics));
       TokenManager tokens = jwt.tokenManager(clock);
@@ -111,10 +116,11 @@ public final class RealtimeApplication {
       ScheduledExecutorService fanoutRetries = resources.shutDownOnClose(
           Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("realtime-fanout-retry")), TIMER_STOP_WAIT);
       FanoutBus bus = new FanoutBus(producer, config.realtimeEventsTopic(), peers, fanoutRetries);
-      ConnectionRegistry registry = new ConnectionRegistry();
+      RealtimeMetrics counts = new RealtimeMetrics(metrics.registry(), clock);
+      ConnectionRegistry registry = new ConnectionRegistry(metrics.registry());
       RealtimeService service = new RealtimeService(registry, statuses,
           new ReceiptCatchUpStore(database.dataSource()), receipts, participants, participantStore,
-          presence, privacy, bus, pool, config, clock, instanceId, probe, tokens, revocations);
+          presence, privacy, bus, pool, config, clock, instanceId, probe, tokens, revocations, counts);
       revocations.addListener(service::onRevoked);
       // At stop: let the disconnections queued by closing the devices finish, then drop whatever
       // presence rows are left (shutting the pool down twice is harmless).
@@ -142,7 +148,7 @@ public final class RealtimeApplication {
       KeyedBuckets handshakeRate = new KeyedBuckets(config.connectionLimits().handshakesPerAddressPerSecond(),
           config.connectionLimits().handshakeBurstPerAddress(), new ClockTimeMeter(clock));
       WebSocketEndpoint<RealtimeWebSocketServer> webSocket = new WebSocketEndpoint<>(address ->
-          new RealtimeWebSocketServer(address, tokens, revocations, service, caps, handshakeRate, config));
+          new RealtimeWebSocketServer(address, tokens, revocations, service, caps, handshakeRate, config, counts));
       webSocket.start(wsAddress);
       resources.push(() -> {
         service.closeAll("server shutting down, reconnect");

@@ -103,6 +103,7 @@ final class RealtimeService {
   private final CatchUpProbe probe;
   private final TokenManager tokens;
   private final SessionRevocations revocations;
+  private final RealtimeMetrics metrics;
   private final AtomicLong storedEventsHandled = new AtomicLong();
   private final AtomicLong membershipRecordsHandled = new AtomicLong();
 
@@ -110,7 +111,7 @@ final class RealtimeService {
       ReceiptCatchUpStore receiptCursors, ReceiptWriter receipts,
       ParticipantCache participants, ParticipantStore participantStore, PresenceStore presence,
       PrivacyGate privacy, FanoutBus bus, Executor pool, RealtimeSettings settings, Clock clock, UUID instanceId,
-      CatchUpProbe probe, TokenManager tokens, SessionRevocations revocations) {
+      CatchUpProbe probe, TokenManager tokens, SessionRevocations revocations, RealtimeMetrics metrics) {
     this.registry = registry;
     this.statuses = statuses;
     this.receiptCursors = receiptCursors;
@@ -127,6 +128,7 @@ final class RealtimeService {
     this.probe = probe;
     this.tokens = tokens;
     this.revocations = revocations;
+    this.metrics = metrics;
   }
 
   // ---- connections ------------------------------------------------------------------------
@@ -138,7 +140,7 @@ final class RealtimeService {
   Session open(TokenClaims claims, Transport transport) {
     return new Session(UuidCreator.getTimeOrderedEpoch().toString(), claims, transport,
         new SerialExecutor(pool, settings.inboundPendingLimit()), settings.outboundQueueLimit(),
-        RECEIPTS_PER_QUEUED_EVENT * settings.outboundQueueLimit(), this::disconnect);
+        RECEIPTS_PER_QUEUED_EVENT * settings.outboundQueueLimit(), this::disconnect, metrics);
   }
 
   /**
@@ -231,9 +233,11 @@ final class RealtimeService {
     }
     try {
       if (!session.inbox().submitFrame(() -> handle(session, event))) {
+        metrics.refused(RealtimeMetrics.Refusal.TOO_MANY_PENDING_FRAMES);
         session.send(tooManyPendingFrames());
       }
     } catch (RejectedExecutionException e) {
+      metrics.refused(RealtimeMetrics.Refusal.SERVER_BUSY);
       session.send(retryLater(error(Status.Code.RESOURCE_EXHAUSTED, "SERVER_BUSY",
           "server busy; this frame was not processed, send it again in "
               + BUSY_RETRY.toMillis() + " ms"), BUSY_RETRY));
@@ -242,6 +246,7 @@ final class RealtimeService {
 
   /** A frame that could not be decoded: an Error event, and the connection stays. */
   void rejectFrame(Session session, String problem) {
+    metrics.refused(RealtimeMetrics.Refusal.MALFORMED);
     session.send(error(Status.Code.INVALID_ARGUMENT, "MALFORMED_FRAME", problem));
   }
 
@@ -320,11 +325,13 @@ final class RealtimeService {
       case QUEUED:
         return;
       case CONNECTION_FULL:
+        metrics.refused(RealtimeMetrics.Refusal.TOO_MANY_PENDING_RECEIPTS);
         session.send(retryLater(error(Status.Code.RESOURCE_EXHAUSTED, TOO_MANY_PENDING_RECEIPTS,
             "too many distinct receipts waiting on this connection (" + session.receipts().limit()
                 + "); this one was not processed, send it again later"), BUSY_RETRY));
         return;
       default:
+        metrics.refused(RealtimeMetrics.Refusal.RECEIPT_QUEUE_FULL);
         session.send(retryLater(error(Status.Code.RESOURCE_EXHAUSTED, RECEIPT_QUEUE_FULL,
             "too many receipts waiting on this server (" + ReceiptWriter.QUEUE_LIMIT
                 + "); this one was not processed, send it again later"), BUSY_RETRY));
@@ -358,6 +365,9 @@ final class RealtimeService {
     private void tell(MessageStatusStore.ReceiptRequest request, MessageStatusStore.Receipt receipt,
         Instant at) {
       boolean ack = request.kind() == MessageStatusStore.ReceiptKind.DELIVERED;
+      if (receipt.outcome() != MessageStatusStore.Outcome.NOT_FOUND) {
+        metrics.receiptWritten(request.kind()); // committed, a change or a repeat of one
+      }
       if (receipt.outcome() == MessageStatusStore.Outcome.NOT_FOUND) {
         sendError(session, new NotFoundException(Reasons.MESSAGE_NOT_FOUND, (ack ? "ack" : "read_receipt")
             + ".message_id: no such message for you in this conversation"));
@@ -684,7 +694,7 @@ final class RealtimeService {
     NewMessage message = StoredMessage.fromEvent(stored);
     for (String recipient : stored.getRecipientIdsList()) {
       for (Session session : registry.sessionsOf(recipient)) {
-        session.offerLive(message);
+        session.offerLive(message, stored.getCreatedAtMicros());
       }
     }
     storedEventsHandled.incrementAndGet();

@@ -55,10 +55,12 @@ final class RealtimeWebSocketServer extends SupervisedWebSocketServer {
   private final RealtimeService service;
   private final ConnectionCaps caps;
   private final KeyedBuckets handshakeRate;
+  private final RealtimeMetrics metrics;
   private final TrustedProxies proxies;
 
   RealtimeWebSocketServer(InetSocketAddress address, TokenManager tokens, SessionRevocations revocations,
-      RealtimeService service, ConnectionCaps caps, KeyedBuckets handshakeRate, RealtimeSettings settings) {
+      RealtimeService service, ConnectionCaps caps, KeyedBuckets handshakeRate, RealtimeSettings settings,
+      RealtimeMetrics metrics) {
     super(address, Math.max(2, Runtime.getRuntime().availableProcessors()),
         List.<Draft>of(new HandshakeDraft(RealtimeSettings.MAX_FRAME_BYTES)));
     this.tokens = tokens;
@@ -66,6 +68,7 @@ final class RealtimeWebSocketServer extends SupervisedWebSocketServer {
     this.service = service;
     this.caps = caps;
     this.handshakeRate = handshakeRate;
+    this.metrics = metrics;
     this.proxies = settings.webSocketProxies();
     setWebSocketFactory(FlushNotifyingSocketFactory.from(settings, handshakes));
     setConnectionLostTimeout((int) Math.max(1, settings.pingInterval().toSeconds()));
@@ -96,6 +99,7 @@ final class RealtimeWebSocketServer extends SupervisedWebSocketServer {
       // Before the token is checked: refusing a flood must cost less than serving it.
       ConsumptionProbe handshake = handshakeRate.tryConsume(address);
       if (!handshake.isConsumed()) {
+        metrics.handshakeRateLimited();
         conn.setAttachment(REFUSED);
         long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(handshake.getNanosToWaitForRefill() + 999_999_999));
         return new HandshakeDraft.Refusal(429, "Too Many Requests",
@@ -156,6 +160,9 @@ final class RealtimeWebSocketServer extends SupervisedWebSocketServer {
 
   @Override
   public void onClose(WebSocket conn, int code, String reason, boolean remote) {
+    if (code == CloseFrame.TOOBIG && !remote) { // the draft refused a frame over MAX_FRAME_BYTES
+      metrics.refused(RealtimeMetrics.Refusal.TOO_LARGE);
+    }
     if (conn.getAttachment() instanceof WebSocketTransport transport) {
       transport.lease().release();
       if (transport.session() != null) {

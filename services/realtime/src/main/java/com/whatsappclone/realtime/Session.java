@@ -53,10 +53,30 @@ final class Session {
   private final int outboundLimit;
   private final int lowWatermark;
   private final Consumer<Session> onOverflow;
+  private final RealtimeMetrics metrics;
+
+  /** What is counted when an event is handed to the transport. */
+  private enum Path { OTHER, LIVE, CATCH_UP }
+
+  /** A queued event; a live message keeps chat's accept time for the latency. */
+  private record Outgoing(ServerEvent event, Path path, long createdAtMicros) {
+    static Outgoing other(ServerEvent event) {
+      return new Outgoing(event, Path.OTHER, 0);
+    }
+
+    static Outgoing message(NewMessage message, Path path, long createdAtMicros) {
+      return new Outgoing(ServerEvent.newBuilder().setNewMessage(message).build(), path, createdAtMicros);
+    }
+  }
+
+  /** A live message held back during the catch-up. */
+  private record Held(NewMessage message, long createdAtMicros) {}
 
   private final Object lock = new Object();
-  private final ArrayDeque<ServerEvent> outbound = new ArrayDeque<>();
-  private final ArrayDeque<NewMessage> held = new ArrayDeque<>();
+  private final ArrayDeque<Outgoing> outbound = new ArrayDeque<>();
+  private final ArrayDeque<Held> held = new ArrayDeque<>();
+  /** Messages the catch-up queued so far. */
+  private int caughtUp;
   private final RecentIds sentMessageIds;
   private boolean catchingUp = true;
   private boolean closed;
@@ -67,9 +87,10 @@ final class Session {
    *                     {@link PendingReceipts})
    * @param onOverflow   told (outside any lock) when this session closed itself because its queue
    *                     overflowed, so the service can unregister it
+   * @param metrics      counts the message frames handed to the transport
    */
   Session(String id, TokenClaims claims, Transport transport, SerialExecutor inbox, int outboundLimit,
-      int receiptLimit, Consumer<Session> onOverflow) {
+      int receiptLimit, Consumer<Session> onOverflow, RealtimeMetrics metrics) {
     this.id = id;
     this.userId = claims.userId();
     this.user = UUID.fromString(userId);
@@ -81,6 +102,7 @@ final class Session {
     this.outboundLimit = outboundLimit;
     this.lowWatermark = outboundLimit / 4;
     this.onOverflow = onOverflow;
+    this.metrics = metrics;
     // Duplicates come from the catch-up seam and from worker redeliveries, both recent: the last
     // 512 ids cover them at about 60 KB per connection. A client still dedups by message id
     // (a redelivery of something older than that window can reach it twice).
@@ -150,13 +172,17 @@ final class Session {
       if (closed) {
         return;
       }
-      overflow = !enqueueLocked(event);
+      overflow = !enqueueLocked(Outgoing.other(event));
     }
     afterEnqueue(overflow);
   }
 
-  /** A NewMessage from the live stream: held back while catching up, deduplicated always. */
-  void offerLive(NewMessage message) {
+  /**
+   * A NewMessage from the live stream: held back while catching up, deduplicated always.
+   *
+   * @param createdAtMicros when chat accepted it (the stored event's created_at_micros)
+   */
+  void offerLive(NewMessage message, long createdAtMicros) {
     boolean overflow = false;
     synchronized (lock) {
       if (closed) {
@@ -167,10 +193,10 @@ final class Session {
           overflow = true;
           closeLocked();
         } else {
-          held.add(message);
+          held.add(new Held(message, createdAtMicros));
         }
       } else if (sentMessageIds.add(message.getMessageId())) {
-        overflow = !enqueueLocked(ServerEvent.newBuilder().setNewMessage(message).build());
+        overflow = !enqueueLocked(Outgoing.message(message, Path.LIVE, createdAtMicros));
       }
     }
     afterEnqueue(overflow);
@@ -184,7 +210,8 @@ final class Session {
         return;
       }
       if (sentMessageIds.add(message.getMessageId())) {
-        overflow = !enqueueLocked(ServerEvent.newBuilder().setNewMessage(message).build());
+        caughtUp++;
+        overflow = !enqueueLocked(Outgoing.message(message, Path.CATCH_UP, 0));
       }
     }
     afterEnqueue(overflow);
@@ -197,10 +224,11 @@ final class Session {
       if (closed) {
         return;
       }
+      metrics.caughtUp(caughtUp);
       while (!held.isEmpty() && !overflow) {
-        NewMessage message = held.poll();
-        if (sentMessageIds.add(message.getMessageId())) {
-          overflow = !enqueueLocked(ServerEvent.newBuilder().setNewMessage(message).build());
+        Held live = held.poll();
+        if (sentMessageIds.add(live.message().getMessageId())) {
+          overflow = !enqueueLocked(Outgoing.message(live.message(), Path.LIVE, live.createdAtMicros()));
         }
       }
       held.clear();
@@ -285,7 +313,7 @@ final class Session {
     }
   }
 
-  private boolean enqueueLocked(ServerEvent event) {
+  private boolean enqueueLocked(Outgoing event) {
     if (outbound.size() >= outboundLimit) {
       closeLocked();
       return false;
@@ -297,7 +325,13 @@ final class Session {
 
   private void drainLocked() {
     while (!outbound.isEmpty() && transport.isWritable()) {
-      transport.write(outbound.poll());
+      Outgoing next = outbound.poll();
+      transport.write(next.event());
+      switch (next.path()) {
+        case LIVE -> metrics.deliveredLive(next.createdAtMicros());
+        case CATCH_UP -> metrics.deliveredCaughtUp();
+        case OTHER -> { }
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 package com.whatsappclone.realtime;
 
+import com.whatsappclone.common.metrics.ServiceMetrics;
 import com.whatsappclone.common.auth.TokenManager;
 import com.whatsappclone.common.config.Settings;
 import com.whatsappclone.common.db.Migrations;
@@ -88,6 +89,12 @@ final class RealtimeTestServer implements AutoCloseable {
 
   static RealtimeTestServer start(TestDatabase db, Map<String, String> extraSettings, CatchUpProbe probe,
       Clock clock) {
+    return start(db, extraSettings, probe, clock, ServiceMetrics.create("realtime"));
+  }
+
+  /** Counting into {@code metrics}, which the test reads back. */
+  static RealtimeTestServer start(TestDatabase db, Map<String, String> extraSettings, CatchUpProbe probe,
+      Clock clock, ServiceMetrics metrics) {
     Map<String, String> settings = new HashMap<>(Map.of(
         "DATABASE_URL", db.jdbcUrlWithCredentials(),
         "KAFKA_BROKERS", KafkaExtension.bootstrapServers(),
@@ -104,7 +111,7 @@ final class RealtimeTestServer implements AutoCloseable {
     settings.put("KAFKA_TOPIC_PREFIX", UniqueNames.of("rt") + ".");
     settings.putAll(extraSettings);
     return new RealtimeTestServer(db,
-        RealtimeApplication.startServers(Settings.of(settings), clock, probe),
+        RealtimeApplication.startServers(Settings.of(settings), clock, probe, metrics),
         settings.get("KAFKA_TOPIC_PREFIX"), clock);
   }
 

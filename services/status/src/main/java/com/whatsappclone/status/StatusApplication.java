@@ -41,19 +41,23 @@ public final class StatusApplication {
    * @throws com.whatsappclone.common.config.SettingsException naming every missing or bad setting
    */
   public static GrpcServer start(Settings settings, Clock clock) {
+    return start(settings, clock, ServiceMetrics.create("status",
+        MetricsSettings.from(settings,
+        ServicePorts.STATUS_SERVICE_METRICS_PORT, ServicePorts.DEFAULT_STATUS_SERVICE_METRICS_PORT)));
+  }
+
+  /** As {@link #start(Settings, Clock)}, counting into {@code metrics} (tests read them back). */
+  public static GrpcServer start(Settings settings, Clock clock, ServiceMetrics metrics) {
     GrpcServerSettings grpc = GrpcServerSettings.from(settings, ServicePorts.STATUS_SERVICE_GRPC_PORT,
         ServicePorts.DEFAULT_STATUS_SERVICE_GRPC_PORT);
     JwtSettings jwt = JwtSettings.from(settings);
     Optional<DatabaseConfig> databaseConfig = DatabaseSettings.from(settings);
     CleanupSettings cleanup = CleanupSettings.from(settings);
     Duration revocationPoll = SessionRevocationPoller.pollInterval(settings);
-    MetricsSettings metricsSettings = MetricsSettings.from(settings, ServicePorts.STATUS_SERVICE_METRICS_PORT,
-        ServicePorts.DEFAULT_STATUS_SERVICE_METRICS_PORT);
     settings.check();
 
     // Closed in reverse at stop or after a failed start: the job stops before the pool it uses.
-    // One registry per service instance; every part that counts something gets it (issue 19).
-    ServiceMetrics metrics = ServiceMetrics.create("status", metricsSettings);
+    // One registry per service instance (the caller's); every part that counts something gets it (issue 19).
     return Resources.startOrClose(resources -> {
       Database database = resources.push(Database.start(databaseConfig.orElseThrow(), "status-db", metrics));
       TokenManager tokens = jwt.tokenManager(clock);
@@ -63,7 +67,8 @@ public final class StatusApplication {
       ScheduledExecutorService scheduler = resources.interruptOnClose(
           Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("status-cleanup")), SCHEDULER_STOP_WAIT);
       StatusStore store = new StatusStore(database.dataSource());
-      StatusService service = new StatusService(store, new PrivacyStore(database.dataSource()), clock);
+      StatusService service = new StatusService(store, new PrivacyStore(database.dataSource()), clock,
+          metrics.registry());
       ExpiredStatusCleanup cleanupJob = new ExpiredStatusCleanup(store, clock, cleanup.batchSize());
 
       GrpcServer server = GrpcServer.builder("status", grpc)

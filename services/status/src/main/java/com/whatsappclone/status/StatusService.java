@@ -8,6 +8,8 @@ import com.whatsappclone.common.error.Reasons;
 import com.whatsappclone.common.privacy.PrivacyStore;
 import com.whatsappclone.common.privacy.Relationship;
 import com.whatsappclone.common.text.Ids;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,11 +49,18 @@ public final class StatusService {
   private final StatusStore store;
   private final PrivacyStore privacy;
   private final Clock clock;
+  private final Counter created;
+  private final Counter viewed;
 
-  public StatusService(StatusStore store, PrivacyStore privacy, Clock clock) {
+  public StatusService(StatusStore store, PrivacyStore privacy, Clock clock, MeterRegistry metrics) {
     this.store = store;
     this.privacy = privacy;
     this.clock = clock;
+    // Not "statuses.created": Prometheus drops a trailing _created (reserved for creation times).
+    this.created = Counter.builder("statuses.posted").description("Statuses created").register(metrics);
+    // First views only: a repeated view by the same viewer changes nothing and is not counted.
+    this.viewed = Counter.builder("statuses.viewed")
+        .description("Statuses viewed for the first time by someone other than their author").register(metrics);
   }
 
   /**
@@ -77,6 +86,7 @@ public final class StatusService {
     } catch (SQLException e) {
       throw new DatabaseException("database call", e);
     }
+    created.increment();
     return new StatusUpdate(id, caller, draft.contentType(), draft.content(), draft.mediaUrl(),
         createdAt, expiresAt, 0, false);
   }
@@ -148,9 +158,12 @@ public final class StatusService {
       if (status.authorId().equals(caller)) {
         return Optional.empty();
       }
-      Instant viewedAt = store.recordView(id, caller, now())
+      StatusStore.RecordedView view = store.recordView(id, caller, now())
           .orElseThrow(() -> new NotFoundException(STATUS_NOT_FOUND, NOT_FOUND_MESSAGE)); // deleted meanwhile
-      return Optional.of(viewedAt);
+      if (view.first()) {
+        viewed.increment();
+      }
+      return Optional.of(view.viewedAt());
     } catch (SQLException e) {
       throw new DatabaseException("database call", e);
     }

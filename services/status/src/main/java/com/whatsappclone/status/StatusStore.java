@@ -153,9 +153,10 @@ public final class StatusStore {
   /**
    * Records the viewer's view unless one is recorded already, in one statement.
    *
-   * @return when the viewer first viewed it; empty when the status was deleted meanwhile
+   * @return when the viewer first viewed it, and whether this call recorded it; empty when the
+   *     status was deleted meanwhile
    */
-  public Optional<Instant> recordView(UUID statusId, UUID viewerId, Instant viewedAt) throws SQLException {
+  public Optional<RecordedView> recordView(UUID statusId, UUID viewerId, Instant viewedAt) throws SQLException {
     // Both branches read the statement's snapshot, so exactly one of them yields a row: the new
     // view, or the earlier one that made ON CONFLICT skip the insert.
     String sql = """
@@ -163,9 +164,9 @@ public final class StatusStore {
           INSERT INTO status_views (status_id, user_id, viewed_at) VALUES (?, ?, ?)
           ON CONFLICT (status_id, user_id) DO NOTHING
           RETURNING viewed_at)
-        SELECT viewed_at FROM inserted
+        SELECT viewed_at, true FROM inserted
         UNION ALL
-        SELECT viewed_at FROM status_views WHERE status_id = ? AND user_id = ?
+        SELECT viewed_at, false FROM status_views WHERE status_id = ? AND user_id = ?
         """;
     try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
       s.setObject(1, statusId);
@@ -174,7 +175,7 @@ public final class StatusStore {
       s.setObject(4, statusId);
       s.setObject(5, viewerId);
       try (ResultSet rows = s.executeQuery()) {
-        return rows.next() ? Optional.of(instant(rows, 1)) : Optional.empty();
+        return rows.next() ? Optional.of(new RecordedView(instant(rows, 1), rows.getBoolean(2))) : Optional.empty();
       }
     } catch (SQLException e) {
       if (FOREIGN_KEY_VIOLATION.equals(e.getSQLState())) {
@@ -183,6 +184,9 @@ public final class StatusStore {
       throw e;
     }
   }
+
+  /** When the viewer first viewed a status; {@code first} when this call recorded it. */
+  public record RecordedView(Instant viewedAt, boolean first) {}
 
   /** Who viewed the status, most recent first. */
   public List<StatusViewer> listViewers(UUID statusId) throws SQLException {

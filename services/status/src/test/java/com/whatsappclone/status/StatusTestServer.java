@@ -4,6 +4,7 @@ import com.whatsappclone.common.auth.AuthInterceptor;
 import com.whatsappclone.common.auth.TokenManager;
 import com.whatsappclone.common.config.Settings;
 import com.whatsappclone.common.grpc.GrpcServer;
+import com.whatsappclone.common.metrics.ServiceMetrics;
 import com.whatsappclone.proto.status.StatusServiceGrpc;
 import com.whatsappclone.proto.status.StatusServiceGrpc.StatusServiceBlockingStub;
 import com.whatsappclone.testing.PostgresExtension;
@@ -52,10 +53,15 @@ final class StatusTestServer implements AutoCloseable {
   }
 
   static StatusTestServer start(Clock clock, Map<String, String> extraSettings) {
+    return start(clock, extraSettings, ServiceMetrics.create("status"));
+  }
+
+  /** Counting into {@code metrics}, which the test reads back. */
+  static StatusTestServer start(Clock clock, Map<String, String> extraSettings, ServiceMetrics metrics) {
     TestDatabase db = PostgresExtension.newDatabase();
     Map<String, String> settings = new HashMap<>(settingsFor(db));
     settings.putAll(extraSettings);
-    return new StatusTestServer(db, StatusApplication.start(Settings.of(settings), clock), clock);
+    return new StatusTestServer(db, StatusApplication.start(Settings.of(settings), clock, metrics), clock);
   }
 
   /** What a deployment would set, pointed at the test database; the cleanup job stays idle. */

@@ -4,6 +4,8 @@ import com.whatsappclone.common.lifecycle.DaemonThreads;
 import com.whatsappclone.common.ratelimit.ClockTimeMeter;
 import com.whatsappclone.common.ratelimit.KeyedBuckets;
 import io.github.bucket4j.ConsumptionProbe;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,7 +68,7 @@ final class PushDispatcher implements AutoCloseable {
   private final PushSettings settings;
   private final Clock clock;
   private final KeyedBuckets perDevice;
-  private final PushStats stats = new PushStats();
+  private final PushStats stats;
   private final ScheduledExecutorService loop =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("push-dispatcher"));
   // Table work off the dispatcher's thread: removing a dead token, re-checking before a retry.
@@ -86,8 +88,11 @@ final class PushDispatcher implements AutoCloseable {
   private final AtomicInteger backlog = new AtomicInteger();
 
   PushDispatcher(Map<PushPlatform, PushSender> senders, PushRegistrationStore store,
-      PushSettings settings, Clock clock) {
+      PushSettings settings, Clock clock, MeterRegistry metrics) {
     this.senders = Map.copyOf(senders);
+    this.stats = new PushStats(metrics);
+    Gauge.builder("push.backlog", backlog, AtomicInteger::get)
+        .description("Push notifications waiting or being sent").register(metrics);
     this.store = store;
     this.settings = settings;
     this.clock = clock;
@@ -102,7 +107,7 @@ final class PushDispatcher implements AutoCloseable {
       loop.execute(() -> enqueue(target, notification, clock.instant(), 0, Instant.MIN));
     } catch (RejectedExecutionException closed) {
       backlog.decrementAndGet();
-      stats.dropped.incrementAndGet();
+      stats.count(target.platform(), PushStats.Outcome.DROPPED);
     }
   }
 
@@ -132,7 +137,7 @@ final class PushDispatcher implements AutoCloseable {
       stats.collapsed.incrementAndGet();
     } else if (waiting.size() >= settings.maxPending()) {
       backlog.decrementAndGet();
-      long dropped = stats.dropped.incrementAndGet();
+      long dropped = stats.count(target.platform(), PushStats.Outcome.DROPPED);
       if (Long.bitCount(dropped) == 1) { // 1st, 2nd, 4th, 8th...: a hint, not a flood
         log.warn("push backlog full ({} waiting): {} notifications dropped so far",
             waiting.size(), dropped);
@@ -179,7 +184,7 @@ final class PushDispatcher implements AutoCloseable {
     PushSender sender = senders.get(entry.target.platform());
     if (sender == null) {
       backlog.decrementAndGet();
-      stats.dropped.incrementAndGet();
+      stats.count(entry.target.platform(), PushStats.Outcome.DROPPED);
       if (warnedOff.put(entry.target.platform(), true) == null) {
         log.warn("push: a device registered for {}, which this deployment has no credentials for;"
             + " its notifications are dropped", entry.target.platform());
@@ -204,16 +209,16 @@ final class PushDispatcher implements AutoCloseable {
     switch (outcome.kind()) {
       case SENT -> {
         backlog.decrementAndGet();
-        stats.sent.incrementAndGet();
+        stats.count(entry.target.platform(), PushStats.Outcome.SENT);
       }
       case TOKEN_DEAD -> {
         backlog.decrementAndGet();
-        stats.tokensDead.incrementAndGet();
+        stats.count(entry.target.platform(), PushStats.Outcome.TOKEN_DEAD);
         database.execute(() -> forgetDeadToken(entry.target, outcome));
       }
       case REJECTED -> {
         backlog.decrementAndGet();
-        stats.rejected.incrementAndGet();
+        stats.count(entry.target.platform(), PushStats.Outcome.REJECTED);
         log.warn("push to session {} ({}) refused by the provider: {}; not retried",
             entry.target.sessionId(), entry.target.platform(), outcome.detail());
       }
@@ -226,12 +231,12 @@ final class PushDispatcher implements AutoCloseable {
     Instant now = clock.instant();
     if (Duration.between(entry.firstQueuedAt, now).compareTo(settings.giveUpAfter()) >= 0) {
       backlog.decrementAndGet();
-      stats.gaveUp.incrementAndGet();
+      stats.count(entry.target.platform(), PushStats.Outcome.GAVE_UP);
       log.warn("push to session {} ({}) given up after {} tries: {}", entry.target.sessionId(),
           entry.target.platform(), entry.attempts, outcome.detail());
       return;
     }
-    stats.retried.incrementAndGet();
+    stats.count(entry.target.platform(), PushStats.Outcome.RETRY);
     Duration delay = outcome.retryAfter().orElseGet(() -> backoff(entry.attempts));
     Instant notBefore = now.plus(delay);
     // Only while the session is still signed in with this token (a revoked one clears it).
@@ -250,7 +255,7 @@ final class PushDispatcher implements AutoCloseable {
             enqueue(entry.target, entry.notification, entry.firstQueuedAt, entry.attempts, notBefore);
           } else {
             backlog.decrementAndGet();
-            stats.dropped.incrementAndGet();
+            stats.count(entry.target.platform(), PushStats.Outcome.DROPPED);
           }
         });
       } catch (RejectedExecutionException closed) {

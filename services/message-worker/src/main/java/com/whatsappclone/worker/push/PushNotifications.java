@@ -3,6 +3,7 @@ package com.whatsappclone.worker.push;
 import com.whatsappclone.common.kafka.KafkaFactories;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -39,16 +40,17 @@ public final class PushNotifications implements AutoCloseable {
    * Starts reading {@code storedTopic}. The providers stay the caller's to close, after this.
    *
    * @param health where {@link #HEALTH_SERVICE} is reported
+   * @param metrics where push counts its outcomes and backlog
    */
   public static PushNotifications start(PushProviders providers, PushSettings settings,
       DataSource dataSource, KafkaFactories kafka, String storedTopic, Clock clock,
-      HealthStatusManager health) {
+      HealthStatusManager health, MeterRegistry metrics) {
     Map<PushPlatform, PushSender> senders = new EnumMap<>(PushPlatform.class);
     for (PushPlatform platform : PushPlatform.values()) {
       providers.sender(platform).ifPresent(sender -> senders.put(platform, sender));
     }
     PushRegistrationStore store = new PushRegistrationStore(dataSource);
-    PushDispatcher dispatcher = new PushDispatcher(senders, store, settings, clock);
+    PushDispatcher dispatcher = new PushDispatcher(senders, store, settings, clock, metrics);
     PushPlanner planner = new PushPlanner(store, dispatcher, settings, clock);
     Map<String, Object> overrides = new HashMap<>(KafkaFactories.BATCHING_FETCH);
     overrides.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");

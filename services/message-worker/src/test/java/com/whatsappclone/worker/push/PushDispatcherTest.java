@@ -11,6 +11,7 @@ import com.whatsappclone.testing.SqlFixtures;
 import com.whatsappclone.testing.TestDatabase;
 import com.whatsappclone.testing.WithPostgres;
 import com.whatsappclone.testing.push.FakeFcm;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,7 @@ class PushDispatcherTest {
     PushSettings settings = new PushSettings("unused", false, Duration.ofSeconds(10), 2, 100, 1_000, 8,
         Duration.ofMinutes(1), Duration.ofSeconds(30));
     dispatcher = new PushDispatcher(Map.of(PushPlatform.FCM, providers.sender(PushPlatform.FCM).orElseThrow()),
-        new PushRegistrationStore(dataSource), settings, clock);
+        new PushRegistrationStore(dataSource), settings, clock, new SimpleMeterRegistry());
   }
 
   @AfterEach
