@@ -126,6 +126,13 @@ final class RunningSystem implements AutoCloseable {
     return realtime.webSocketPort();
   }
 
+  /** Every service's metrics HTTP port (those with metrics on), gateway included. */
+  java.util.List<Integer> metricsPorts() {
+    java.util.List<Integer> ports = new java.util.ArrayList<>();
+    servers.forEach(server -> server.metricsPort().ifPresent(ports::add));
+    return ports;
+  }
+
   /** Gateway first, then the services in reverse start order. */
   @Override
   public void close() {

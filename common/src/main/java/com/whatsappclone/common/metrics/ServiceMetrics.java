@@ -5,7 +5,9 @@ import io.grpc.ManagedChannelBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.grpc.MetricCollectingClientInterceptor;
 import io.micrometer.core.instrument.binder.grpc.MetricCollectingServerInterceptor;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Optional;
@@ -47,6 +49,16 @@ public final class ServiceMetrics {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // Before the common tags: a filter sees the tags the filters before it left.
     registry.config().meterFilter(MeterFilter.renameTag("grpc", "service", GRPC_SERVICE_TAG));
+    // Buckets for the gRPC call timers, so that the dashboard's p50/p99 per method exist.
+    registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+        if (id.getName().startsWith("grpc.") && id.getType() == Meter.Type.TIMER) {
+          return DistributionStatisticConfig.builder().percentilesHistogram(true).build().merge(config);
+        }
+        return config;
+      }
+    });
     registry.config().commonTags("service", service);
     return new ServiceMetrics(service, settings, registry);
   }

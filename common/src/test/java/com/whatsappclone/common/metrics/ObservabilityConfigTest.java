@@ -44,7 +44,7 @@ class ObservabilityConfigTest {
       "push_sent_total", "push_backlog");
   private static final Set<String> HISTOGRAMS = Set.of(
       "jvm_gc_pause_seconds", "grpc_server_processing_duration_seconds",
-      "messages_stored_latency_seconds", "messages_delivered_latency_seconds", "realtime_catchup_size");
+      "messages_stored_latency_seconds", "messages_delivered_latency_seconds", "realtime_catchup_size_messages");
   private static final List<String> HISTOGRAM_SUFFIXES = List.of("_bucket", "_count", "_sum", "_max");
 
   /** Words of PromQL (functions, aggregations, operators) the dashboard may use; anything else is a series. */
