@@ -79,7 +79,7 @@ public final class BenchMain {
     long stackStart = System.nanoTime();
     if (options.embedded()) {
       log.info("starting the embedded stack (PostgreSQL, Kafka, six services) in a temporary directory");
-      stack = BenchStack.startEmbedded();
+      stack = BenchStack.startEmbedded(options.metrics() ? Map.of() : Map.of("METRICS_ENABLED", "false"));
     } else {
       stack = BenchStack.remote(options);
     }

@@ -36,7 +36,8 @@ record BenchOptions(
     Set<String> skip,
     Path resultsDirectory,
     boolean updateReadme,
-    boolean dumpThreads) {
+    boolean dumpThreads,
+    boolean metrics) {
 
   /** Parts that can be left out; signing in (the auth figures) always runs: everything needs users. */
   static final List<String> PARTS = List.of("jmh", "limits", "e2e", "fanout", "capacity");
@@ -74,6 +75,7 @@ record BenchOptions(
         "  --update-readme=true  rewrite the results section of bench/README.md (when present)",
         "  --dump-threads        log every thread name seen (digits as N) with its CPU and component",
         "                        after the ramp: for checking the prefix table in CpuComponents",
+        "  --metrics=true        the embedded stack's metrics (METRICS_ENABLED); false for the overhead figure",
         "  --quick               a small run for trying things out (200 users, short steps)");
   }
 
@@ -138,7 +140,8 @@ record BenchOptions(
         skip,
         Path.of(r.string("results", "bench/results")),
         r.bool("update-readme", true),
-        r.bool("dump-threads", false));
+        r.bool("dump-threads", false),
+        r.bool("metrics", true));
     if (!values.isEmpty()) {
       throw new UsageException("unknown option(s): --" + String.join(", --", values.keySet()));
     }
@@ -173,6 +176,7 @@ record BenchOptions(
     out.put("fanoutRepeats", fanoutRepeats);
     out.put("target", gateway.map(g -> g + "," + webSocket.orElse("")).orElse("embedded local stack"));
     out.put("skip", List.copyOf(skip));
+    out.put("metrics", metrics);
     return out;
   }
 
