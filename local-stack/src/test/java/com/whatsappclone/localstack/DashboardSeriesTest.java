@@ -21,9 +21,6 @@ import com.whatsappclone.testing.WithKafka;
 import com.whatsappclone.testing.WithPostgres;
 import com.whatsappclone.testing.push.FakeFcm;
 import io.grpc.ManagedChannel;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,8 +30,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -101,29 +96,15 @@ class DashboardSeriesTest {
     String group = chat.createConversation(CreateConversationRequest.newBuilder().setIsGroup(true).setGroupName("g")
         .addParticipantIds(bob.getUser().getId()).addParticipantIds(carol.getUser().getId()).build())
         .getConversation().getId();
-    chat.sendMessage(SendMessageRequest.newBuilder().setConversationId(group).setContent("before").build());
+    String before = chat.sendMessage(SendMessageRequest.newBuilder().setConversationId(group).setContent("before")
+        .build()).getMessage().getId();
 
     // Bob connects (catch-up of "before"), then receives one live.
-    CountDownLatch frames = new CountDownLatch(2);
-    WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
-        .header("Authorization", "Bearer " + bob.getAccessToken())
-        .buildAsync(URI.create("ws://127.0.0.1:" + system.webSocketPort() + "/ws"), new WebSocket.Listener() {
-          @Override
-          public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            if (last && data.toString().contains("newMessage")) {
-              frames.countDown();
-            }
-            webSocket.request(1);
-            return null;
-          }
-        })
-        .get(10, TimeUnit.SECONDS);
-    try {
-      Thread.sleep(500);
-      chat.sendMessage(SendMessageRequest.newBuilder().setConversationId(group).setContent("live").build());
-      assertThat(frames.await(20, TimeUnit.SECONDS)).as("catch-up and live message frames").isTrue();
-    } finally {
-      socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+    try (TextFrames socket = TextFrames.open(system.webSocketPort(), bob.getAccessToken())) {
+      socket.awaitNewMessage(before);
+      String live = chat.sendMessage(SendMessageRequest.newBuilder().setConversationId(group).setContent("live")
+          .build()).getMessage().getId();
+      socket.awaitNewMessage(live);
     }
     Eventually.await("Carol's pushes", () -> fcm.received().stream().filter(r -> r.token().equals(carolsToken)).count(),
         n -> n >= 1);

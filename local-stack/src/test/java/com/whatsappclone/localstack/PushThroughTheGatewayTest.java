@@ -20,17 +20,11 @@ import com.whatsappclone.testing.WithKafka;
 import com.whatsappclone.testing.WithPostgres;
 import com.whatsappclone.testing.push.FakeFcm;
 import io.grpc.ManagedChannel;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -113,35 +107,15 @@ class PushThroughTheGatewayTest {
     assertThat(push.body()).isEqualTo("New message");
 
     // Bob opens the app: the WebSocket catches him up, he acknowledges what arrives.
-    BlockingQueue<String> frames = new LinkedBlockingQueue<>();
-    WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
-        .header("Authorization", "Bearer " + bob.getAccessToken())
-        .buildAsync(URI.create("ws://127.0.0.1:" + system.webSocketPort() + "/ws"), new WebSocket.Listener() {
-          private final StringBuilder partial = new StringBuilder();
-
-          @Override
-          public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-              frames.add(partial.toString());
-              partial.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
-          }
-        })
-        .get(10, TimeUnit.SECONDS);
     Message whileOpen;
-    try {
-      awaitFrameWith(frames, whileClosed.getId());
+    try (TextFrames socket = TextFrames.open(system.webSocketPort(), bob.getAccessToken())) {
+      socket.awaitNewMessage(whileClosed.getId());
       ack(socket, whileClosed, conversation);
       whileOpen = send(alice, conversation, "see you there");
-      awaitFrameWith(frames, whileOpen.getId());
+      socket.awaitNewMessage(whileOpen.getId());
       ack(socket, whileOpen, conversation);
       // The grace period passes: the open app acknowledged, its phone is not pushed.
       Thread.sleep(ACK_GRACE.multipliedBy(3).toMillis());
-    } finally {
-      socket.sendClose(WebSocket.NORMAL_CLOSURE, "app to background").get(5, TimeUnit.SECONDS);
     }
 
     // Closed again: pushed again (proving push still ran while the app was open).
@@ -176,19 +150,8 @@ class PushThroughTheGatewayTest {
     assertThat(pushesTo(bobsToken)).as("Bob signed out").isEmpty();
   }
 
-  private static void awaitFrameWith(BlockingQueue<String> frames, String messageId) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (System.nanoTime() < deadline) {
-      String frame = frames.poll(1, TimeUnit.SECONDS);
-      if (frame != null && frame.contains("\"newMessage\"") && frame.contains(messageId)) {
-        return;
-      }
-    }
-    throw new AssertionError("no newMessage frame for " + messageId + " within 20 s");
-  }
-
-  private static void ack(WebSocket socket, Message message, String conversation) throws Exception {
-    socket.sendText("{\"ack\":{\"messageId\":\"" + message.getId() + "\",\"conversationId\":\""
-        + conversation + "\"}}", true).get(5, TimeUnit.SECONDS);
+  private static void ack(TextFrames socket, Message message, String conversation) throws Exception {
+    socket.send("{\"ack\":{\"messageId\":\"" + message.getId() + "\",\"conversationId\":\""
+        + conversation + "\"}}");
   }
 }

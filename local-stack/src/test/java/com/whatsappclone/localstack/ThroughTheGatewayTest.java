@@ -285,34 +285,14 @@ class ThroughTheGatewayTest {
     }
     awaitStored(alice.getAccessToken(), conversation.getId(), 3);
 
-    BlockingQueue<String> frames = new LinkedBlockingQueue<>();
-    WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
-        .header("Authorization", "Bearer " + carol.getAccessToken())
-        .buildAsync(URI.create("ws://127.0.0.1:" + system.webSocketPort() + "/ws"), new WebSocket.Listener() {
-          private final StringBuilder partial = new StringBuilder();
-
-          @Override
-          public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-              frames.add(partial.toString());
-              partial.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
-          }
-        })
-        .get(10, TimeUnit.SECONDS);
-    try {
+    try (TextFrames socket = TextFrames.open(system.webSocketPort(), carol.getAccessToken())) {
       for (int i = 1; i <= 3; i++) {
-        String frame = frames.poll(20, TimeUnit.SECONDS);
+        String frame = socket.poll(20);
         assertThat(frame).as("catch-up frame %d", i)
             .contains("\"newMessage\"")
             .contains("while you were away " + i)
             .contains("\"seq\":\"" + i + "\"");
       }
-    } finally {
-      socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
     }
   }
 
