@@ -3,6 +3,8 @@ package com.whatsappclone.localstack;
 import com.whatsappclone.auth.AuthApplication;
 import com.whatsappclone.chat.ChatApplication;
 import com.whatsappclone.common.config.Settings;
+import com.whatsappclone.common.metrics.ServiceMetrics;
+import java.util.function.Function;
 import com.whatsappclone.common.grpc.RunningServer;
 import com.whatsappclone.gateway.ApiGatewayApplication;
 import com.whatsappclone.realtime.RealtimeApplication;
@@ -42,9 +44,18 @@ final class RunningSystem implements AutoCloseable {
 
   /** @param overrides settings on top of the test defaults (e.g. the gateway's limits) */
   static RunningSystem start(TestDatabase db, String kafkaBrokers, Map<String, String> overrides) {
+    return start(db, kafkaBrokers, overrides, null);
+  }
+
+  /**
+   * @param observe each service's metrics and tracer by service name (tests that read spans);
+   *                null: each service's own, from the settings
+   */
+  static RunningSystem start(TestDatabase db, String kafkaBrokers, Map<String, String> overrides,
+      Function<String, ServiceMetrics> observe) {
     RunningSystem system = new RunningSystem();
     try {
-      system.startAll(db, kafkaBrokers, overrides);
+      system.startAll(db, kafkaBrokers, overrides, observe);
       return system;
     } catch (RuntimeException e) {
       system.close();
@@ -52,7 +63,8 @@ final class RunningSystem implements AutoCloseable {
     }
   }
 
-  private void startAll(TestDatabase db, String kafkaBrokers, Map<String, String> overrides) {
+  private void startAll(TestDatabase db, String kafkaBrokers, Map<String, String> overrides,
+      Function<String, ServiceMetrics> observe) {
     Map<String, String> values = new HashMap<>();
     values.put("DATABASE_URL", db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?")
         + "user=" + db.user() + (db.password() == null ? "" : "&password=" + db.password()));
@@ -75,20 +87,27 @@ final class RunningSystem implements AutoCloseable {
     Settings base = Settings.of(values);
     Clock clock = Clock.systemUTC();
 
-    RunningServer auth = track("auth", AuthApplication.start(base, clock));
+    RunningServer auth = track("auth", observe == null ? AuthApplication.start(base, clock)
+        : AuthApplication.start(base, clock, observe.apply("auth")));
     authPort = auth.port();
-    RunningServer chat = track("chat", ChatApplication.start(base, clock));
-    track("message-worker", MessageWorkerApplication.start(base, clock));
-    realtime = RealtimeApplication.startServers(base, clock);
+    RunningServer chat = track("chat", observe == null ? ChatApplication.start(base, clock)
+        : ChatApplication.start(base, clock, observe.apply("chat")));
+    track("message-worker", observe == null ? MessageWorkerApplication.start(base, clock)
+        : MessageWorkerApplication.start(base, clock, observe.apply("message-worker")));
+    realtime = observe == null ? RealtimeApplication.startServers(base, clock)
+        : RealtimeApplication.startServers(base, clock, observe.apply("realtime"));
     servers.push(realtime.grpc());
     backendPorts.put("realtime", realtime.grpcPort());
-    RunningServer status = track("status", StatusApplication.start(base, clock));
+    RunningServer status = track("status", observe == null ? StatusApplication.start(base, clock)
+        : StatusApplication.start(base, clock, observe.apply("status")));
 
-    RunningServer gateway = track(ApiGatewayApplication.start(base.withOverrides(Map.of(
+    Settings gatewaySettings = base.withOverrides(Map.of(
         "AUTH_SERVICE_ADDR", "127.0.0.1:" + auth.port(),
         "CHAT_SERVICE_ADDR", "127.0.0.1:" + chat.port(),
         "REALTIME_SERVICE_ADDR", "127.0.0.1:" + realtime.grpcPort(),
-        "STATUS_SERVICE_ADDR", "127.0.0.1:" + status.port())), clock));
+        "STATUS_SERVICE_ADDR", "127.0.0.1:" + status.port()));
+    RunningServer gateway = track(observe == null ? ApiGatewayApplication.start(gatewaySettings, clock)
+        : ApiGatewayApplication.start(gatewaySettings, clock, observe.apply("api-gateway")));
     gatewayPort = gateway.port();
     gatewayChannel = NettyChannelBuilder.forAddress("127.0.0.1", gatewayPort).usePlaintext().build();
   }

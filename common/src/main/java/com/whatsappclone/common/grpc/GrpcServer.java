@@ -6,6 +6,8 @@ import com.whatsappclone.common.net.TlsSettings;
 import com.whatsappclone.common.db.Database;
 import com.whatsappclone.common.metrics.MetricsServer;
 import com.whatsappclone.common.metrics.ServiceMetrics;
+import com.whatsappclone.common.tracing.Tracing;
+import com.whatsappclone.common.tracing.TracingServerInterceptor;
 import io.grpc.BindableService;
 import io.grpc.HandlerRegistry;
 import io.grpc.Server;
@@ -66,6 +68,7 @@ public final class GrpcServer implements RunningServer {
   private final Resources resources;
   private final ServerThreads threads;
   private volatile MetricsServer metricsServer;
+  private volatile Tracing tracing = Tracing.off();
   private final AtomicBoolean stopped = new AtomicBoolean();
 
   private GrpcServer(Builder builder, Server server, ServerThreads threads, HealthStatusManager health,
@@ -151,6 +154,8 @@ public final class GrpcServer implements RunningServer {
       metrics.close();
     }
     threads.close();
+    // After the resources: the spans of the last calls and records are sent too.
+    tracing.close();
   }
 
   /** Builds and starts a {@link GrpcServer}. */
@@ -336,6 +341,7 @@ public final class GrpcServer implements RunningServer {
         throw new UncheckedIOException(name + " could not listen on port " + port + ": " + e.getMessage(), e);
       }
       GrpcServer started = new GrpcServer(this, server, threads, health, List.copyOf(serviceNames));
+      tracing().ifPresent(t -> started.tracing = t);
       if (metrics != null && metrics.enabled()) {
         try {
           started.metricsServer = MetricsServer.start(metrics, started::overallHealth);
@@ -360,8 +366,14 @@ public final class GrpcServer implements RunningServer {
      * between them in the order added, and the mapping once more outside them for what an
      * interceptor throws itself (it leaves statuses already mapped alone).
      */
+    private Optional<Tracing> tracing() {
+      return Optional.ofNullable(metrics).map(ServiceMetrics::tracing);
+    }
+
     private List<ServerInterceptor> interceptorChain() {
       List<ServerInterceptor> runOrder = new ArrayList<>();
+      // Outermost: the span covers everything the call costs, refusals included.
+      tracing().filter(Tracing::enabled).ifPresent(t -> runOrder.add(new TracingServerInterceptor(t)));
       Optional<ServiceMetrics> measured = Optional.ofNullable(metrics).filter(ServiceMetrics::enabled);
       measured.flatMap(ServiceMetrics::serverCalls).ifPresent(runOrder::add);
       runOrder.add(new CallAdmission(name, maxConcurrentCalls, databaseStalled,

@@ -2,6 +2,10 @@ package com.whatsappclone.common.metrics;
 
 import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannelBuilder;
+import com.whatsappclone.common.config.Settings;
+import com.whatsappclone.common.tracing.Tracing;
+import com.whatsappclone.common.tracing.TracingSettings;
+import com.whatsappclone.common.tracing.TracingClientInterceptor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.grpc.MetricCollectingClientInterceptor;
 import io.micrometer.core.instrument.binder.grpc.MetricCollectingServerInterceptor;
@@ -32,12 +36,38 @@ public final class ServiceMetrics {
   private final MetricsSettings settings;
   private final PrometheusMeterRegistry registry;
   private final ClientInterceptor clientCalls;
+  private final Tracing tracing;
 
-  private ServiceMetrics(String service, MetricsSettings settings, PrometheusMeterRegistry registry) {
+  private ServiceMetrics(String service, MetricsSettings settings, PrometheusMeterRegistry registry,
+      Tracing tracing) {
     this.service = service;
     this.settings = settings;
     this.registry = registry;
     this.clientCalls = settings.enabled() ? new MetricCollectingClientInterceptor(registry) : null;
+    this.tracing = tracing;
+  }
+
+  /**
+   * The same registry, with the service's tracer: what a service is observed through travels as
+   * one handle, so every part that counts can also trace. {@link Tracing#off()} by default.
+   */
+  public ServiceMetrics withTracing(Tracing tracing) {
+    return new ServiceMetrics(service, settings, registry, tracing);
+  }
+
+  public Tracing tracing() {
+    return tracing;
+  }
+
+  /**
+   * A service's metrics and traces as its settings say: the metrics port from {@code portSetting}
+   * (MetricsSettings), tracing from the {@code OTEL_*} settings (TracingSettings); a bad value is
+   * recorded for {@link Settings#check()}.
+   */
+  public static ServiceMetrics fromSettings(Settings settings, String service, String portSetting,
+      int defaultPort) {
+    return create(service, MetricsSettings.from(settings, portSetting, defaultPort))
+        .withTracing(Tracing.from(TracingSettings.from(settings, service)));
   }
 
   /** Metrics on, served on any free port ({@link MetricsSettings#anyFreePort()}). */
@@ -60,7 +90,7 @@ public final class ServiceMetrics {
       }
     });
     registry.config().commonTags("service", service);
-    return new ServiceMetrics(service, settings, registry);
+    return new ServiceMetrics(service, settings, registry, Tracing.off());
   }
 
   public String service() {
@@ -87,10 +117,12 @@ public final class ServiceMetrics {
 
   /**
    * Counts and times the calls made on channels built by {@code channel} (per method and status:
-   * {@code grpc_client_processing_duration_seconds}); leaves it alone when metrics are off.
+   * {@code grpc_client_processing_duration_seconds}) and sends the current trace with them;
+   * each only when on.
    */
   public <T extends ManagedChannelBuilder<T>> T instrument(T channel) {
-    return clientCalls == null ? channel : channel.intercept(clientCalls);
+    T built = clientCalls == null ? channel : channel.intercept(clientCalls);
+    return tracing.enabled() ? built.intercept(new TracingClientInterceptor(tracing)) : built;
   }
 
   /** Times a server's calls per method and status; none when metrics are off. */

@@ -1,6 +1,5 @@
 package com.whatsappclone.gateway;
 
-import com.whatsappclone.common.metrics.MetricsSettings;
 import com.whatsappclone.common.metrics.ServiceMetrics;
 import com.whatsappclone.common.config.ServicePorts;
 import com.whatsappclone.common.auth.AuthInterceptor;
@@ -42,9 +41,8 @@ public final class ApiGatewayApplication {
    * @throws com.whatsappclone.common.config.SettingsException naming every missing or bad setting
    */
   public static GrpcServer start(Settings settings, Clock clock) {
-    return start(settings, clock, ServiceMetrics.create("api-gateway",
-        MetricsSettings.from(settings,
-        ServicePorts.API_GATEWAY_METRICS_PORT, ServicePorts.DEFAULT_API_GATEWAY_METRICS_PORT)));
+    return start(settings, clock, ServiceMetrics.fromSettings(settings, "api-gateway",
+        ServicePorts.API_GATEWAY_METRICS_PORT, ServicePorts.DEFAULT_API_GATEWAY_METRICS_PORT));
   }
 
   /** As {@link #start(Settings, Clock)}, counting into {@code metrics} (tests read them back). */

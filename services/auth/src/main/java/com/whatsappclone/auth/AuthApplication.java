@@ -1,6 +1,5 @@
 package com.whatsappclone.auth;
 
-import com.whatsappclone.common.metrics.MetricsSettings;
 import com.whatsappclone.common.metrics.ServiceMetrics;
 import com.whatsappclone.common.auth.AuthInterceptor;
 import com.whatsappclone.common.auth.SessionRevocationPoller;
@@ -48,9 +47,8 @@ public final class AuthApplication {
    *     e.g. the Twilio credentials when dev mode is off
    */
   public static GrpcServer start(Settings settings, Clock clock) {
-    return start(settings, clock, ServiceMetrics.create("auth",
-        MetricsSettings.from(settings,
-        ServicePorts.AUTH_SERVICE_METRICS_PORT, ServicePorts.DEFAULT_AUTH_SERVICE_METRICS_PORT)));
+    return start(settings, clock, ServiceMetrics.fromSettings(settings, "auth",
+        ServicePorts.AUTH_SERVICE_METRICS_PORT, ServicePorts.DEFAULT_AUTH_SERVICE_METRICS_PORT));
   }
 
   /** As {@link #start(Settings, Clock)}, counting into {@code metrics} (tests read them back). */

@@ -1,6 +1,5 @@
 package com.whatsappclone.chat;
 
-import com.whatsappclone.common.metrics.MetricsSettings;
 import com.whatsappclone.common.metrics.ServiceMetrics;
 import com.whatsappclone.common.auth.AuthInterceptor;
 import com.whatsappclone.common.auth.SessionRevocationPoller;
@@ -48,9 +47,8 @@ public final class ChatApplication {
   }
 
   static GrpcServer start(Settings settings, Clock clock, UnaryOperator<DataSource> tables) {
-    return start(settings, clock, tables, ServiceMetrics.create("chat",
-        MetricsSettings.from(settings,
-        ServicePorts.CHAT_SERVICE_METRICS_PORT, ServicePorts.DEFAULT_CHAT_SERVICE_METRICS_PORT)));
+    return start(settings, clock, tables, ServiceMetrics.fromSettings(settings, "chat",
+        ServicePorts.CHAT_SERVICE_METRICS_PORT, ServicePorts.DEFAULT_CHAT_SERVICE_METRICS_PORT));
   }
 
   /**
@@ -92,7 +90,7 @@ public final class ChatApplication {
       AcknowledgedSender sender = resources.push(new AcknowledgedSender(producer, topicSetup,
           timeouts.maxBlock().plus(timeouts.delivery()).plusSeconds(1)));
 
-      MessageEvents events = new MessageEvents(sender, topics);
+      MessageEvents events = new MessageEvents(sender, topics, metrics.tracing());
       ConversationService conversations = new ConversationService(conversationStore,
           new PrivacyStore(data), cache, events, chat.maxGroupMembers(), clock);
       PendingMessageStore pending = new PendingMessageStore(data);

@@ -1,6 +1,9 @@
 package com.whatsappclone.chat;
 
 import com.whatsappclone.common.kafka.KafkaTopics;
+import com.whatsappclone.common.tracing.KafkaTraceHeaders;
+import com.whatsappclone.common.tracing.Tracing;
+import io.opentelemetry.context.Context;
 import com.whatsappclone.common.kafka.MessagingTopics;
 import com.whatsappclone.proto.events.ConversationMembershipChanged;
 import com.whatsappclone.proto.events.MessageSubmitted;
@@ -21,10 +24,12 @@ final class MessageEvents {
 
   private final AcknowledgedSender sender;
   private final MessagingTopics topics;
+  private final Tracing tracing;
 
-  MessageEvents(AcknowledgedSender sender, MessagingTopics topics) {
+  MessageEvents(AcknowledgedSender sender, MessagingTopics topics, Tracing tracing) {
     this.sender = sender;
     this.topics = topics;
+    this.tracing = tracing;
   }
 
   /**
@@ -49,8 +54,11 @@ final class MessageEvents {
       event.setClientMessageId(message.clientMessageId());
     }
     recipients.forEach(r -> event.addRecipientIds(r.toString()));
-    sender.send(new ProducerRecord<>(topics.submitted(), message.conversationId().toString(),
-        event.build().toByteArray()), budget);
+    // The send call's trace goes on to the worker's batch and realtime's delivery.
+    RecordHeaders headers = new RecordHeaders();
+    KafkaTraceHeaders.inject(tracing, Context.current(), headers);
+    sender.send(new ProducerRecord<>(topics.submitted(), null, message.conversationId().toString(),
+        event.build().toByteArray(), headers), budget);
   }
 
   /** Tells realtime instances that a conversation's participants changed. */

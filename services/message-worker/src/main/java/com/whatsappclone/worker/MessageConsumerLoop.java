@@ -1,6 +1,8 @@
 package com.whatsappclone.worker;
 
 import com.whatsappclone.common.kafka.MessagingTopics;
+import com.whatsappclone.common.tracing.Tracing;
+import io.opentelemetry.context.Context;
 import com.whatsappclone.worker.WorkerEventPublisher.DeadLetter;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -84,6 +86,7 @@ final class MessageConsumerLoop implements AutoCloseable {
   private final Listener listener;
   private final ConsumerLag lag;
   private final WorkerMetrics metrics;
+  private final Tracing tracing;
   private final Thread thread;
   private final CountDownLatch stopSignal = new CountDownLatch(1);
   private volatile boolean running = true;
@@ -94,7 +97,7 @@ final class MessageConsumerLoop implements AutoCloseable {
 
   MessageConsumerLoop(Consumer<String, byte[]> consumer, MessagingTopics topics,
       TopicCreator topicCreator, MessageBatchStore store, WorkerEventPublisher publisher,
-      WorkerHooks hooks, Listener listener, ConsumerLag lag, WorkerMetrics metrics) {
+      WorkerHooks hooks, Listener listener, ConsumerLag lag, WorkerMetrics metrics, Tracing tracing) {
     this.consumer = consumer;
     this.topics = topics;
     this.topicCreator = topicCreator;
@@ -104,6 +107,7 @@ final class MessageConsumerLoop implements AutoCloseable {
     this.listener = listener;
     this.lag = lag;
     this.metrics = metrics;
+    this.tracing = tracing;
     this.thread = new Thread(this::run, "message-worker-consumer");
   }
 
@@ -245,7 +249,7 @@ final class MessageConsumerLoop implements AutoCloseable {
             + e.getSQLState() + ")");
         log.warn("dead-lettering {}/{}/{}: {}", record.topic(), record.partition(), record.offset(),
             deadLetter.reason());
-        publisher.publish(List.of(), List.of(deadLetter));
+        publisher.publish(List.of(), List.of(), List.of(deadLetter));
         metrics.deadLettered(deadLetter.reasonTag());
         doneOffsets.putAll(nextOffsets(batch));
         return;
@@ -279,24 +283,38 @@ final class MessageConsumerLoop implements AutoCloseable {
       }
     }
 
+    BatchTraces traces = BatchTraces.start(tracing, sources);
+    try {
+      storeAndPublish(records, sources, messages, deadLetters, traces);
+    } finally {
+      traces.end();
+    }
+  }
+
+  private void storeAndPublish(List<ConsumerRecord<String, byte[]>> records,
+      List<ConsumerRecord<String, byte[]>> sources, List<SubmittedMessage> messages,
+      List<DeadLetter> deadLetters, BatchTraces traces)
+      throws SQLException, ExecutionException, InterruptedException {
     List<MessageBatchStore.Outcome> outcomes = store.store(messages);
     countStored(outcomes);
     hooks.afterDatabaseCommit(messages.size());
 
     List<StoredMessage> toPublish = new ArrayList<>(outcomes.size());
+    List<Context> publishTraces = new ArrayList<>(outcomes.size());
     for (int i = 0; i < outcomes.size(); i++) {
       MessageBatchStore.Outcome outcome = outcomes.get(i);
       if (outcome.isRejected()) {
         deadLetters.add(new DeadLetter(sources.get(i), outcome.rejectedAs(), outcome.rejection()));
       } else if (outcome.publish()) {
         toPublish.add(outcome.stored());
+        publishTraces.add(traces.context(i));
       }
     }
     for (DeadLetter deadLetter : deadLetters) {
       ConsumerRecord<String, byte[]> r = deadLetter.record();
       log.warn("dead-lettering {}/{}/{}: {}", r.topic(), r.partition(), r.offset(), deadLetter.reason());
     }
-    publisher.publish(toPublish, deadLetters);
+    publisher.publish(toPublish, publishTraces, deadLetters);
     // Counted once published: a failed publish retries the batch, which finds them again.
     for (DeadLetter deadLetter : deadLetters) {
       metrics.deadLettered(deadLetter.reasonTag());

@@ -1,6 +1,5 @@
 package com.whatsappclone.worker;
 
-import com.whatsappclone.common.metrics.MetricsSettings;
 import com.whatsappclone.common.metrics.ServiceMetrics;
 import com.whatsappclone.common.config.DatabaseSettings;
 import com.whatsappclone.common.config.KafkaSettings;
@@ -62,9 +61,8 @@ public final class MessageWorkerApplication {
 
   /** {@link #start}, with push's handle for tests and the bench. */
   public static RunningWorker startWorker(Settings settings, Clock clock, WorkerHooks hooks) {
-    return startWorker(settings, clock, hooks, ServiceMetrics.create("message-worker",
-        MetricsSettings.from(settings,
-        ServicePorts.MESSAGE_WORKER_METRICS_PORT, ServicePorts.DEFAULT_MESSAGE_WORKER_METRICS_PORT)));
+    return startWorker(settings, clock, hooks, ServiceMetrics.fromSettings(settings, "message-worker",
+        ServicePorts.MESSAGE_WORKER_METRICS_PORT, ServicePorts.DEFAULT_MESSAGE_WORKER_METRICS_PORT));
   }
 
   /** {@link #startWorker(Settings, Clock, WorkerHooks)}, counting into {@code metrics}. */
@@ -111,11 +109,12 @@ public final class MessageWorkerApplication {
       MessageConsumerLoop loop = resources.push(new MessageConsumerLoop(consumer, topics,
           () -> Topics.ensure(kafka, topicSettings.all()),
           new MessageBatchStore(database.dataSource()),
-          new WorkerEventPublisher(producer, topics),
+          new WorkerEventPublisher(producer, topics, metrics.tracing()),
           hooks,
           health,
           new ConsumerLag(lagWarning, clock),
-          new WorkerMetrics(metrics.registry(), clock)));
+          new WorkerMetrics(metrics.registry(), clock),
+          metrics.tracing()));
 
       GrpcServer server = GrpcServer.builder("message-worker", grpc).metrics(metrics).closeOnStop(resources).start();
       health.attach(server.health());

@@ -1,6 +1,9 @@
 package com.whatsappclone.worker;
 
 import com.whatsappclone.common.kafka.MessagingTopics;
+import com.whatsappclone.common.tracing.KafkaTraceHeaders;
+import com.whatsappclone.common.tracing.Tracing;
+import io.opentelemetry.context.Context;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,10 +32,12 @@ final class WorkerEventPublisher {
 
   private final Producer<String, byte[]> producer;
   private final MessagingTopics topics;
+  private final Tracing tracing;
 
-  WorkerEventPublisher(Producer<String, byte[]> producer, MessagingTopics topics) {
+  WorkerEventPublisher(Producer<String, byte[]> producer, MessagingTopics topics, Tracing tracing) {
     this.producer = producer;
     this.topics = topics;
+    this.tracing = tracing;
   }
 
   /**
@@ -40,14 +45,20 @@ final class WorkerEventPublisher {
    * events stay in seq order) and the dead letters, then waits for every acknowledgement. The
    * wait is bounded by the producer's delivery timeout.
    *
+   * @param traces    each stored message's trace, carried on to realtime (empty: none)
    * @throws ExecutionException the broker did not take one of them; the caller retries the batch
    */
-  void publish(List<StoredMessage> stored, List<DeadLetter> deadLetters)
+  void publish(List<StoredMessage> stored, List<Context> traces, List<DeadLetter> deadLetters)
       throws ExecutionException, InterruptedException {
     List<Future<RecordMetadata>> acks = new ArrayList<>(stored.size() + deadLetters.size());
-    for (StoredMessage message : stored) {
-      acks.add(producer.send(new ProducerRecord<>(topics.stored(),
-          message.conversationId().toString(), message.toEvent().toByteArray())));
+    for (int i = 0; i < stored.size(); i++) {
+      StoredMessage message = stored.get(i);
+      RecordHeaders headers = new RecordHeaders();
+      if (i < traces.size()) {
+        KafkaTraceHeaders.inject(tracing, traces.get(i), headers);
+      }
+      acks.add(producer.send(new ProducerRecord<>(topics.stored(), null,
+          message.conversationId().toString(), message.toEvent().toByteArray(), headers)));
     }
     for (DeadLetter deadLetter : deadLetters) {
       ConsumerRecord<String, byte[]> source = deadLetter.record();

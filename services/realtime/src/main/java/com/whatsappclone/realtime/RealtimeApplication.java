@@ -1,6 +1,5 @@
 package com.whatsappclone.realtime;
 
-import com.whatsappclone.common.metrics.MetricsSettings;
 import com.whatsappclone.common.metrics.ServiceMetrics;
 import com.whatsappclone.common.auth.AuthInterceptor;
 import com.whatsappclone.common.auth.SessionRevocationPoller;
@@ -67,10 +66,14 @@ public final class RealtimeApplication {
     return startServers(settings, clock, CatchUpProbe.NONE);
   }
 
+  /** {@link #startServers(Settings, Clock)}, observed through {@code metrics} (tests read them back). */
+  public static RealtimeServers startServers(Settings settings, Clock clock, ServiceMetrics metrics) {
+    return startServers(settings, clock, CatchUpProbe.NONE, metrics);
+  }
+
   static RealtimeServers startServers(Settings settings, Clock clock, CatchUpProbe probe) {
-    return startServers(settings, clock, probe, ServiceMetrics.create("realtime",
-        MetricsSettings.from(settings,
-        ServicePorts.REALTIME_SERVICE_METRICS_PORT, ServicePorts.DEFAULT_REALTIME_SERVICE_METRICS_PORT)));
+    return startServers(settings, clock, probe, ServiceMetrics.fromSettings(settings, "realtime",
+        ServicePorts.REALTIME_SERVICE_METRICS_PORT, ServicePorts.DEFAULT_REALTIME_SERVICE_METRICS_PORT));
   }
 
   /** {@link #startServers(Settings, Clock)}, counting into {@code metrics} (tests read them back). */
@@ -132,7 +135,8 @@ public final class RealtimeApplication {
       // Each instance reads every partition itself: it must see every event for its devices.
       String group = "realtime-" + instanceId;
       // Stored messages are the busy topic: fetches that wait a few ms for more are fewer.
-      resources.push(new TopicTail(kafka, config.storedTopic(), group, service::onMessageStored,
+      resources.push(new TopicTail(kafka, config.storedTopic(), group,
+          DeliveryTraces.around(metrics.tracing(), service::onMessageStored),
           KafkaFactories.BATCHING_FETCH))
           .start(KAFKA_START_TIMEOUT);
       resources.push(new TopicTail(kafka, config.realtimeEventsTopic(), group, service::onRealtimeRecord))

@@ -1,6 +1,5 @@
 package com.whatsappclone.status;
 
-import com.whatsappclone.common.metrics.MetricsSettings;
 import com.whatsappclone.common.metrics.ServiceMetrics;
 import com.whatsappclone.common.auth.AuthInterceptor;
 import com.whatsappclone.common.auth.SessionRevocationPoller;
@@ -41,9 +40,8 @@ public final class StatusApplication {
    * @throws com.whatsappclone.common.config.SettingsException naming every missing or bad setting
    */
   public static GrpcServer start(Settings settings, Clock clock) {
-    return start(settings, clock, ServiceMetrics.create("status",
-        MetricsSettings.from(settings,
-        ServicePorts.STATUS_SERVICE_METRICS_PORT, ServicePorts.DEFAULT_STATUS_SERVICE_METRICS_PORT)));
+    return start(settings, clock, ServiceMetrics.fromSettings(settings, "status",
+        ServicePorts.STATUS_SERVICE_METRICS_PORT, ServicePorts.DEFAULT_STATUS_SERVICE_METRICS_PORT));
   }
 
   /** As {@link #start(Settings, Clock)}, counting into {@code metrics} (tests read them back). */
