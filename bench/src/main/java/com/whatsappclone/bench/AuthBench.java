@@ -36,12 +36,18 @@ final class AuthBench {
 
   /** VerifyOTP for every user (signing them up), CONCURRENCY calls in flight. */
   static ConcurrentCalls.Outcome signIn(Gateway gateway, List<BenchUser> users) throws InterruptedException {
+    return signIn(gateway, users, CONCURRENCY);
+  }
+
+  /** VerifyOTP for every user with {@code concurrency} calls in flight; a user signed in before signs in again. */
+  static ConcurrentCalls.Outcome signIn(Gateway gateway, List<BenchUser> users, int concurrency)
+      throws InterruptedException {
     AuthServiceGrpc.AuthServiceFutureStub auth = AuthServiceGrpc.newFutureStub(gateway.channel());
-    return ConcurrentCalls.run(users.size(), CONCURRENCY, BATCH_LIMIT,
+    return ConcurrentCalls.run(users.size(), concurrency, BATCH_LIMIT,
         i -> auth.withDeadlineAfter(10, TimeUnit.SECONDS).verifyOTP(VerifyOTPRequest.newBuilder()
             .setPhoneNumber(users.get(i).phone)
             .setOtpCode(DEV_MODE_CODE)
-            .setDeviceId("bench-" + i)
+            .setDeviceId("bench-" + users.get(i).index)
             .setDeviceType("mobile")
             .build()),
         (i, response) -> take(users.get(i), response));
@@ -49,8 +55,14 @@ final class AuthBench {
 
   /** RefreshToken once for every user: rotation, the new pair replaces the old one. */
   static ConcurrentCalls.Outcome refresh(Gateway gateway, List<BenchUser> users) throws InterruptedException {
+    return refresh(gateway, users, CONCURRENCY);
+  }
+
+  /** RefreshToken once for every user, {@code concurrency} in flight (never two for one user). */
+  static ConcurrentCalls.Outcome refresh(Gateway gateway, List<BenchUser> users, int concurrency)
+      throws InterruptedException {
     AuthServiceGrpc.AuthServiceFutureStub auth = AuthServiceGrpc.newFutureStub(gateway.channel());
-    return ConcurrentCalls.run(users.size(), CONCURRENCY, BATCH_LIMIT,
+    return ConcurrentCalls.run(users.size(), concurrency, BATCH_LIMIT,
         i -> auth.withDeadlineAfter(10, TimeUnit.SECONDS).refreshToken(RefreshTokenRequest.newBuilder()
             .setRefreshToken(users.get(i).refreshToken)
             .build()),

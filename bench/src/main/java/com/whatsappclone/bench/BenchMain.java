@@ -43,6 +43,10 @@ public final class BenchMain {
       FaultsMain.main(args);
       return;
     }
+    if (java.util.Arrays.asList(args).contains("--auth")) {
+      AuthMain.main(args);
+      return;
+    }
     if (java.util.Arrays.asList(args).contains("--push")) {
       PushMain.main(args);
       return;

@@ -339,7 +339,7 @@ final class ConnectionCapacity {
   }
 
   /** "reached open=1 failed=2 closed=0 seconds=3.4 reason=..." as a map (reason is the rest). */
-  private static Map<String, String> parse(String line) {
+  static Map<String, String> parse(String line) {
     Map<String, String> out = new LinkedHashMap<>();
     int reason = line.indexOf(" reason=");
     String head = reason < 0 ? line : line.substring(0, reason);

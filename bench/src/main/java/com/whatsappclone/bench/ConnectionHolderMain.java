@@ -50,6 +50,8 @@ public final class ConnectionHolderMain {
   private final AtomicInteger handshaking = new AtomicInteger();
   private final AtomicReference<String> lastProblem = new AtomicReference<>("");
   private final ConcurrentLinkedDeque<WebSocketConnection> opened = new ConcurrentLinkedDeque<>();
+  /** From the connect call to the 101 answer, per opened connection (the auth bench's storm reads it). */
+  private final org.HdrHistogram.Histogram handshakes = Latency.newHistogram();
   private volatile boolean closing;
 
   public static void main(String[] args) throws Exception {
@@ -133,7 +135,7 @@ public final class ConnectionHolderMain {
         handshaking.incrementAndGet();
         InetAddress local = locals == null ? null : locals[attempted % locals.length];
         loops[attempted % LOOPS].connect(server, local, "/ws?encoding=binary", tokens.get(attempted % tokens.size()),
-            new Listener(), HANDSHAKE_TIMEOUT);
+            new Listener(System.nanoTime()), HANDSHAKE_TIMEOUT);
         attempted++;
       }
       if (now > nextReport) {
@@ -144,8 +146,15 @@ public final class ConnectionHolderMain {
       Thread.sleep(5);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    say(String.format("reached open=%d failed=%d closed=%d seconds=%.2f reason=%s", open.get(), failed.get(),
-        closedByServer.get(), seconds, reason));
+    double p50;
+    double p99;
+    synchronized (handshakes) {
+      p50 = handshakes.getTotalCount() == 0 ? 0 : Latency.millis(handshakes.getValueAtPercentile(50));
+      p99 = handshakes.getTotalCount() == 0 ? 0 : Latency.millis(handshakes.getValueAtPercentile(99));
+    }
+    say(String.format(java.util.Locale.ROOT,
+        "reached open=%d failed=%d closed=%d seconds=%.2f handshakeP50Ms=%.1f handshakeP99Ms=%.1f reason=%s",
+        open.get(), failed.get(), closedByServer.get(), seconds, p50, p99, reason));
 
     long holdDeadline = System.nanoTime() + holdFor.toNanos();
     while (release.getCount() > 0 && System.nanoTime() < holdDeadline) {
@@ -197,10 +206,19 @@ public final class ConnectionHolderMain {
   }
 
   private final class Listener implements WebSocketListener {
+    private final long startedNanos;
     private boolean answered;
+
+    Listener(long startedNanos) {
+      this.startedNanos = startedNanos;
+    }
 
     @Override
     public void onOpen(WebSocketConnection connection) {
+      long elapsed = System.nanoTime() - startedNanos;
+      synchronized (handshakes) {
+        handshakes.recordValue(Latency.micros(elapsed));
+      }
       answer();
       open.incrementAndGet();
       opened.add(connection);

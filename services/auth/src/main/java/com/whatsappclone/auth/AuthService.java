@@ -198,8 +198,11 @@ final class AuthService {
    */
   TokenPair refresh(String refreshToken) {
     UUID userId;
+    Optional<UUID> claimedSession;
     try {
-      userId = refreshTokenUser(refreshToken);
+      TokenClaims claims = tokens.validateRefreshToken(refreshToken);
+      userId = userIdOf(claims);
+      claimedSession = claims.sessionId().flatMap(Ids::tryParse);
     } catch (UnauthenticatedException e) { // not a valid refresh token (InvalidTokenException too)
       metrics.refreshed(AuthMetrics.Refreshed.INVALID);
       throw e;
@@ -207,9 +210,12 @@ final class AuthService {
     CallLog.user(userId);
     String oldHash = TokenHashes.sha256Hex(refreshToken.strip());
     Instant now = clock.instant();
-    // The session first, so that the new pair names it; the rotation below still only applies
-    // if the token is current then (a concurrent rotation or revocation wins over this one).
-    Optional<UUID> session = DatabaseException.wrap(() -> sessions.currentSession(userId, oldHash));
+    // The new pair must name the session. A token that names its own (sid, signed by us) needs no
+    // look-up: the rotation below is one UPDATE that only applies while this token is that
+    // session's current one (a concurrent rotation or revocation wins over this one), so a refresh
+    // is one round trip. Only a token without sid looks its session up first.
+    Optional<UUID> session = claimedSession.isPresent() ? claimedSession
+        : DatabaseException.wrap(() -> sessions.currentSession(userId, oldHash));
     TokenPair pair = session.map(id -> tokens.issuePair(userId.toString(), id.toString())).orElse(null);
     DeviceSessionStore.TokenResult result = DatabaseException.wrap(() -> session.isPresent()
         ? sessions.rotate(session.get(), userId, oldHash, TokenHashes.sha256Hex(pair.refresh().token()),

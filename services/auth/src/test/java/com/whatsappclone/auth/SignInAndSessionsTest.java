@@ -251,6 +251,62 @@ class SignInAndSessionsTest {
   }
 
   @Test
+  void concurrentRefreshesOfOneTokenLetExactlyOneWinAndRevokeTheSession() throws Exception {
+    VerifyOTPResponse login = auth.verify(TestPhones.next(), "phone");
+    int refreshes = 6;
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService threads = Executors.newFixedThreadPool(refreshes);
+    List<Future<RefreshTokenResponse>> results = new ArrayList<>();
+    try {
+      for (int i = 0; i < refreshes; i++) {
+        results.add(threads.submit(() -> {
+          go.await();
+          return refresh(login.getRefreshToken());
+        }));
+      }
+      go.countDown();
+      int won = 0;
+      int refused = 0;
+      for (Future<RefreshTokenResponse> result : results) {
+        try {
+          result.get(30, TimeUnit.SECONDS);
+          won++;
+        } catch (java.util.concurrent.ExecutionException e) {
+          assertThat(Status.fromThrowable(e.getCause()).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+          refused++;
+        }
+      }
+      assertThat(won).isEqualTo(1);
+      assertThat(refused).isEqualTo(refreshes - 1);
+    } finally {
+      threads.shutdownNow();
+    }
+    // The losers presented a token rotated away: reuse detection ended the session.
+    assertThat(count("SELECT count(*) FROM user_devices WHERE user_id = ?::uuid AND revoked_reason = 'token_reuse'",
+        login.getUser().getId())).isEqualTo(1);
+  }
+
+  @Test
+  void refreshWithATokenWithoutSessionIdStillRotatesItsSession() throws SQLException {
+    VerifyOTPResponse login = auth.verify(TestPhones.next(), "phone");
+    // A refresh token without sid whose hash is the session's current one (tokens from before sid).
+    TokenManager sameSecret = new TokenManager(AuthTestServer.JWT_SECRET, Duration.ofMinutes(15), Duration.ofDays(7), clock);
+    String legacy = sameSecret.issueRefreshToken(login.getUser().getId()).token();
+    try (Connection c = auth.connect();
+        PreparedStatement s = c.prepareStatement("UPDATE user_devices SET refresh_token_hash = ? WHERE user_id = ?::uuid")) {
+      s.setString(1, TokenHashes.sha256Hex(legacy));
+      s.setString(2, login.getUser().getId());
+      assertThat(s.executeUpdate()).isEqualTo(1);
+    }
+
+    RefreshTokenResponse rotated = refresh(legacy);
+
+    assertThat(validate(rotated.getAccessToken())).isTrue();
+    assertThat(refresh(rotated.getRefreshToken()).getAccessToken()).isNotEmpty();
+    assertFailsWith(Status.Code.UNAUTHENTICATED, () -> refresh(legacy));
+  }
+
+  @Test
   void refreshWithAnAccessTokenIsRejected() {
     VerifyOTPResponse login = auth.verify(TestPhones.next(), "phone");
 

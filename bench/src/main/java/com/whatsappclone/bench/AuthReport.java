@@ -1,0 +1,60 @@
+package com.whatsappclone.bench;
+
+import java.util.List;
+import java.util.Map;
+
+/** The auth bench's section of bench/README.md, from results/auth.json's map. */
+final class AuthReport {
+
+  private static final List<String> RUNS = List.of("verifyOtpNew16", "verifyOtpMixed64", "refreshToken64");
+  private static final List<String> COMPONENTS = List.of(CpuComponents.GATEWAY, CpuComponents.AUTH,
+      CpuComponents.POSTGRESQL, CpuComponents.GRPC_SHARED, CpuComponents.LOAD_GENERATOR, CpuComponents.JVM);
+
+  private AuthReport() {}
+
+  @SuppressWarnings("unchecked")
+  static String markdown(Map<String, Object> results) {
+    StringBuilder out = new StringBuilder();
+    Map<String, Object> meta = (Map<String, Object>) results.get("meta");
+    out.append("Auth bench (`java -jar bench/target/whatsapp-bench.jar --auth`) at ").append(meta.get("commit"))
+        .append(", ").append(meta.get("date")).append(", ").append(meta.get("cores"))
+        .append(" cores, load average at start ").append(meta.get("loadAverageAtStart"))
+        .append(" (a shared machine: the figures are noisy).\n\n");
+    out.append("| run | in flight | calls | calls/s | p50 / p99 ms | CPU µs per call: gateway / auth / PostgreSQL"
+        + " / gRPC shared / load gen / JVM / total | PostgreSQL commits per call | failures |\n");
+    out.append("|---|---|---|---|---|---|---|---|\n");
+    for (String run : RUNS) {
+      Map<String, Object> r = (Map<String, Object>) results.get(run);
+      if (r == null) {
+        continue;
+      }
+      Map<String, Object> latency = (Map<String, Object>) r.get("latency");
+      Map<String, Object> cpu = (Map<String, Object>) r.get("cpuMicrosPerCall");
+      Map<String, Object> perCall = (Map<String, Object>) r.get("perCall");
+      StringBuilder cpuCell = new StringBuilder();
+      for (String component : COMPONENTS) {
+        cpuCell.append(cpu == null ? "?" : cpu.get(component)).append(" / ");
+      }
+      cpuCell.append(cpu == null ? "?" : cpu.get("total"));
+      out.append("| ").append(r.get("name")).append(" | ").append(r.get("concurrency")).append(" | ")
+          .append(r.get("calls")).append(" | ").append(r.get("callsPerSecond")).append(" | ")
+          .append(latency.get("p50Ms")).append(" / ").append(latency.get("p99Ms")).append(" | ")
+          .append(cpuCell).append(" | ").append(perCall == null ? "?" : perCall.get("postgresCommits"))
+          .append(" | ").append(r.get("failures")).append(" |\n");
+    }
+    Map<String, Object> storm = (Map<String, Object>) results.get("reconnectStorm");
+    if (storm != null) {
+      out.append("\nReconnect storm: ").append(storm.get("devices")).append(" devices (")
+          .append(storm.get("distinctUsers")).append(" distinct users' tokens) from a child process: ")
+          .append(storm.get("open")).append(" open, ").append(storm.get("failed")).append(" failed, all open after ")
+          .append(storm.get("secondsUntilAllOpen")).append(" s, handshake p50 / p99 ")
+          .append(storm.get("handshakeP50Ms")).append(" / ").append(storm.get("handshakeP99Ms"))
+          .append(" ms; receiving: ").append(storm.get("receiving")).append(".\n");
+    }
+    List<?> errors = (List<?>) meta.get("errors");
+    if (errors != null && !errors.isEmpty()) {
+      out.append("\nErrors: ").append(errors).append("\n");
+    }
+    return out.toString();
+  }
+}
