@@ -2,6 +2,9 @@ package com.whatsappclone.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.whatsappclone.common.grpc.CallOutcomeLog;
 import com.whatsappclone.common.metrics.ServiceMetrics;
 import com.whatsappclone.common.tracing.Tracing;
 import com.whatsappclone.proto.auth.VerifyOTPResponse;
@@ -31,6 +34,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Issue 19's traces end to end: a client's W3C {@code traceparent} on SendMessage reaches the
@@ -45,11 +49,14 @@ class TraceThroughTheSystemTest {
   private static final Metadata.Key<String> TRACEPARENT = Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER);
 
   private static final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  private static final ListAppender<ILoggingEvent> logLines = new ListAppender<>();
   private static RunningSystem system;
   private static ManagedChannel gateway;
 
   @BeforeAll
   static void startSystem(TestDatabase db, TestKafka kafka) {
+    logLines.start();
+    rootLogger().addAppender(logLines);
     system = RunningSystem.start(db, kafka.bootstrapServers(), Map.of(),
         service -> ServiceMetrics.create(service).withTracing(Tracing.exportingTo(service, spans)));
     gateway = system.gatewayChannel();
@@ -57,6 +64,7 @@ class TraceThroughTheSystemTest {
 
   @AfterAll
   static void stopSystem() {
+    rootLogger().detachAppender(logLines);
     if (system != null) {
       system.close();
     }
@@ -109,6 +117,16 @@ class TraceThroughTheSystemTest {
       assertThat(span.getParentSpanContext().isValid()).isFalse();
       assertThat(span.getTraceId()).hasSize(32).isNotEqualTo("0".repeat(32));
     });
+    // Auth's call log line carries the trace id (LOG_FORMAT=json writes it as a field).
+    Set<String> traceIds = signIns.stream().map(SpanData::getTraceId).collect(Collectors.toSet());
+    assertThat(logLines.list.stream()
+        .filter(e -> e.getFormattedMessage().startsWith("rpc=VerifyOTP"))
+        .map(e -> e.getMDCPropertyMap().get(CallOutcomeLog.TRACE_ID_MDC_KEY)))
+        .anyMatch(traceIds::contains);
+  }
+
+  private static ch.qos.logback.classic.Logger rootLogger() {
+    return (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
   }
 
   private static ChatServiceGrpc.ChatServiceBlockingStub chat(VerifyOTPResponse login, String traceparent) {

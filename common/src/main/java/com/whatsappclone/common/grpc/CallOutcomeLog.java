@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 
 /**
  * Writes one line per call outcome: method, status code, user id when known, the service's own
@@ -35,6 +37,8 @@ public final class CallOutcomeLog implements ServerInterceptor {
 
   /** MDC key of the line's request id, so JSON logs (LOG_FORMAT=json) carry it as a field of its own. */
   public static final String REQUEST_ID_MDC_KEY = "request_id";
+  /** MDC key of the call's trace id, when tracing is on (OTEL_EXPORTER_OTLP_ENDPOINT). */
+  public static final String TRACE_ID_MDC_KEY = "trace_id";
 
   private static final Context.Key<Map<String, String>> NOTES = Context.key("call-outcome-notes");
 
@@ -63,19 +67,26 @@ public final class CallOutcomeLog implements ServerInterceptor {
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
     Map<String, String> notes = new ConcurrentHashMap<>();
     Context context = Context.current().withValue(NOTES, notes);
-    return Contexts.interceptCall(context, new LoggingCall<>(call, notes, RequestIds.of(headers)), headers, next);
+    // Read here, inside the tracing interceptor's span; the line may be written on another thread.
+    SpanContext span = Span.current().getSpanContext();
+    String traceId = span.isValid() ? span.getTraceId() : null;
+    return Contexts.interceptCall(context, new LoggingCall<>(call, notes, RequestIds.of(headers), traceId),
+        headers, next);
   }
 
   private final class LoggingCall<ReqT, RespT> extends ForwardingServerCall.SimpleForwardingServerCall<ReqT, RespT> {
     private final Map<String, String> notes;
     private final String requestId;
+    private final String traceId;
     private final long startedNanos = System.nanoTime();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    LoggingCall(ServerCall<ReqT, RespT> delegate, Map<String, String> notes, String requestId) {
+    LoggingCall(ServerCall<ReqT, RespT> delegate, Map<String, String> notes, String requestId,
+        String traceId) {
       super(delegate);
       this.notes = notes;
       this.requestId = requestId;
+      this.traceId = traceId;
     }
 
     @Override
@@ -88,7 +99,13 @@ public final class CallOutcomeLog implements ServerInterceptor {
 
     private void write(Status outcome) {
       try (MDC.MDCCloseable ignored = MDC.putCloseable(REQUEST_ID_MDC_KEY, requestId)) {
-        writeLine(outcome);
+        if (traceId == null) {
+          writeLine(outcome);
+          return;
+        }
+        try (MDC.MDCCloseable alsoIgnored = MDC.putCloseable(TRACE_ID_MDC_KEY, traceId)) {
+          writeLine(outcome);
+        }
       }
     }
 
