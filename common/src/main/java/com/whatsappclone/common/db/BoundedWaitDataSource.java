@@ -137,6 +137,11 @@ final class BoundedWaitDataSource implements DataSource {
     return now - quietSince >= STALL_SUSPICION.toNanos();
   }
 
+  /** Whether a connection was handed out within {@code window}. */
+  boolean handedOutWithin(Duration window) {
+    return System.nanoTime() - lastHandedOut.get() < window.toNanos();
+  }
+
   private boolean timeToWarn() {
     long now = System.nanoTime();
     long last = lastWarning.get();

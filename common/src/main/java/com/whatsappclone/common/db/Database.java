@@ -4,6 +4,8 @@ import com.whatsappclone.common.metrics.ServiceMetrics;
 import com.zaxxer.hikari.HikariConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -35,6 +37,9 @@ public final class Database implements AutoCloseable {
    * under a millisecond.
    */
   static final Duration MAX_VALIDATION_TIMEOUT = Duration.ofSeconds(1);
+
+  /** How recent a connection handed out must be to count as proof that the database answers. */
+  static final Duration PROBE_WHEN_QUIET = Duration.ofSeconds(1);
 
   private final HikariDataSource pool;
   private final BoundedWaitDataSource dataSource;
@@ -104,6 +109,25 @@ public final class Database implements AutoCloseable {
    */
   public boolean stalled() {
     return dataSource.stalled();
+  }
+
+  /**
+   * The readiness condition "database" ({@code GrpcServer.Builder#readyWhen}): empty while
+   * PostgreSQL answers, else why not. A pool that handed out a connection within the last
+   * {@link #PROBE_WHEN_QUIET} and is not stalled has just shown it works; otherwise one connection
+   * is taken and given back, which probes the server (HikariCP checks a connection idle for over
+   * half a second before handing it out), within the stall timeout. So an idle service notices an
+   * outage, and its recovery, within a second or two, and a busy one costs no query at all.
+   */
+  public Optional<String> unreachable() {
+    if (!dataSource.stalled() && dataSource.handedOutWithin(PROBE_WHEN_QUIET)) {
+      return Optional.empty();
+    }
+    try (Connection probe = dataSource.getConnection()) {
+      return Optional.empty();
+    } catch (SQLException e) {
+      return Optional.of("no connection to PostgreSQL (" + pool.getPoolName() + "): " + e.getMessage());
+    }
   }
 
   @Override

@@ -24,7 +24,9 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.BooleanSupplier;
@@ -68,6 +70,7 @@ public final class GrpcServer implements RunningServer {
   private final Resources resources;
   private final ServerThreads threads;
   private volatile MetricsServer metricsServer;
+  private volatile Readiness readiness;
   private volatile Tracing tracing = Tracing.off();
   private final AtomicBoolean stopped = new AtomicBoolean();
 
@@ -115,16 +118,30 @@ public final class GrpcServer implements RunningServer {
     return OwnHealth.overall(health);
   }
 
-  /** Lets a service report a dependency outage (NOT_SERVING) and recovery. */
+  /** The server's health manager (for a service's own named statuses, such as the worker's "push"). */
   public HealthStatusManager health() {
     return health;
   }
 
-  /** Reports the whole server and each of its services SERVING or NOT_SERVING (a dependency's outage). */
-  public void reportServing(boolean serving) {
-    ServingStatus status = serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+  /**
+   * The conditions its overall health follows ({@link Builder#readyWhen}); call
+   * {@link Readiness#recheck} when one of them is seen to change. Empty for a server whose health
+   * the caller keeps ({@link Builder#health}).
+   */
+  public Optional<Readiness> readiness() {
+    return Optional.ofNullable(readiness);
+  }
+
+  /** Sets the whole server and each of its services to {@code status}: the readiness's verdict. */
+  private void publish(ServingStatus status) {
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, status);
     serviceNames.forEach(service -> health.setStatus(service, status));
+  }
+
+  /** The failing readiness conditions and why, for /health/ready. */
+  private Map<String, String> readinessProblems() {
+    Readiness current = readiness;
+    return current == null ? Map.of() : current.problems();
   }
 
   @Override
@@ -148,6 +165,10 @@ public final class GrpcServer implements RunningServer {
       return;
     }
     GracefulShutdown.drainThenClose(name, server, health, drainTimeout, endOpenStreams, resources);
+    Readiness checks = readiness;
+    if (checks != null) {
+      checks.close();
+    }
     // Last: scrapes and /health/ready (503 from the drain on) answer until the server is gone.
     MetricsServer metrics = metricsServer;
     if (metrics != null) {
@@ -175,6 +196,7 @@ public final class GrpcServer implements RunningServer {
     private BooleanSupplier databaseStalled = () -> false;
     private int callThreads;
     private ServiceMetrics metrics;
+    private final Map<String, Readiness.Check> readyWhen = new LinkedHashMap<>();
 
     private Builder(String name, int port) {
       this.name = name;
@@ -226,6 +248,19 @@ public final class GrpcServer implements RunningServer {
      */
     public Builder health(HealthStatusManager health) {
       this.health = health;
+      return this;
+    }
+
+    /**
+     * One thing the service needs to do its work (its database reachable, its consumer's
+     * partitions assigned, its lag bounded): the server's overall health is SERVING only while
+     * every such condition holds ({@link Readiness}). Not with {@link #health}, whose statuses the
+     * caller keeps.
+     */
+    public Builder readyWhen(String condition, Readiness.Check check) {
+      if (readyWhen.putIfAbsent(condition, check) != null) {
+        throw new IllegalArgumentException("readiness condition " + condition + " is set twice");
+      }
       return this;
     }
 
@@ -303,6 +338,9 @@ public final class GrpcServer implements RunningServer {
     }
 
     public GrpcServer start() {
+      if (health != null && !readyWhen.isEmpty()) {
+        throw new IllegalStateException(name + ": readiness conditions need the server's own health, not one passed in");
+      }
       NettyServerBuilder netty = host == null
           ? NettyServerBuilder.forPort(port)
           : NettyServerBuilder.forAddress(new InetSocketAddress(host, port));
@@ -326,6 +364,10 @@ public final class GrpcServer implements RunningServer {
       }
       boolean ownHealth = health == null;
       HealthStatusManager health = ownHealth ? new HealthStatusManager() : this.health;
+      if (ownHealth) {
+        // A new manager says SERVING; this server does only once its readiness says so.
+        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
+      }
       netty.addService(health.getHealthService());
       netty.addService(ProtoReflectionServiceV1.newInstance());
       netty.addService(GracefulShutdown.legacyReflection());
@@ -344,7 +386,7 @@ public final class GrpcServer implements RunningServer {
       tracing().ifPresent(t -> started.tracing = t);
       if (metrics != null && metrics.enabled()) {
         try {
-          started.metricsServer = MetricsServer.start(metrics, started::overallHealth);
+          started.metricsServer = MetricsServer.start(metrics, started::overallHealth, started::readinessProblems);
         } catch (RuntimeException e) {
           server.shutdownNow();
           threads.close();
@@ -352,7 +394,9 @@ public final class GrpcServer implements RunningServer {
         }
       }
       if (ownHealth) {
-        started.reportServing(true);
+        // Checked once before anyone is told this server listens: it starts SERVING only if ready.
+        started.readiness = new Readiness(name, readyWhen, started::publish);
+        started.readiness.start();
       }
       log.info("{} listening on :{} ({}; {}health and reflection enabled)", name, server.getPort(),
           tls.serverTls() ? "gRPC over TLS" : "gRPC, plaintext", fallback == null ? "" : "forwarding, ");

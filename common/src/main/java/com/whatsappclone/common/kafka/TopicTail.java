@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -41,6 +42,8 @@ public final class TopicTail implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(500);
   /** How often a running tail looks for partitions added to its topic. */
   private static final Duration PARTITION_CHECK = Duration.ofSeconds(30);
+  /** How often the tail adds up how far behind it is (the consumer knows it without a request). */
+  private static final Duration LAG_CHECK = Duration.ofSeconds(1);
 
   private final KafkaFactories factories;
   private final String topic;
@@ -51,6 +54,7 @@ public final class TopicTail implements AutoCloseable {
   private final Thread thread;
   private volatile boolean closing;
   private volatile Consumer<String, byte[]> consumer;
+  private volatile long lag;
 
   /**
    * @param groupId only names the consumer (no group is joined, no offset committed)
@@ -106,11 +110,26 @@ public final class TopicTail implements AutoCloseable {
     return ready.isDone() && !ready.isCompletedExceptionally() && thread.isAlive() && !closing;
   }
 
+  /**
+   * For readiness: empty while the tail reads and is fewer than {@code maxLag} records behind the
+   * end of its topic (summed over the partitions, as of the last second), else why not.
+   */
+  public Optional<String> notKeepingUp(long maxLag) {
+    if (!following()) {
+      return Optional.of("not reading " + topic);
+    }
+    long behind = lag;
+    return behind >= maxLag
+        ? Optional.of(behind + " record(s) behind on " + topic + " (at most " + maxLag + ")")
+        : Optional.empty();
+  }
+
   private void run() {
-    Map<String, Object> overrides = new HashMap<>(consumerOverrides);
+    Map<String, Object> overrides = new HashMap<>();
     // Only matters if a position is ever lost; a fresh start seeks to the end explicitly.
     overrides.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
     overrides.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+    overrides.putAll(consumerOverrides);
     try (Consumer<String, byte[]> kafka = factories.newConsumer(
         groupId, new StringDeserializer(), new ByteArrayDeserializer(), overrides)) {
       consumer = kafka;
@@ -123,6 +142,7 @@ public final class TopicTail implements AutoCloseable {
       ready.complete(null);
       log.info("reading {} from its end ({} partitions)", topic, assigned.size());
       long nextCheck = System.nanoTime() + PARTITION_CHECK.toNanos();
+      long nextLagCheck = System.nanoTime();
       while (!closing) {
         ConsumerRecords<String, byte[]> records = kafka.poll(POLL);
         for (ConsumerRecord<String, byte[]> record : records) {
@@ -132,6 +152,10 @@ public final class TopicTail implements AutoCloseable {
             log.error("handling a record of {} (partition {}, offset {}) failed",
                 topic, record.partition(), record.offset(), e);
           }
+        }
+        if (System.nanoTime() - nextLagCheck > 0) {
+          nextLagCheck = System.nanoTime() + LAG_CHECK.toNanos();
+          lag = lag(kafka, assigned);
         }
         if (System.nanoTime() - nextCheck > 0) {
           nextCheck = System.nanoTime() + PARTITION_CHECK.toNanos();
@@ -159,6 +183,15 @@ public final class TopicTail implements AutoCloseable {
       throw new KafkaException("topic " + topic + " has no partitions (does it exist?)");
     }
     return infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
+  }
+
+  /** A partition the consumer has fetched nothing from yet counts as 0. */
+  private static long lag(Consumer<String, byte[]> kafka, Set<TopicPartition> assigned) {
+    long total = 0;
+    for (TopicPartition partition : assigned) {
+      total += kafka.currentLag(partition).orElse(0);
+    }
+    return total;
   }
 
   /** Partitions added after start-up are read from their beginning: all of it is new. */

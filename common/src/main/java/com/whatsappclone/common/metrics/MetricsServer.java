@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -23,8 +24,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /metrics}: every series of the registry, Prometheus' text format;
  *   <li>{@code GET /health/live}: 200 while the process runs;
  *   <li>{@code GET /health/ready}: 200 while the service's overall gRPC health is SERVING, else
- *       503 with the status (NOT_SERVING while a dependency is down, during a drain...). The status
- *       is what grpc.health.v1 answers, read in process: there is one health model, not two.
+ *       503 with the status (NOT_SERVING while a dependency is down, during a drain...) and, one
+ *       per line, each failing readiness condition and why ({@code database: ...}). The status is
+ *       what grpc.health.v1 answers, read in process: there is one health model, not two.
  * </ul>
  *
  * <p>The JDK's HTTP server on one daemon thread: a scrape every few seconds needs no more. The
@@ -50,10 +52,12 @@ public final class MetricsServer implements AutoCloseable {
    * Binds the JVM's series and serves the endpoints on {@code metrics.settings()}' host and port.
    *
    * @param readiness the service's overall serving status, asked at each /health/ready
+   * @param problems  the failing readiness conditions and why, by name, listed under the status
    * @throws IllegalStateException when metrics are off (METRICS_ENABLED=false): nothing is served then
    * @throws UncheckedIOException when the port cannot be bound
    */
-  public static MetricsServer start(ServiceMetrics metrics, Supplier<ServingStatus> readiness) {
+  public static MetricsServer start(ServiceMetrics metrics, Supplier<ServingStatus> readiness,
+      Supplier<Map<String, String>> problems) {
     MetricsSettings settings = metrics.settings();
     if (!settings.enabled()) {
       throw new IllegalStateException("metrics of " + metrics.service() + " are off (" + MetricsSettings.ENABLED + ")");
@@ -74,7 +78,9 @@ public final class MetricsServer implements AutoCloseable {
         () -> new Response(200, "text/plain; charset=utf-8", "LIVE\n")));
     http.createContext("/health/ready", exchange -> answer(exchange, "/health/ready", () -> {
       ServingStatus status = readiness.get();
-      return new Response(status == ServingStatus.SERVING ? 200 : 503, "text/plain; charset=utf-8", status + "\n");
+      StringBuilder body = new StringBuilder().append(status).append('\n');
+      problems.get().forEach((condition, problem) -> body.append(condition).append(": ").append(problem).append('\n'));
+      return new Response(status == ServingStatus.SERVING ? 200 : 503, "text/plain; charset=utf-8", body.toString());
     }));
     http.createContext("/", exchange -> answer(exchange, null, null));
     ExecutorService executor = Executors.newSingleThreadExecutor(DaemonThreads.named(metrics.service() + "-metrics-http"));

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.whatsappclone.common.grpc.GrpcServer;
+import com.whatsappclone.testing.Eventually;
+import com.whatsappclone.testing.GrpcHealth;
 import com.whatsappclone.testing.StallablePostgres;
 import com.whatsappclone.testing.TestDatabase;
 import io.grpc.Context;
 import io.grpc.Deadline;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -74,6 +78,30 @@ class StalledDatabaseTest {
     }
     assertThat(Duration.ofNanos(failedIn)).isLessThanOrEqualTo(BOUND);
     assertThat(selectOne()).isEqualTo(1);
+  }
+
+  @Test
+  void readinessSaysTheDatabaseIsUnreachableWhileItIsStoppedAndReadyAgainOnceItAnswers() throws Exception {
+    GrpcServer server = GrpcServer.builder("stall-readiness", 0).host("127.0.0.1")
+        .readyWhen("database", database::unreachable).start();
+    try {
+      assertThat(database.unreachable()).isEmpty();
+      assertThat(GrpcHealth.of(server.port())).isEqualTo(ServingStatus.SERVING);
+      try {
+        postgres.stall();
+        // Nobody calls: the readiness check itself finds out, by asking for a connection.
+        Eventually.await("readiness to see the stopped database", () -> GrpcHealth.of(server.port()),
+            status -> status == ServingStatus.NOT_SERVING);
+        assertThat(server.readiness().orElseThrow().problems().get("database"))
+            .startsWith("no connection to PostgreSQL (stall-test)");
+      } finally {
+        postgres.resume();
+      }
+      GrpcHealth.awaitServing("the server once PostgreSQL answers again", server.port());
+      assertThat(database.unreachable()).isEmpty();
+    } finally {
+      server.stop();
+    }
   }
 
   @Test

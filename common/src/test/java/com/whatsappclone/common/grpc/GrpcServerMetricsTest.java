@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -85,21 +86,25 @@ class GrpcServerMetricsTest {
   }
 
   @Test
-  void readinessFollowsTheServersOverallGrpcHealthWhoeverSetsIt() throws Exception {
-    start(metrics(true), 8);
+  void readinessFollowsTheServersConditionsAndListsTheFailingOnesWithTheirReasons() throws Exception {
+    AtomicReference<Optional<String>> database = new AtomicReference<>(Optional.empty());
+    server = GrpcServer.builder("metrics-test", 0).host("127.0.0.1").addService(chat)
+        .readyWhen("database", database::get).metrics(metrics(true)).start();
     assertThat(ScrapedMetrics.get(metricsPort(), "/health/ready").statusCode()).isEqualTo(200);
 
-    server.reportServing(false);
-    HttpResponse<String> notServing = ScrapedMetrics.get(metricsPort(), "/health/ready");
-    assertThat(notServing.statusCode()).isEqualTo(503);
-    assertThat(notServing.body()).contains("NOT_SERVING");
+    database.set(Optional.of("no connection to PostgreSQL: refused"));
+    server.readiness().orElseThrow().recheck();
+    HttpResponse<String> notServing = Eventually.await("readiness to see the database down",
+        () -> ScrapedMetrics.get(metricsPort(), "/health/ready"), r -> r.statusCode() == 503);
+    assertThat(notServing.body()).isEqualTo("NOT_SERVING\ndatabase: no connection to PostgreSQL: refused\n");
+    assertThat(server.overallHealth()).isEqualTo(ServingStatus.NOT_SERVING);
     assertThat(ScrapedMetrics.get(metricsPort(), "/health/live").statusCode()).isEqualTo(200);
 
-    // What the worker's loop and the gateway's monitor do: set the overall status themselves.
-    server.health().setStatus("", ServingStatus.SERVING);
-    HttpResponse<String> serving = ScrapedMetrics.get(metricsPort(), "/health/ready");
-    assertThat(serving.statusCode()).isEqualTo(200);
-    assertThat(serving.body()).contains("SERVING");
+    database.set(Optional.empty());
+    server.readiness().orElseThrow().recheck();
+    HttpResponse<String> serving = Eventually.await("readiness to see the database back",
+        () -> ScrapedMetrics.get(metricsPort(), "/health/ready"), r -> r.statusCode() == 200);
+    assertThat(serving.body()).isEqualTo("SERVING\n");
     assertThat(server.overallHealth()).isEqualTo(ServingStatus.SERVING);
   }
 
@@ -139,7 +144,7 @@ class GrpcServerMetricsTest {
 
     assertThat(server.metricsPort()).isEmpty();
     assertThat(off.scrape()).doesNotContain("grpc_server", "jvm_");
-    assertThatThrownBy(() -> MetricsServer.start(off, () -> ServingStatus.SERVING))
+    assertThatThrownBy(() -> MetricsServer.start(off, () -> ServingStatus.SERVING, Map::of))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("METRICS_ENABLED");
   }
 

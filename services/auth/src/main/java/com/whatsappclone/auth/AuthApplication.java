@@ -102,6 +102,7 @@ public final class AuthApplication {
 
       GrpcServer server = GrpcServer.builder("auth", grpc)
           .refusalsFollow(database)
+          .readyWhen("database", database::unreachable)
           // Order matters: the outcome log first, so that it also sees calls the token check
           // refuses; the caller's token id after the check that validated it.
           .intercept(CallLog.interceptor())

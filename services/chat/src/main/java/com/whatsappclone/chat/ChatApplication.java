@@ -104,6 +104,7 @@ public final class ChatApplication {
 
       GrpcServer server = GrpcServer.builder("chat", grpc)
           .refusalsFollow(database)
+          .readyWhen("database", database::unreachable)
           .intercept(new AuthInterceptor(tokens, revocations))
           .addService(new ChatGrpcService(conversations, messages))
           .metrics(metrics)

@@ -1,53 +1,63 @@
 package com.whatsappclone.worker;
 
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.protobuf.services.HealthStatusManager;
+import com.whatsappclone.common.grpc.Readiness;
 import java.util.Collection;
+import java.util.Optional;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Reports the consumer loop's state as the worker's overall gRPC health. SERVING means: the loop
+ * The consumer loop's state as the worker's readiness condition "partitions": ready once the loop
  * runs and the consumer group has given this worker its share of the partitions at least once, so
  * a message submitted now is stored without waiting for the group (after a crash the group may
  * first wait for a dead member's session to time out). An empty share also counts: then the other
- * members own every partition. NOT_SERVING before that and once the loop has ended. Later
- * rebalances (a member joins or leaves, seconds) do not flip it back: they are brief and normal,
- * and a health check that flapped with them would get a healthy worker restarted. Falling behind is
- * logged ({@link ConsumerLag}), not reported here: a slow worker is still the one to keep.
+ * members own every partition. Not ready before that and once the loop has ended. Later
+ * rebalances (a member joins or leaves, seconds) do not make it unready again: they are brief and
+ * normal. Falling behind is a condition of its own ("lag", {@link ConsumerLag}).
  */
-final class LoopHealth implements MessageConsumerLoop.Listener {
+final class LoopHealth implements MessageConsumerLoop.Listener, Readiness.Check {
 
-  private volatile HealthStatusManager health;
-  private volatile boolean ended;
+  private volatile boolean assigned;
+  private volatile Throwable ended;
+  private volatile boolean stopped;
+  private volatile Readiness readiness;
 
-  /** From now on the loop's state is reported here; NOT_SERVING until the loop has partitions. */
-  void attach(HealthStatusManager health) {
-    this.health = health;
-    health.setStatus("", ServingStatus.NOT_SERVING);
+  /** Whom to ask for a new verdict when the loop's state changes (else it is seen within a second). */
+  void notify(Readiness readiness) {
+    this.readiness = readiness;
+    readiness.recheck();
+  }
+
+  @Override
+  public Optional<String> problem() {
+    if (stopped) {
+      return Optional.of("the consumer loop has stopped" + (ended == null ? "" : ": " + ended));
+    }
+    return assigned ? Optional.empty()
+        : Optional.of("the consumer group has not given this worker its partitions yet");
   }
 
   @Override
   public void running() {
-    // subscribed, but the group has not assigned anything yet: still NOT_SERVING
+    // subscribed, but the group has not assigned anything yet: still not ready
   }
 
   @Override
   public void assigned(Collection<TopicPartition> partitions) {
-    if (!ended) {
-      set(ServingStatus.SERVING);
-    }
+    assigned = true;
+    recheck();
   }
 
   @Override
   public void stopped(Throwable cause) {
-    ended = true;
-    set(ServingStatus.NOT_SERVING);
+    ended = cause;
+    stopped = true;
+    recheck();
   }
 
-  private void set(ServingStatus status) {
-    HealthStatusManager current = health;
+  private void recheck() {
+    Readiness current = readiness;
     if (current != null) {
-      current.setStatus("", status);
+      current.recheck();
     }
   }
 }

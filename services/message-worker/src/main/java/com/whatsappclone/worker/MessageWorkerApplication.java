@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Wires the message worker: the consumer loop that stores submitted messages and publishes stored
- * events, and a gRPC server with health only (SERVING once the loop has its partitions, see
- * {@link LoopHealth}); and, when provider credentials are set, push notifications for devices
+ * events, and a gRPC server with health only (SERVING while the database answers, the loop has
+ * its partitions ({@link LoopHealth}) and is not behind ({@link ConsumerLag})); and, when provider credentials are set, push notifications for devices
  * that are not connected ({@link PushNotifications}, health service {@code push}).
  */
 public final class MessageWorkerApplication {
@@ -106,18 +106,23 @@ public final class MessageWorkerApplication {
           new ByteArrayDeserializer(), overrides);
 
       LoopHealth health = new LoopHealth();
+      ConsumerLag lag = new ConsumerLag(lagWarning, clock);
       MessageConsumerLoop loop = resources.push(new MessageConsumerLoop(consumer, topics,
           () -> Topics.ensure(kafka, topicSettings.all()),
           new MessageBatchStore(database.dataSource()),
           new WorkerEventPublisher(producer, topics, metrics.tracing()),
           hooks,
           health,
-          new ConsumerLag(lagWarning, clock),
+          lag,
           new WorkerMetrics(metrics.registry(), clock),
           metrics.tracing()));
 
-      GrpcServer server = GrpcServer.builder("message-worker", grpc).metrics(metrics).closeOnStop(resources).start();
-      health.attach(server.health());
+      GrpcServer server = GrpcServer.builder("message-worker", grpc)
+          .readyWhen("database", database::unreachable)
+          .readyWhen("partitions", health)
+          .readyWhen("lag", lag)
+          .metrics(metrics).closeOnStop(resources).start();
+      health.notify(server.readiness().orElseThrow());
       loop.start();
       Optional<PushNotifications> push = Optional.empty();
       if (pushProviders.enabled()) {

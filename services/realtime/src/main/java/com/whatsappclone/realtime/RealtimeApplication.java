@@ -13,6 +13,7 @@ import com.whatsappclone.common.config.Settings;
 import com.whatsappclone.common.db.Database;
 import com.whatsappclone.common.db.DatabaseConfig;
 import com.whatsappclone.common.grpc.GrpcServer;
+import com.whatsappclone.common.grpc.Readiness;
 import com.whatsappclone.common.kafka.KafkaFactories;
 import com.whatsappclone.common.kafka.TopicTail;
 import com.whatsappclone.common.kafka.Topics;
@@ -135,12 +136,13 @@ public final class RealtimeApplication {
       // Each instance reads every partition itself: it must see every event for its devices.
       String group = "realtime-" + instanceId;
       // Stored messages are the busy topic: fetches that wait a few ms for more are fewer.
-      resources.push(new TopicTail(kafka, config.storedTopic(), group,
+      TopicTail stored = resources.push(new TopicTail(kafka, config.storedTopic(), group,
           DeliveryTraces.around(metrics.tracing(), service::onMessageStored),
-          KafkaFactories.BATCHING_FETCH))
-          .start(KAFKA_START_TIMEOUT);
-      resources.push(new TopicTail(kafka, config.realtimeEventsTopic(), group, service::onRealtimeRecord))
-          .start(KAFKA_START_TIMEOUT);
+          KafkaFactories.BATCHING_FETCH));
+      stored.start(KAFKA_START_TIMEOUT);
+      TopicTail events = resources.push(new TopicTail(kafka, config.realtimeEventsTopic(), group,
+          service::onRealtimeRecord));
+      events.start(KAFKA_START_TIMEOUT);
       // The other instances must know this one before its first device can connect.
       service.announceStart(KAFKA_START_TIMEOUT);
 
@@ -171,6 +173,11 @@ public final class RealtimeApplication {
 
       GrpcServer grpc = GrpcServer.builder("realtime", config.grpc())
           .refusalsFollow(database)
+          .readyWhen("database", database::unreachable)
+          .readyWhen("websocket", () -> webSocket.isServing()
+              ? Optional.empty() : Optional.of("the WebSocket server is not running"))
+          .readyWhen(config.storedTopic(), () -> stored.notKeepingUp(config.maxLag()))
+          .readyWhen(config.realtimeEventsTopic(), () -> events.notKeepingUp(config.maxLag()))
           .intercept(new ClientAddressInterceptor(ClientAddressSignature.fromJwtSecret(jwt.secret())))
           .intercept(new AuthInterceptor(tokens, revocations))
           .addService(new RealtimeGrpcService(service, caps))
@@ -181,7 +188,8 @@ public final class RealtimeApplication {
           .closeOnStop(resources)
           .start();
       // A WebSocket endpoint being replaced after a fatal error makes the service NOT_SERVING.
-      webSocket.reportTo(grpc::reportServing);
+      Readiness readiness = grpc.readiness().orElseThrow();
+      webSocket.reportTo(serving -> readiness.recheck());
       log.info("realtime WebSocket endpoint on :{}{} ({})", webSocket.port(), WebSocketHandshake.PATH,
           config.tls().serverTls() ? "wss, TLS" : "ws, plaintext");
       return new RealtimeServers(grpc, webSocket, service, receipts, peers);

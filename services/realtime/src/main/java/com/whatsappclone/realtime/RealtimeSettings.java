@@ -53,6 +53,7 @@ public record RealtimeSettings(
     int participantCacheSize,
     Duration participantCacheTtl,
     Duration presenceHeartbeat,
+    int maxLag,
     TopicSettings topics,
     ConnectionLimits connectionLimits,
     TrustedProxies webSocketProxies) {
@@ -95,6 +96,7 @@ public record RealtimeSettings(
     int cacheSize = settings.integer("REALTIME_PARTICIPANT_CACHE_SIZE", 10_000, 1, 10_000_000);
     Duration cacheTtl = settings.positive("REALTIME_PARTICIPANT_CACHE_TTL", Duration.ofSeconds(60));
     Duration heartbeat = settings.positive("REALTIME_PRESENCE_HEARTBEAT", Duration.ofSeconds(30));
+    int maxLag = settings.integer("REALTIME_MAX_LAG", 5_000, 1, Integer.MAX_VALUE);
     TopicSettings topics = TopicSettings.from(settings);
     ConnectionLimits connectionLimits = ConnectionLimits.from(settings);
     TrustedProxies proxies = TrustedProxies.none();
@@ -105,6 +107,6 @@ public record RealtimeSettings(
     }
     return new RealtimeSettings(grpc, wsPort, wsHost, ping, sendBuffer,
         outbound, inbound, threads, queue, Math.min(page, Math.max(1, outbound / 2)), cacheSize,
-        cacheTtl, heartbeat, topics, connectionLimits, proxies);
+        cacheTtl, heartbeat, maxLag, topics, connectionLimits, proxies);
   }
 }

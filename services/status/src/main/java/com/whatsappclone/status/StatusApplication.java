@@ -71,6 +71,7 @@ public final class StatusApplication {
 
       GrpcServer server = GrpcServer.builder("status", grpc)
           .refusalsFollow(database)
+          .readyWhen("database", database::unreachable)
           .intercept(new AuthInterceptor(tokens, revocations))
           .addService(new StatusGrpcService(service))
           .metrics(metrics)
