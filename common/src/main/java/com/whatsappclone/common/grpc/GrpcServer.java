@@ -164,11 +164,13 @@ public final class GrpcServer implements RunningServer {
     if (!stopped.compareAndSet(false, true)) {
       return;
     }
-    GracefulShutdown.drainThenClose(name, server, health, drainTimeout, endOpenStreams, resources);
+    // First: the drain makes the health NOT_SERVING for good, and the resources it closes would
+    // only show up as failing conditions.
     Readiness checks = readiness;
     if (checks != null) {
       checks.close();
     }
+    GracefulShutdown.drainThenClose(name, server, health, drainTimeout, endOpenStreams, resources);
     // Last: scrapes and /health/ready (503 from the drain on) answer until the server is gone.
     MetricsServer metrics = metricsServer;
     if (metrics != null) {

@@ -51,6 +51,7 @@ public final class Readiness implements AutoCloseable {
   private final ScheduledExecutorService thread;
   private volatile Map<String, String> problems = Map.of();
   private boolean published;
+  private boolean wasReady;
 
   /**
    * @param checks  the conditions by name, in the order they are reported
@@ -107,10 +108,14 @@ public final class Readiness implements AutoCloseable {
     if (!published || !before.keySet().equals(now.keySet())) {
       if (now.isEmpty()) {
         if (published) {
-          log.info("{} is ready again", serverName);
+          log.info(wasReady ? "{} is ready again" : "{} is ready", serverName);
         }
-      } else {
+        wasReady = true;
+      } else if (wasReady) {
         log.warn("{} is NOT ready: {}", serverName, now);
+      } else {
+        // Starting up: waiting for partitions and the like is the normal course, not a warning.
+        log.info("{} is not ready yet: {}", serverName, now);
       }
       publish.accept(now.isEmpty() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
       published = true;
