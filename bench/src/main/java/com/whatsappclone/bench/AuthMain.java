@@ -192,7 +192,7 @@ public final class AuthMain {
         return rounds;
       }));
 
-      results.put("reconnectStorm", storm(stack, signedIn));
+      results.put("reconnectStorm", storm(stack, signedIn, monitor, counters));
     } finally {
       monitor.close();
       log.info("stopping the stack");
@@ -254,7 +254,8 @@ public final class AuthMain {
    * flight, from several 127.0.0.x addresses) with the signed-in users' access tokens, a user's
    * token reused when there are more devices than users.
    */
-  private Map<String, Object> storm(BenchStack stack, List<BenchUser> users) throws Exception {
+  private Map<String, Object> storm(BenchStack stack, List<BenchUser> users, ResourceMonitor monitor,
+      WorkCounters counters) throws Exception {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("devices", options.devices());
     out.put("distinctUsers", Math.min(users.size(), options.devices()));
@@ -285,6 +286,10 @@ public final class AuthMain {
           "--rate=1000000",
           "--connect-seconds=" + STORM_LIMIT.toSeconds(),
           "--hold-seconds=30");
+      // From before the child starts until it has every device open: its JVM start is in the
+      // machine's figure, not in the stack's components.
+      WorkCounters.Reading workBefore = counters.read();
+      ResourceMonitor.Snapshot before = monitor.snapshot();
       Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       AtomicReference<String> reached = new AtomicReference<>();
       AtomicReference<String> lastLine = new AtomicReference<>("");
@@ -311,6 +316,8 @@ public final class AuthMain {
       while (reached.get() == null && child.isAlive() && System.nanoTime() < deadline) {
         Thread.sleep(50);
       }
+      ResourceMonitor.Snapshot after = monitor.snapshot();
+      WorkCounters.Reading workAfter = counters.read();
       try (Writer toChild = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8)) {
         toChild.write("close\n");
       } catch (IOException e) {
@@ -334,6 +341,12 @@ public final class AuthMain {
       out.put("handshakeP99Ms", Double.parseDouble(result.get("handshakeP99Ms")));
       out.put("stoppedBecause", result.get("reason"));
       out.put("receiving", "not measured yet: the storm client holds the connections idle");
+      // Where the storm's CPU goes, per connection opened (the storm client: machine minus the rest).
+      Map<String, Object> cpu = ResourceMonitor.attribution(before, after, Math.max(1, open), Math.max(1, open));
+      out.put("cpuMicrosPerConnection", cpu.get("cpuMicrosPerDelivery"));
+      out.put("machineCpuMicrosPerConnection", cpu.get("machineCpuMicrosPerDelivery"));
+      out.put("cpuCores", cpu.get("cpuCores"));
+      out.put("perConnection", WorkCounters.perMessage(workBefore, workAfter, Math.max(1, open)));
       return out;
     } finally {
       Files.deleteIfExists(tokens);

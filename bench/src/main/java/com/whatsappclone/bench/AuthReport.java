@@ -50,6 +50,18 @@ final class AuthReport {
           .append(storm.get("secondsUntilAllOpen")).append(" s, handshake p50 / p99 ")
           .append(storm.get("handshakeP50Ms")).append(" / ").append(storm.get("handshakeP99Ms"))
           .append(" ms; receiving: ").append(storm.get("receiving")).append(".\n");
+      Map<String, Object> cpu = (Map<String, Object>) storm.get("cpuMicrosPerConnection");
+      Map<String, Object> perConnection = (Map<String, Object>) storm.get("perConnection");
+      if (cpu != null) {
+        out.append("CPU µs per connection opened: realtime ").append(cpu.get(CpuComponents.REALTIME))
+            .append(", PostgreSQL ").append(cpu.get(CpuComponents.POSTGRESQL))
+            .append(", Kafka broker ").append(cpu.get(CpuComponents.KAFKA_BROKER))
+            .append(", JVM ").append(cpu.get(CpuComponents.JVM))
+            .append(", this JVM and PostgreSQL ").append(cpu.get("total"))
+            .append("; the whole machine (the storm client's JVM included) ")
+            .append(storm.get("machineCpuMicrosPerConnection")).append("; PostgreSQL commits per connection ")
+            .append(perConnection == null ? "?" : perConnection.get("postgresCommits")).append(".\n");
+      }
     }
     List<?> errors = (List<?>) meta.get("errors");
     if (errors != null && !errors.isEmpty()) {

@@ -28,6 +28,21 @@ abstract class SupervisedWebSocketServer extends WebSocketServer {
   /** How long a fatal stop waits for the selector thread; the library's own stop(0) waits forever. */
   private static final int FATAL_STOP_WAIT_MS = 2_000;
 
+  /**
+   * Whether the class loaded is this module's patched copy of the library's server (its selector
+   * loop removes each selected key; see org/java_websocket/server/WebSocketServer.java here). Read
+   * by reflection: the constant would be compiled in, and say yes, whichever class is loaded.
+   */
+  static final boolean SELECTOR_LOOP_PATCHED = selectorLoopPatched();
+
+  static {
+    if (!SELECTOR_LOOP_PATCHED) {
+      org.slf4j.LoggerFactory.getLogger(SupervisedWebSocketServer.class).warn(
+          "the unpatched Java-WebSocket WebSocketServer is loaded (is the library ahead of the realtime module on"
+              + " the classpath?): each selector wakeup walks every connection written to since its last read");
+    }
+  }
+
   private final CompletableFuture<Void> started = new CompletableFuture<>();
   private volatile boolean stopRequested;
   private volatile Thread selectorThread;
@@ -35,6 +50,14 @@ abstract class SupervisedWebSocketServer extends WebSocketServer {
 
   SupervisedWebSocketServer(InetSocketAddress address, int decoders, List<Draft> drafts) {
     super(address, decoders, drafts);
+  }
+
+  private static boolean selectorLoopPatched() {
+    try {
+      return WebSocketServer.class.getField("REMOVES_SELECTED_KEYS").getBoolean(null);
+    } catch (NoSuchFieldException | IllegalAccessException e) {
+      return false;
+    }
   }
 
   /** Called once, on a library thread, after the library stopped the server on its own. */

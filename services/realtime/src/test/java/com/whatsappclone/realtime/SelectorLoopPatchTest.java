@@ -1,0 +1,120 @@
+package com.whatsappclone.realtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.whatsappclone.testing.Eventually;
+import java.io.InputStream;
+import java.lang.reflect.Field;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.java_websocket.WebSocket;
+import org.java_websocket.client.WebSocketClient;
+import org.java_websocket.handshake.ClientHandshake;
+import org.java_websocket.handshake.ServerHandshake;
+import org.java_websocket.server.WebSocketServer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The realtime module's patched copy of Java-WebSocket's WebSocketServer (its selector loop
+ * removes each selected key) is the one loaded, matches the library's version, and does what it is
+ * for: connections the server wrote to and that then stay quiet do not stay in the selector's
+ * selected-key set, which the loop walks at every wakeup.
+ */
+class SelectorLoopPatchTest {
+
+  private static final int CONNECTIONS = 50;
+
+  @Test
+  void thePatchedServerIsTheOneLoaded() {
+    assertThat(SupervisedWebSocketServer.SELECTOR_LOOP_PATCHED).isTrue();
+    String loadedFrom = WebSocketServer.class.getProtectionDomain().getCodeSource().getLocation().toString();
+    assertThat(loadedFrom).doesNotContain("Java-WebSocket");
+  }
+
+  @Test
+  void theLibraryIsTheVersionThePatchWasMadeFor() throws Exception {
+    Properties library = new Properties();
+    try (InputStream in = WebSocketClient.class.getResourceAsStream(
+        "/META-INF/maven/org.java-websocket/Java-WebSocket/pom.properties")) {
+      assertThat(in).as("Java-WebSocket's pom.properties").isNotNull();
+      library.load(in);
+    }
+    // Upgrading? Compare the new WebSocketServer.run() with the copy, re-apply or drop the patch,
+    // then change this version.
+    assertThat(library.getProperty("version")).isEqualTo("1.6.0");
+  }
+
+  @Test
+  void idleConnectionsTheServerWroteToDoNotStayInTheSelectedKeySet() throws Exception {
+    CountDownLatch greeted = new CountDownLatch(CONNECTIONS);
+    WebSocketServer server = new WebSocketServer(new InetSocketAddress("127.0.0.1", 0)) {
+      @Override
+      public void onOpen(WebSocket conn, ClientHandshake handshake) {
+        conn.send("hello"); // a write: the connection's key is selected for OP_WRITE
+      }
+
+      @Override
+      public void onClose(WebSocket conn, int code, String reason, boolean remote) {}
+
+      @Override
+      public void onMessage(WebSocket conn, String message) {}
+
+      @Override
+      public void onError(WebSocket conn, Exception ex) {}
+
+      @Override
+      public void onStart() {}
+    };
+    server.setReuseAddr(true);
+    // No pings: a pong is a read, which would take the key out of the set even unpatched.
+    server.setConnectionLostTimeout(0);
+    server.start();
+    List<WebSocketClient> clients = new ArrayList<>();
+    try {
+      int port = Eventually.await("the server to listen", server::getPort, p -> p > 0);
+      for (int i = 0; i < CONNECTIONS; i++) {
+        WebSocketClient client = new WebSocketClient(URI.create("ws://127.0.0.1:" + port)) {
+          @Override
+          public void onOpen(ServerHandshake handshake) {}
+
+          @Override
+          public void onMessage(String message) {
+            greeted.countDown();
+          }
+
+          @Override
+          public void onClose(int code, String reason, boolean remote) {}
+
+          @Override
+          public void onError(Exception ex) {}
+        };
+        clients.add(client);
+        assertThat(client.connectBlocking(10, TimeUnit.SECONDS)).isTrue();
+      }
+      assertThat(greeted.await(20, TimeUnit.SECONDS)).isTrue();
+
+      Selector selector = selectorOf(server);
+      // Unpatched, every greeted connection stays in the set until it sends something.
+      Eventually.await("the selected-key set to be empty between wakeups",
+          () -> selector.selectedKeys().size(), size -> size == 0);
+    } finally {
+      for (WebSocketClient client : clients) {
+        client.closeBlocking();
+      }
+      server.stop(1_000);
+    }
+  }
+
+  /** The server's selector; read from another thread only for its size. */
+  private static Selector selectorOf(WebSocketServer server) throws Exception {
+    Field field = WebSocketServer.class.getDeclaredField("selector");
+    field.setAccessible(true);
+    return Eventually.await("the server's selector", () -> (Selector) field.get(server), s -> s != null);
+  }
+}
