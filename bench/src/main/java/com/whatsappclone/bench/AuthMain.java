@@ -19,6 +19,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Histogram;
@@ -40,6 +41,8 @@ public final class AuthMain {
   private static final String README_END = "<!-- auth:end -->";
   private static final int HIGH_CONCURRENCY = 64;
   private static final Duration STORM_LIMIT = Duration.ofSeconds(90);
+  /** How long after all are open the storm client waits for every device's message. */
+  private static final Duration RECEIVE_LIMIT = Duration.ofSeconds(30);
 
   /** The command line: {@code --auth [--signups=N] [--refresh-calls=N] [--devices=N] ...}. */
   record Options(int signups, int refreshCalls, int devices, int sources, Path results, boolean updateReadme) {
@@ -192,7 +195,7 @@ public final class AuthMain {
         return rounds;
       }));
 
-      results.put("reconnectStorm", storm(stack, signedIn, monitor, counters));
+      results.put("reconnectStorm", storm(stack, gateway, signedIn, monitor, counters));
     } finally {
       monitor.close();
       log.info("stopping the stack");
@@ -254,13 +257,18 @@ public final class AuthMain {
    * flight, from several 127.0.0.x addresses) with the signed-in users' access tokens, a user's
    * token reused when there are more devices than users.
    */
-  private Map<String, Object> storm(BenchStack stack, List<BenchUser> users, ResourceMonitor monitor,
-      WorkCounters counters) throws Exception {
+  private Map<String, Object> storm(BenchStack stack, Gateway gateway, List<BenchUser> signedIn,
+      ResourceMonitor monitor, WorkCounters counters) throws Exception {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("devices", options.devices());
+    // Before the storm: the conversations its messages go through (users in pairs).
+    StormMessages messages = StormMessages.pairUp(gateway, signedIn, HIGH_CONCURRENCY);
+    List<BenchUser> users = messages.users();
     out.put("distinctUsers", Math.min(users.size(), options.devices()));
-    if (users.isEmpty()) {
-      out.put("stoppedBecause", "no signed-in users");
+    if (users.isEmpty() || messages.conversationsCreated() < users.size() / 2) {
+      out.put("stoppedBecause", users.isEmpty() ? "no signed-in users"
+          : "only " + messages.conversationsCreated() + " of " + users.size() / 2 + " conversations created");
+      errors.add("reconnect storm: " + out.get("stoppedBecause"));
       return out;
     }
     Path tokens = Files.createTempFile("whatsapp-bench-storm-", ".tokens");
@@ -285,13 +293,17 @@ public final class AuthMain {
           // Unpaced: only the client's handshakes in flight (256) bound the storm, as after an outage.
           "--rate=1000000",
           "--connect-seconds=" + STORM_LIMIT.toSeconds(),
+          "--await-message-seconds=" + RECEIVE_LIMIT.toSeconds(),
           "--hold-seconds=30");
       // From before the child starts until it has every device open: its JVM start is in the
       // machine's figure, not in the stack's components.
       WorkCounters.Reading workBefore = counters.read();
       ResourceMonitor.Snapshot before = monitor.snapshot();
       Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      // Every user's message goes out while its devices connect.
+      messages.startSending(gateway, HIGH_CONCURRENCY);
       AtomicReference<String> reached = new AtomicReference<>();
+      AtomicReference<String> receivedLine = new AtomicReference<>();
       AtomicReference<String> lastLine = new AtomicReference<>("");
       Thread reader = new Thread(() -> {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(),
@@ -304,6 +316,10 @@ public final class AuthMain {
             }
             if (line.startsWith("reached ")) {
               reached.set(line);
+            }
+            if (line.startsWith("received ")) {
+              log.info("reconnect storm: {}", line);
+              receivedLine.set(line);
             }
           }
         } catch (IOException e) {
@@ -318,6 +334,12 @@ public final class AuthMain {
       }
       ResourceMonitor.Snapshot after = monitor.snapshot();
       WorkCounters.Reading workAfter = counters.read();
+      long receiveDeadline = System.nanoTime() + RECEIVE_LIMIT.plusSeconds(10).toNanos();
+      while (reached.get() != null && receivedLine.get() == null && child.isAlive()
+          && System.nanoTime() < receiveDeadline) {
+        Thread.sleep(50);
+      }
+      Optional<ConcurrentCalls.Outcome> sent = messages.awaitSent(Duration.ofSeconds(30));
       try (Writer toChild = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8)) {
         toChild.write("close\n");
       } catch (IOException e) {
@@ -340,7 +362,7 @@ public final class AuthMain {
       out.put("handshakeP50Ms", Double.parseDouble(result.get("handshakeP50Ms")));
       out.put("handshakeP99Ms", Double.parseDouble(result.get("handshakeP99Ms")));
       out.put("stoppedBecause", result.get("reason"));
-      out.put("receiving", "not measured yet: the storm client holds the connections idle");
+      out.put("receiving", receiving(receivedLine.get(), sent, open));
       // Where the storm's CPU goes, per connection opened (the storm client: machine minus the rest).
       Map<String, Object> cpu = ResourceMonitor.attribution(before, after, Math.max(1, open), Math.max(1, open));
       out.put("cpuMicrosPerConnection", cpu.get("cpuMicrosPerDelivery"));
@@ -351,6 +373,33 @@ public final class AuthMain {
     } finally {
       Files.deleteIfExists(tokens);
     }
+  }
+
+  /** Whether every device received the message sent to its user while it connected, and when. */
+  private Map<String, Object> receiving(String line, Optional<ConcurrentCalls.Outcome> sent, int open) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("messagesSent", sent.map(ConcurrentCalls.Outcome::succeeded).orElse(0));
+    out.put("sendFailures", sent.map(ConcurrentCalls.Outcome::failures).orElse(Map.of()));
+    if (sent.isEmpty() || !sent.get().failures().isEmpty()) {
+      errors.add("reconnect storm: not every message was sent: " + out.get("sendFailures"));
+    }
+    if (line == null) {
+      out.put("devicesReceived", null);
+      errors.add("reconnect storm: the storm client said nothing of what it received");
+      return out;
+    }
+    Map<String, String> result = ConnectionCapacity.parse(line);
+    int devices = Integer.parseInt(result.get("devices"));
+    out.put("devicesReceived", devices);
+    out.put("devicesOpen", open);
+    out.put("secondsUntilAllReceived", devices >= open ? Double.parseDouble(result.get("seconds")) : null);
+    out.put("firstMessageP50Ms", Double.parseDouble(result.get("firstMessageP50Ms")));
+    out.put("firstMessageP99Ms", Double.parseDouble(result.get("firstMessageP99Ms")));
+    if (devices < open) {
+      errors.add("reconnect storm: " + (open - devices) + " open device(s) received nothing within "
+          + RECEIVE_LIMIT.toSeconds() + " s");
+    }
+    return out;
   }
 
   private static List<BenchUser> renumbered(List<BenchUser> users, int offset) {

@@ -49,7 +49,16 @@ final class AuthReport {
           .append(storm.get("open")).append(" open, ").append(storm.get("failed")).append(" failed, all open after ")
           .append(storm.get("secondsUntilAllOpen")).append(" s, handshake p50 / p99 ")
           .append(storm.get("handshakeP50Ms")).append(" / ").append(storm.get("handshakeP99Ms"))
-          .append(" ms; receiving: ").append(storm.get("receiving")).append(".\n");
+          .append(" ms.\n");
+      if (storm.get("receiving") instanceof Map<?, ?> receiving) {
+        out.append("Receiving (one message to every user, sent while its devices connect): ")
+            .append(receiving.get("devicesReceived")).append(" of ").append(receiving.get("devicesOpen"))
+            .append(" devices received it, the last ").append(receiving.get("secondsUntilAllReceived"))
+            .append(" s after the storm began (each device's first message p50 / p99 ")
+            .append(receiving.get("firstMessageP50Ms")).append(" / ").append(receiving.get("firstMessageP99Ms"))
+            .append(" ms from the storm's start); ").append(receiving.get("messagesSent")).append(" messages sent, failures ")
+            .append(receiving.get("sendFailures")).append(".\n");
+      }
       Map<String, Object> cpu = (Map<String, Object>) storm.get("cpuMicrosPerConnection");
       Map<String, Object> perConnection = (Map<String, Object>) storm.get("perConnection");
       if (cpu != null) {

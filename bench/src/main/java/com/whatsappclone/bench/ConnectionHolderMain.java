@@ -3,6 +3,7 @@ package com.whatsappclone.bench;
 import com.whatsappclone.bench.ws.WebSocketConnection;
 import com.whatsappclone.bench.ws.WebSocketListener;
 import com.whatsappclone.bench.ws.WebSocketLoop;
+import com.whatsappclone.proto.realtime.ServerEvent;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -33,7 +34,11 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Speaks in lines on stdout: {@code progress ...} every second while connecting, then
  * {@code reached open=N failed=F closed=C reason=...}, {@code shrunk open=N} after a shrink, then
- * {@code closed} before exiting.
+ * {@code closed} before exiting. With {@code --await-message-seconds=S} (the auth bench's storm,
+ * whose every user is sent a message while its devices connect) it then waits up to S seconds for
+ * every open device to have received a new message, live or in its catch-up, and says
+ * {@code received devices=N open=M seconds=...} (from the first connect to the last device's first
+ * message) with the p50/p99 of each device's first message.
  */
 public final class ConnectionHolderMain {
 
@@ -52,6 +57,11 @@ public final class ConnectionHolderMain {
   private final ConcurrentLinkedDeque<WebSocketConnection> opened = new ConcurrentLinkedDeque<>();
   /** From the connect call to the 101 answer, per opened connection (the auth bench's storm reads it). */
   private final org.HdrHistogram.Histogram handshakes = Latency.newHistogram();
+  /** From the first connect to each device's first new message. */
+  private final org.HdrHistogram.Histogram firstMessages = Latency.newHistogram();
+  private final AtomicInteger received = new AtomicInteger();
+  private volatile long startNanos;
+  private volatile long lastFirstMessageNanos;
   private volatile boolean closing;
 
   public static void main(String[] args) throws Exception {
@@ -76,11 +86,12 @@ public final class ConnectionHolderMain {
     int rate = Integer.parseInt(options.get("rate"));
     Duration connectFor = Duration.ofSeconds(Long.parseLong(options.get("connect-seconds")));
     Duration holdFor = Duration.ofSeconds(Long.parseLong(options.get("hold-seconds")));
-    new ConnectionHolderMain().run(server, tokens, count, sources, rate, connectFor, holdFor);
+    Duration awaitMessage = Duration.ofSeconds(Long.parseLong(options.getOrDefault("await-message-seconds", "0")));
+    new ConnectionHolderMain().run(server, tokens, count, sources, rate, connectFor, holdFor, awaitMessage);
   }
 
   private void run(InetSocketAddress server, List<String> tokens, int count, int sources, int rate,
-      Duration connectFor, Duration holdFor) throws Exception {
+      Duration connectFor, Duration holdFor, Duration awaitMessage) throws Exception {
     InetAddress[] locals = sourceAddresses(server, sources);
     WebSocketLoop[] loops = new WebSocketLoop[LOOPS];
     for (int i = 0; i < LOOPS; i++) {
@@ -104,6 +115,7 @@ public final class ConnectionHolderMain {
     stdin.start();
 
     long start = System.nanoTime();
+    startNanos = start;
     long connectDeadline = start + connectFor.toNanos();
     long nextReport = start + 1_000_000_000L;
     int attempted = 0;
@@ -156,6 +168,10 @@ public final class ConnectionHolderMain {
         "reached open=%d failed=%d closed=%d seconds=%.2f handshakeP50Ms=%.1f handshakeP99Ms=%.1f reason=%s",
         open.get(), failed.get(), closedByServer.get(), seconds, p50, p99, reason));
 
+    if (!awaitMessage.isZero()) {
+      awaitMessages(awaitMessage);
+    }
+
     long holdDeadline = System.nanoTime() + holdFor.toNanos();
     while (release.getCount() > 0 && System.nanoTime() < holdDeadline) {
       release.await(5, TimeUnit.SECONDS);
@@ -170,6 +186,24 @@ public final class ConnectionHolderMain {
     }
     say("closed");
     System.exit(0);
+  }
+
+  /** Waits until every open device has had a new message, or {@code limit}; says how it went. */
+  private void awaitMessages(Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (received.get() < open.get() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    double seconds = received.get() == 0 ? 0 : (lastFirstMessageNanos - startNanos) / 1e9;
+    double p50;
+    double p99;
+    synchronized (firstMessages) {
+      p50 = firstMessages.getTotalCount() == 0 ? 0 : Latency.millis(firstMessages.getValueAtPercentile(50));
+      p99 = firstMessages.getTotalCount() == 0 ? 0 : Latency.millis(firstMessages.getValueAtPercentile(99));
+    }
+    say(String.format(java.util.Locale.ROOT,
+        "received devices=%d open=%d seconds=%.2f firstMessageP50Ms=%.1f firstMessageP99Ms=%.1f",
+        received.get(), open.get(), seconds, p50, p99));
   }
 
   /** Closes the newest connections until {@code keep} are open. */
@@ -208,6 +242,7 @@ public final class ConnectionHolderMain {
   private final class Listener implements WebSocketListener {
     private final long startedNanos;
     private boolean answered;
+    private boolean gotMessage;
 
     Listener(long startedNanos) {
       this.startedNanos = startedNanos;
@@ -222,6 +257,26 @@ public final class ConnectionHolderMain {
       answer();
       open.incrementAndGet();
       opened.add(connection);
+    }
+
+    @Override
+    public void onBinary(WebSocketConnection connection, java.nio.ByteBuffer payload) {
+      if (gotMessage) {
+        return;
+      }
+      try {
+        if (ServerEvent.parseFrom(payload).hasNewMessage()) {
+          gotMessage = true;
+          long now = System.nanoTime();
+          lastFirstMessageNanos = now;
+          synchronized (firstMessages) {
+            firstMessages.recordValue(Latency.micros(now - startNanos));
+          }
+          received.incrementAndGet();
+        }
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        lastProblem.set("an event that does not parse: " + e.getMessage());
+      }
     }
 
     @Override
