@@ -153,17 +153,30 @@ final class AuthService {
           ? AuthMetrics.OtpVerified.EXPIRED : AuthMetrics.OtpVerified.WRONG_CODE);
       throw new UnauthenticatedException("OTP_REJECTED", "otp_code is wrong or expired");
     }
-    refund(failures, phone);
 
     Instant now = clock.instant();
-    UserStore.FoundUser found = DatabaseException.wrap(() -> users.findOrCreate(phone, now));
-    User user = found.user();
-    CallLog.user(user.id());
+    UserStore.FoundUser found;
+    DeviceSessionStore.OpenedSession opened;
     UUID sessionId = UuidCreator.getTimeOrderedEpoch();
-    TokenPair pair = tokens.issuePair(user.id().toString(), sessionId.toString());
-    DeviceSessionStore.OpenedSession opened = DatabaseException.wrap(() -> sessions.open(sessionId, user.id(),
-        deviceName, deviceType, TokenHashes.sha256Hex(pair.refresh().token()), UUID.fromString(pair.access().jti()),
-        config.maxSessionsPerUser(), now));
+    TokenPair pair;
+    try {
+      found = DatabaseException.wrap(() -> users.findOrCreate(phone, now));
+      CallLog.user(found.user().id());
+      pair = tokens.issuePair(found.user().id().toString(), sessionId.toString());
+      // The approved attempt gives its allowance back in the session's own transaction.
+      opened = DatabaseException.wrap(() -> sessions.open(sessionId, found.user().id(),
+          deviceName, deviceType, TokenHashes.sha256Hex(pair.refresh().token()), UUID.fromString(pair.access().jti()),
+          config.maxSessionsPerUser(), now, c -> RateLimitStore.refund(c, failures, limitKey(phone), now)));
+    } catch (RuntimeException e) {
+      // Not a wrong code either: give the attempt back on its own (if the database lets us).
+      try {
+        refund(failures, phone);
+      } catch (RuntimeException refundFailed) {
+        e.addSuppressed(refundFailed);
+      }
+      throw e;
+    }
+    User user = found.user();
     if (found.created()) {
       log.info("new user {} signed up", user.id());
     }

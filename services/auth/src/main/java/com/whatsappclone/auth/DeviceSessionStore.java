@@ -80,9 +80,25 @@ final class DeviceSessionStore {
    */
   OpenedSession open(UUID sessionId, UUID userId, String deviceName, DeviceType type, String refreshTokenHash,
       UUID accessTokenJti, int maxActive, Instant now) throws SQLException {
+    return open(sessionId, userId, deviceName, type, refreshTokenHash, accessTokenJti, maxActive, now, c -> {});
+  }
+
+  /** A statement of another store that commits with the new session, or not at all. */
+  @FunctionalInterface
+  interface AlsoInTransaction {
+    void run(Connection c) throws SQLException;
+  }
+
+  /**
+   * {@link #open(UUID, UUID, String, DeviceType, String, UUID, int, Instant)}, with {@code also} run
+   * first in the same transaction (the sign-in's rate-limit refund: one commit instead of two).
+   */
+  OpenedSession open(UUID sessionId, UUID userId, String deviceName, DeviceType type, String refreshTokenHash,
+      UUID accessTokenJti, int maxActive, Instant now, AlsoInTransaction also) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
+        also.run(c);
         try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM users WHERE id = ? FOR NO KEY UPDATE")) {
           s.setObject(1, userId);
           try (ResultSet row = s.executeQuery()) {

@@ -78,9 +78,15 @@ final class RateLimitStore {
    * failed attempt). Never above the capacity, and never into a window that has ended.
    */
   void refund(RateLimit limit, String key, Instant now) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement("UPDATE auth_rate_limits SET remaining = LEAST(remaining + 1, ?) "
-            + "WHERE limit_name = ? AND bucket_key = ? AND resets_at > ?")) {
+    try (Connection c = dataSource.getConnection()) {
+      refund(c, limit, key, now);
+    }
+  }
+
+  /** {@link #refund(RateLimit, String, Instant)} on {@code c}, in whatever transaction it has. */
+  static void refund(Connection c, RateLimit limit, String key, Instant now) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("UPDATE auth_rate_limits SET remaining = LEAST(remaining + 1, ?) "
+        + "WHERE limit_name = ? AND bucket_key = ? AND resets_at > ?")) {
       s.setInt(1, limit.capacity());
       s.setString(2, limit.name());
       s.setString(3, key);
