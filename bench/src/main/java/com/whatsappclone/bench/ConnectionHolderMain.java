@@ -158,15 +158,10 @@ public final class ConnectionHolderMain {
       Thread.sleep(5);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    double p50;
-    double p99;
-    synchronized (handshakes) {
-      p50 = handshakes.getTotalCount() == 0 ? 0 : Latency.millis(handshakes.getValueAtPercentile(50));
-      p99 = handshakes.getTotalCount() == 0 ? 0 : Latency.millis(handshakes.getValueAtPercentile(99));
-    }
     say(String.format(java.util.Locale.ROOT,
         "reached open=%d failed=%d closed=%d seconds=%.2f handshakeP50Ms=%.1f handshakeP99Ms=%.1f reason=%s",
-        open.get(), failed.get(), closedByServer.get(), seconds, p50, p99, reason));
+        open.get(), failed.get(), closedByServer.get(), seconds, millisAt(handshakes, 50), millisAt(handshakes, 99),
+        reason));
 
     if (!awaitMessage.isZero()) {
       awaitMessages(awaitMessage);
@@ -195,15 +190,16 @@ public final class ConnectionHolderMain {
       Thread.sleep(20);
     }
     double seconds = received.get() == 0 ? 0 : (lastFirstMessageNanos - startNanos) / 1e9;
-    double p50;
-    double p99;
-    synchronized (firstMessages) {
-      p50 = firstMessages.getTotalCount() == 0 ? 0 : Latency.millis(firstMessages.getValueAtPercentile(50));
-      p99 = firstMessages.getTotalCount() == 0 ? 0 : Latency.millis(firstMessages.getValueAtPercentile(99));
-    }
     say(String.format(java.util.Locale.ROOT,
         "received devices=%d open=%d seconds=%.2f firstMessageP50Ms=%.1f firstMessageP99Ms=%.1f",
-        received.get(), open.get(), seconds, p50, p99));
+        received.get(), open.get(), seconds, millisAt(firstMessages, 50), millisAt(firstMessages, 99)));
+  }
+
+  /** A percentile of a histogram the listeners record into (hence the lock), in ms; 0 when empty. */
+  private static double millisAt(org.HdrHistogram.Histogram histogram, double percentile) {
+    synchronized (histogram) {
+      return histogram.getTotalCount() == 0 ? 0 : Latency.millis(histogram.getValueAtPercentile(percentile));
+    }
   }
 
   /** Closes the newest connections until {@code keep} are open. */

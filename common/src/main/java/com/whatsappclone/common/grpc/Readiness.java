@@ -88,11 +88,6 @@ public final class Readiness implements AutoCloseable {
     return problems;
   }
 
-  /** The condition names, in their order. */
-  public java.util.Set<String> conditions() {
-    return checks.keySet();
-  }
-
   private synchronized void checkAll() {
     Map<String, String> now = new LinkedHashMap<>();
     checks.forEach((condition, check) -> {

@@ -72,17 +72,6 @@ final class DeviceSessionStore {
     this.dataSource = dataSource;
   }
 
-  /**
-   * Records a new session and then revokes the user's least recently used active sessions beyond
-   * {@code maxActive}. The user's row is locked for the transaction (FOR NO KEY UPDATE, which
-   * foreign-key checks elsewhere don't wait for), so concurrent logins of one user cannot both
-   * squeeze in under the limit.
-   */
-  OpenedSession open(UUID sessionId, UUID userId, String deviceName, DeviceType type, String refreshTokenHash,
-      UUID accessTokenJti, int maxActive, Instant now) throws SQLException {
-    return open(sessionId, userId, deviceName, type, refreshTokenHash, accessTokenJti, maxActive, now, c -> {});
-  }
-
   /** A statement of another store that commits with the new session, or not at all. */
   @FunctionalInterface
   interface AlsoInTransaction {
@@ -90,8 +79,11 @@ final class DeviceSessionStore {
   }
 
   /**
-   * {@link #open(UUID, UUID, String, DeviceType, String, UUID, int, Instant)}, with {@code also} run
-   * first in the same transaction (the sign-in's rate-limit refund: one commit instead of two).
+   * Records a new session and then revokes the user's least recently used active sessions beyond
+   * {@code maxActive}. The user's row is locked for the transaction (FOR NO KEY UPDATE, which
+   * foreign-key checks elsewhere don't wait for), so concurrent logins of one user cannot both
+   * squeeze in under the limit. {@code also} runs first in the same transaction (the sign-in's
+   * rate-limit refund: one commit instead of two).
    */
   OpenedSession open(UUID sessionId, UUID userId, String deviceName, DeviceType type, String refreshTokenHash,
       UUID accessTokenJti, int maxActive, Instant now, AlsoInTransaction also) throws SQLException {

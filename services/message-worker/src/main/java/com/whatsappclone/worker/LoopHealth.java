@@ -22,7 +22,7 @@ final class LoopHealth implements MessageConsumerLoop.Listener, Readiness.Check 
   private volatile Readiness readiness;
 
   /** Whom to ask for a new verdict when the loop's state changes (else it is seen within a second). */
-  void notify(Readiness readiness) {
+  void reportTo(Readiness readiness) {
     this.readiness = readiness;
     readiness.recheck();
   }

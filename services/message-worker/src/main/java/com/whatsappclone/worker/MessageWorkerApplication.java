@@ -122,7 +122,7 @@ public final class MessageWorkerApplication {
           .readyWhen("partitions", health)
           .readyWhen("lag", lag)
           .metrics(metrics).closeOnStop(resources).start();
-      health.notify(server.readiness().orElseThrow());
+      health.reportTo(server.readiness().orElseThrow());
       loop.start();
       Optional<PushNotifications> push = Optional.empty();
       if (pushProviders.enabled()) {

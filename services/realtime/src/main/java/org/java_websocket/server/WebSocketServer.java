@@ -471,7 +471,8 @@ public abstract class WebSocketServer extends AbstractWebSocket implements Runna
         } catch (IOException ex) {
           handleIOException(key, null, ex);
         } catch (InterruptedException e) {
-          // FIXME controlled shutdown (e.g. take care of buffermanagement)
+          // Upstream's unchanged behaviour: an interrupt ends the loop without returning the
+          // buffers, which the server's stop makes moot.
           Thread.currentThread().interrupt();
         }
       }
