@@ -54,7 +54,7 @@ class GrpcServerTest {
       switch (request.getContent()) {
         case "invalid": throw new InvalidArgumentException("INVALID_ID", "conversation_id", "must be a UUID");
         case "db-down": throw new IllegalStateException("wrapped", new SQLTransientConnectionException("pool timeout"));
-        case "bug": throw new NullPointerException("SELECT secret FROM users WHERE token='abc'");
+        case "bug": throw new NullPointerException("SELECT secret FROM users WHERE token='tok-secret'");
         case "on-error": out.onError(new PermissionDeniedException("NOT_A_PARTICIPANT", "not a participant")); return;
         case "limited": throw new ResourceExhaustedException("RATE_LIMITED", "too many messages", Duration.ofMillis(1500));
         case "limited-on-error":
@@ -211,7 +211,7 @@ class GrpcServerTest {
 
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
     assertThat(e.getStatus().getDescription()).startsWith("internal error (reference ")
-        .doesNotContain("SELECT").doesNotContain("abc");
+        .doesNotContain("SELECT").doesNotContain("tok-secret");
   }
 
   @Test
