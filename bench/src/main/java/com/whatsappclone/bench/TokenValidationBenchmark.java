@@ -1,5 +1,6 @@
 package com.whatsappclone.bench;
 
+import com.whatsappclone.common.auth.AccessTokenCache;
 import com.whatsappclone.common.auth.TokenClaims;
 import com.whatsappclone.common.auth.TokenManager;
 import java.security.SecureRandom;
@@ -12,13 +13,15 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The cost of checking one access token, as every authenticated call does at the gateway and
- * again at the backend: HS256 signature, claims, expiry ({@link TokenManager#validateAccessToken}).
+ * again at the backend: HS256 signature, claims, expiry ({@link TokenManager#validateAccessToken}),
+ * and the same token's next call, answered by {@link AccessTokenCache} (what the interceptors do).
  */
 @State(Scope.Benchmark)
 public class TokenValidationBenchmark {
 
   private TokenManager tokens;
   private String token;
+  private AccessTokenCache cache;
 
   @Setup
   public void issueToken() {
@@ -26,10 +29,16 @@ public class TokenValidationBenchmark {
     new SecureRandom().nextBytes(secret);
     tokens = new TokenManager(Base64.getEncoder().encodeToString(secret));
     token = tokens.issueAccessToken(UUID.randomUUID().toString()).token();
+    cache = new AccessTokenCache(tokens, AccessTokenCache.DEFAULT_MAXIMUM_SIZE);
   }
 
   @Benchmark
   public TokenClaims validateAccessToken() {
     return tokens.validateAccessToken(token);
+  }
+
+  @Benchmark
+  public TokenClaims validateKnownAccessToken() {
+    return cache.validate(token);
   }
 }

@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * <p>Given a {@link SessionRevocations}, it also refuses the tokens of revoked sessions
  * ({@value SessionRevocations#REVOKED_MESSAGE}); without one (the gateway, which has no database)
  * only the token itself is checked and the backends refuse revoked sessions.
+ *
+ * <p>A token it validated once is remembered ({@link AccessTokenCache}); expiry and revocation
+ * are still checked on every call.
  */
 public final class AuthInterceptor implements ServerInterceptor {
 
@@ -32,7 +35,7 @@ public final class AuthInterceptor implements ServerInterceptor {
 
   private static final Logger log = LoggerFactory.getLogger(AuthInterceptor.class);
 
-  private final TokenManager tokens;
+  private final AccessTokenCache tokens;
   private final PublicMethods publicMethods;
   /** null: no revocation check */
   private final SessionRevocations revocations;
@@ -54,7 +57,8 @@ public final class AuthInterceptor implements ServerInterceptor {
 
   /** @param revocations null to leave revoked sessions to the services behind (the gateway) */
   public AuthInterceptor(TokenManager tokens, PublicMethods publicMethods, SessionRevocations revocations) {
-    this.tokens = Objects.requireNonNull(tokens, "tokens");
+    this.tokens = new AccessTokenCache(Objects.requireNonNull(tokens, "tokens"),
+        AccessTokenCache.DEFAULT_MAXIMUM_SIZE);
     this.publicMethods = Objects.requireNonNull(publicMethods, "publicMethods");
     this.revocations = revocations;
   }
@@ -87,7 +91,7 @@ public final class AuthInterceptor implements ServerInterceptor {
     }
     TokenClaims claims;
     try {
-      claims = tokens.validateAccessToken(token.get());
+      claims = tokens.validate(token.get());
     } catch (InvalidTokenException e) {
       // The message is made from the reason only; the cause may quote claims, so it stays out.
       return reject(call, method, e);

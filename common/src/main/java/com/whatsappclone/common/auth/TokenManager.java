@@ -122,6 +122,10 @@ public final class TokenManager {
         .build();
   }
 
+  Clock clock() {
+    return clock;
+  }
+
   public Duration accessTtl() {
     return accessTtl;
   }
