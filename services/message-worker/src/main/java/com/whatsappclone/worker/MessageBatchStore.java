@@ -158,7 +158,26 @@ final class MessageBatchStore {
     this.dataSource = dataSource;
   }
 
-  /** @return one outcome per input message, in input order */
+  /**
+   * Stored before: a message of the batch was already in {@code messages} (a redelivered record).
+   * Only thrown on the first try, which does not look for such messages; the batch is then stored
+   * again, looking them up.
+   */
+  private static final class StoredBeforeException extends SQLException {
+    private static final long serialVersionUID = 1L;
+
+    StoredBeforeException(int count) {
+      super(count + " message(s) of the batch were stored before");
+    }
+  }
+
+  /**
+   * @return one outcome per input message, in input order
+   *
+   * <p>The first try assumes that no message of the batch was stored before, the common case,
+   * and skips the two lookups of {@code messages} by id and by client_message_id; the INSERT's
+   * ON CONFLICT tells otherwise, and then the batch is rolled back and stored with the lookups.
+   */
   List<Outcome> store(List<SubmittedMessage> batch) throws SQLException {
     if (batch.isEmpty()) {
       return List.of();
@@ -166,9 +185,15 @@ final class MessageBatchStore {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
-        List<Outcome> outcomes = storeInTransaction(connection, batch);
-        connection.commit();
-        return outcomes;
+        return commit(connection, storeInTransaction(connection, batch, false));
+      } catch (StoredBeforeException e) {
+        connection.rollback();
+      } catch (SQLException | RuntimeException e) {
+        Transactions.rollback(connection, e);
+        throw e;
+      }
+      try {
+        return commit(connection, storeInTransaction(connection, batch, true));
       } catch (SQLException | RuntimeException e) {
         Transactions.rollback(connection, e);
         throw e;
@@ -176,14 +201,22 @@ final class MessageBatchStore {
     }
   }
 
-  private List<Outcome> storeInTransaction(Connection c, List<SubmittedMessage> batch)
-      throws SQLException {
+  private static List<Outcome> commit(Connection connection, List<Outcome> outcomes) throws SQLException {
+    connection.commit();
+    return outcomes;
+  }
+
+  /** @param lookUpStored whether to look for messages of the batch stored before */
+  private List<Outcome> storeInTransaction(Connection c, List<SubmittedMessage> batch,
+      boolean lookUpStored) throws SQLException {
     Set<UUID> groups = new HashSet<>();
     Map<UUID, Long> lastSeq = lockConversations(c, batch, groups);
     Set<UUID> senders = existingUsers(c, batch);
     Map<UUID, StoredMessage> byId = new HashMap<>();
     Map<ClientKey, StoredMessage> byClientId = new HashMap<>();
-    loadExisting(c, batch, byId, byClientId);
+    if (lookUpStored) {
+      loadExisting(c, batch, byId, byClientId);
+    }
 
     List<Outcome> outcomes = new ArrayList<>(batch.size());
     List<StoredMessage> inserts = new ArrayList<>();
@@ -224,7 +257,7 @@ final class MessageBatchStore {
       outcomes.add(new Outcome(stored, true, true, null, null));
     }
 
-    insertMessages(c, inserts);
+    insertMessages(c, inserts, lookUpStored);
     advanceCounters(c, inserts);
     Map<UUID, List<UUID>> recipients = insertStatuses(c, inserts, groups);
     Set<UUID> republished = new LinkedHashSet<>();
@@ -327,7 +360,8 @@ final class MessageBatchStore {
     }
   }
 
-  private static void insertMessages(Connection c, List<StoredMessage> inserts) throws SQLException {
+  private static void insertMessages(Connection c, List<StoredMessage> inserts, boolean lookedUpStored)
+      throws SQLException {
     if (inserts.isEmpty()) {
       return;
     }
@@ -369,6 +403,9 @@ final class MessageBatchStore {
           inserted++;
         }
       }
+    }
+    if (inserted != n && !lookedUpStored) {
+      throw new StoredBeforeException(n - inserted);
     }
     if (inserted != n) {
       // Cannot happen under the conversation locks unless someone wrote these rows without them;
