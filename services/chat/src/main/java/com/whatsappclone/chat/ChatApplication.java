@@ -36,6 +36,8 @@ public final class ChatApplication {
   /** How long following realtime.events may take to start before it is retried. */
   private static final Duration KAFKA_START_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration CLEANUP_INTERVAL = Duration.ofHours(1);
+  /** Reservation batches at the database at once (see {@link ReservationWriter}). */
+  private static final int RESERVATION_WRITERS = 2;
 
   public static GrpcServer start(Settings settings, Clock clock) {
     return start(settings, clock, UnaryOperator.identity());
@@ -94,8 +96,10 @@ public final class ChatApplication {
       ConversationService conversations = new ConversationService(conversationStore,
           new PrivacyStore(data), cache, events, chat.maxGroupMembers(), clock);
       PendingMessageStore pending = new PendingMessageStore(data);
+      ReservationWriter reservations = resources.push(
+          new ReservationWriter(pending, RESERVATION_WRITERS, "chat-db-reservations-"));
       MessageService messages = new MessageService(cache, conversationStore, new MessageStore(data),
-          pending, events, new SendRateLimiter(sendLimit, clock, metrics.registry()), clock,
+          pending, reservations, events, new SendRateLimiter(sendLimit, clock, metrics.registry()), clock,
           metrics.registry());
       Duration retention = chat.clientMessageIdRetention();
       // Not through `tables`: background work, not the cost of a call.

@@ -47,6 +47,7 @@ final class MessageService {
   private final ConversationStore conversations;
   private final MessageStore messages;
   private final PendingMessageStore pending;
+  private final ReservationWriter reservations;
   private final MessageEvents events;
   private final SendRateLimiter sendLimit;
   private final Clock clock;
@@ -55,12 +56,13 @@ final class MessageService {
   private final Counter acceptedGroup;
 
   MessageService(ConversationCache membership, ConversationStore conversations, MessageStore messages,
-      PendingMessageStore pending, MessageEvents events, SendRateLimiter sendLimit, Clock clock,
-      MeterRegistry metrics) {
+      PendingMessageStore pending, ReservationWriter reservations, MessageEvents events,
+      SendRateLimiter sendLimit, Clock clock, MeterRegistry metrics) {
     this.membership = membership;
     this.conversations = conversations;
     this.messages = messages;
     this.pending = pending;
+    this.reservations = reservations;
     this.events = events;
     this.sendLimit = sendLimit;
     this.clock = clock;
@@ -79,7 +81,7 @@ final class MessageService {
    * (same id and created_at, its seq once stored) and is stored and delivered once.
    *
    * <p>The membership check reads {@link ConversationCache}: with a warm cache a send costs no
-   * database read, and with a client_message_id one INSERT.
+   * database read, and with a client_message_id one row of a batched INSERT.
    *
    * <p>Each sender has a rate ({@link SendRateLimiter}); a well-formed send beyond it is refused
    * with RESOURCE_EXHAUSTED and a RetryInfo before it costs a database or Kafka round trip.
@@ -108,7 +110,8 @@ final class MessageService {
   }
 
   /**
-   * The idempotent path: one INSERT (one commit) and no read of {@code messages} for a first send.
+   * The idempotent path: one INSERT (one commit, shared with the concurrent sends:
+   * {@link ReservationWriter}) and no read of {@code messages} for a first send.
    *
    * <p>The reservation row in {@code pending_messages} is the only arbiter, across chat instances
    * and time: chat inserts it (ON CONFLICT DO NOTHING, so of concurrent first sends exactly one
@@ -128,7 +131,7 @@ final class MessageService {
     // Two rounds are enough: a reservation vanishes only when the cleanup deletes it (older than
     // the window: the next round reserves the id anew; the worker still stores nothing twice).
     for (int round = 0; round < 2; round++) {
-      if (pending.reserve(fresh)) {
+      if (reservations.reserve(fresh)) {
         return publish(fresh, recipients, budget, accepted);
       }
       Optional<PendingMessageStore.Pending> reserved = pending.find(conversationId, clientMessageId);

@@ -5,6 +5,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
@@ -32,6 +38,24 @@ final class PendingMessageStore {
       "INSERT INTO pending_messages (conversation_id, client_message_id, message_id, sender_id,"
           + " content, media_url, media_type, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
           + " ON CONFLICT DO NOTHING RETURNING message_id";
+
+  // Many sends' reservations in one statement; "bigint * interval" as in the worker's insert.
+  private static final String RESERVE_ALL =
+      "INSERT INTO pending_messages (conversation_id, client_message_id, message_id, sender_id,"
+          + " content, media_url, media_type, created_at)"
+          + " SELECT conversation_id, client_message_id, message_id, sender_id, content, media_url,"
+          + " media_type, timestamptz 'epoch' + created_at_micros * interval '1 microsecond'"
+          + " FROM unnest(?::uuid[], ?::text[], ?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[],"
+          + " ?::bigint[]) AS t(conversation_id, client_message_id, message_id, sender_id, content,"
+          + " media_url, media_type, created_at_micros)"
+          + " ON CONFLICT DO NOTHING RETURNING message_id";
+
+  /**
+   * Rows go in key order, so that two batches with keys in common wait for each other in one
+   * direction only (in opposite orders each would hold a key the other needs: a deadlock).
+   */
+  private static final Comparator<Message> KEY_ORDER = Comparator
+      .comparing(Message::conversationId).thenComparing(Message::clientMessageId);
 
   private static final String FIND =
       "SELECT message_id, sender_id, content, media_url, media_type, created_at, published_at, stored_seq"
@@ -68,6 +92,41 @@ final class PendingMessageStore {
         return rs.next();
       }
     }
+  }
+
+  /**
+   * The reservations of many sends, in one statement and one commit; of two with the same key
+   * the first in the list is made.
+   *
+   * @return the ids of the messages whose reservation this call made
+   */
+  Set<UUID> reserveAll(List<Message> messages) throws SQLException {
+    List<Message> sorted = new ArrayList<>(messages);
+    sorted.sort(KEY_ORDER); // stable: the first of two with one key stays first
+    int n = sorted.size();
+    Object[][] columns = new Object[8][n];
+    for (int i = 0; i < n; i++) {
+      Message m = sorted.get(i);
+      Object[] row = {m.conversationId(), m.clientMessageId(), m.id(), m.senderId(), m.content(),
+          m.mediaUrl(), m.mediaType(), ChronoUnit.MICROS.between(Instant.EPOCH, m.createdAt())};
+      for (int column = 0; column < row.length; column++) {
+        columns[column][i] = row[column];
+      }
+    }
+    String[] types = {"uuid", "text", "uuid", "uuid", "text", "text", "text", "bigint"};
+    Set<UUID> made = new HashSet<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(RESERVE_ALL)) {
+      for (int column = 0; column < types.length; column++) {
+        ps.setArray(column + 1, c.createArrayOf(types[column], columns[column]));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          made.add(rs.getObject(1, UUID.class));
+        }
+      }
+    }
+    return made;
   }
 
   Optional<Pending> find(UUID conversationId, String clientMessageId) throws SQLException {
