@@ -156,7 +156,7 @@ public final class AuthMain {
     Runtime.getRuntime().addShutdownHook(stopOnExit);
     meta.put("stackSettings", stack.benchSettings());
     ResourceMonitor monitor = new ResourceMonitor(stack::postgresPid);
-    try (Gateway gateway = new Gateway(stack.gateway()); WorkCounters counters = WorkCounters.open(stack.database())) {
+    try (Gateway gateway = new Gateway(stack.gateway()); WorkCounters counters = WorkCounters.open(stack.database(), stack.isEmbedded())) {
       // Warm the JIT and the pools so the first measured run is not the JVM's start.
       AuthBench.signIn(gateway, AuthBench.newUsers(500), HIGH_CONCURRENCY);
 

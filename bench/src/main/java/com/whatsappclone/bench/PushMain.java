@@ -268,7 +268,7 @@ public final class PushMain {
       throw new IllegalStateException("only " + created.succeeded() + " of " + conversations.ids.length
           + " conversations were created: " + created.failures());
     }
-    try (WorkCounters counters = WorkCounters.open(stack.stack().database());
+    try (WorkCounters counters = WorkCounters.open(stack.stack().database(), stack.stack().isEmbedded());
         Devices devices = new Devices(users.load(), stack.stack().webSocket(), true)) {
       MessagingLoad load = new MessagingLoad(stack.gateway(), users.load(), conversations, loadOptions,
           stack.monitor(), counters);

@@ -29,6 +29,7 @@ final class Report {
     endToEnd();
     ramp();
     attribution();
+    statements();
     oneToOne();
     overload();
     limits();
@@ -191,6 +192,28 @@ final class Report {
       }
       line(row + " " + dash(at(step, "cpuAttribution.cpuMicrosPerDelivery.total")) + " | "
           + pct(at(step, "cpuAttribution.unattributedShare")) + " |");
+    }
+    line("");
+  }
+
+  /** The final run's PostgreSQL statements by server time (pg_stat_statements), when it was read. */
+  @SuppressWarnings("unchecked")
+  private void statements() {
+    String w = "e2e.ramp.final.workPerMessage.";
+    if (!(get(w + "postgresStatements") instanceof List<?> list) || list.isEmpty()) {
+      return;
+    }
+    line("**PostgreSQL statements** (final run, `pg_stat_statements`; time is the server's wall time per"
+        + " statement, waits included, " + dash(get(w + "postgresExecMicros")) + " µs per message sent in all;"
+        + " the " + list.size() + " costliest):");
+    line("");
+    line("| statement | calls per message sent | rows per call | µs per message sent | share |");
+    line("|---|---:|---:|---:|---:|");
+    for (Object item : list) {
+      Map<String, Object> statement = (Map<String, Object>) item;
+      line("| `" + String.valueOf(statement.get("statement")).replace("|", "\\|").replace("`", "'") + "` | "
+          + statement.get("calls") + " | " + statement.get("rowsPerCall") + " | " + statement.get("execMicros")
+          + " | " + pct(statement.get("share")) + " |");
     }
     line("");
   }

@@ -42,6 +42,9 @@ final class LocalPostgres implements AutoCloseable {
         .setServerConfig("synchronous_commit", "on")
         .setServerConfig("full_page_writes", "on")
         .setServerConfig("max_connections", "200")
+        // Preloaded so that CREATE EXTENSION pg_stat_statements (the bench creates it) shows which
+        // statements the services run and what each costs; counting costs little next to them.
+        .setServerConfig("shared_preload_libraries", "pg_stat_statements")
         // Our own shutdown hook stops it after the services, so no orphan postgres is left.
         .setRegisterShutdownHook(false)
         .start();
