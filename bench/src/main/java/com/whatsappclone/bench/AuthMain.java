@@ -271,6 +271,7 @@ public final class AuthMain {
       errors.add("reconnect storm: " + out.get("stoppedBecause"));
       return out;
     }
+    stack.analyzeDatabase();
     Path tokens = Files.createTempFile("whatsapp-bench-storm-", ".tokens");
     try {
       List<String> lines = new ArrayList<>();
@@ -358,6 +359,8 @@ public final class AuthMain {
       out.put("open", open);
       out.put("failed", Integer.parseInt(result.get("failed")));
       out.put("closedByServerWhileConnecting", Integer.parseInt(result.get("closed")));
+      // Closed with 1013 (too busy to start it) and opened again, as the app does.
+      out.put("reopenedAfterTryAgainLater", Integer.parseInt(result.getOrDefault("retried", "0")));
       out.put("secondsUntilAllOpen", open >= options.devices() ? Double.parseDouble(result.get("seconds")) : null);
       out.put("handshakeP50Ms", Double.parseDouble(result.get("handshakeP50Ms")));
       out.put("handshakeP99Ms", Double.parseDouble(result.get("handshakeP99Ms")));

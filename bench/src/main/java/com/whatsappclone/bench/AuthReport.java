@@ -12,6 +12,38 @@ final class AuthReport {
 
   private AuthReport() {}
 
+  /** Statements shown per run, the costliest first. */
+  private static final int STATEMENTS_PER_RUN = 5;
+
+  /** The runs' costliest PostgreSQL statements (pg_stat_statements), when they were read. */
+  @SuppressWarnings("unchecked")
+  private static void statements(Map<String, Object> results, StringBuilder out) {
+    StringBuilder rows = new StringBuilder();
+    for (String run : List.of("verifyOtpMixed64", "refreshToken64", "reconnectStorm")) {
+      Map<String, Object> r = (Map<String, Object>) results.get(run);
+      Map<String, Object> work = r == null ? null
+          : (Map<String, Object>) r.getOrDefault("perCall", r.get("perConnection"));
+      if (work == null || !(work.get("postgresStatements") instanceof List<?> list)) {
+        continue;
+      }
+      String name = run.equals("reconnectStorm") ? "reconnect storm (per connection)" : String.valueOf(r.get("name"));
+      for (Object item : list.subList(0, Math.min(STATEMENTS_PER_RUN, list.size()))) {
+        Map<String, Object> statement = (Map<String, Object>) item;
+        rows.append("| ").append(name).append(" (").append(work.get("postgresExecMicros")).append(" µs in all) | `")
+            .append(String.valueOf(statement.get("statement")).replace("|", "\\|").replace("`", "'")).append("` | ")
+            .append(statement.get("calls")).append(" | ").append(statement.get("rowsPerCall")).append(" | ")
+            .append(statement.get("execMicros")).append(" | ").append(statement.get("share")).append(" |\n");
+      }
+    }
+    if (rows.length() == 0) {
+      return;
+    }
+    out.append("\nPostgreSQL statements (`pg_stat_statements`, the server's wall time per statement, waits included;"
+        + " the ").append(STATEMENTS_PER_RUN).append(" costliest of each run):\n\n")
+        .append("| run (server time per call in all) | statement | calls per call | rows per call | µs per call | share |\n")
+        .append("|---|---|---:|---:|---:|---:|\n").append(rows);
+  }
+
   @SuppressWarnings("unchecked")
   static String markdown(Map<String, Object> results) {
     StringBuilder out = new StringBuilder();
@@ -72,6 +104,7 @@ final class AuthReport {
             .append(perConnection == null ? "?" : perConnection.get("postgresCommits")).append(".\n");
       }
     }
+    statements(results, out);
     List<?> errors = (List<?>) meta.get("errors");
     if (errors != null && !errors.isEmpty()) {
       out.append("\nErrors: ").append(errors).append("\n");

@@ -169,6 +169,8 @@ final class ConnectionCapacity {
       out.put("stoppedBecause", result.get("reason"));
       out.put("clientFailures", Integer.parseInt(result.get("failed")));
       out.put("closedByServerWhileConnecting", Integer.parseInt(result.get("closed")));
+      // Closed with 1013 (too busy to start it) and opened again, as the app does.
+      out.put("reopenedAfterTryAgainLater", Integer.parseInt(result.getOrDefault("retried", "0")));
       double seconds = Double.parseDouble(result.get("seconds"));
       out.put("connectSeconds", seconds);
       out.put("connectsPerSecond", Math.round(open / seconds));

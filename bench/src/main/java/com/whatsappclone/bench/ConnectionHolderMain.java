@@ -30,10 +30,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * addresses so the ephemeral port range is not the limit), holds them idle (answering pings) and
  * closes them when its parent writes "close", when its input ends (the parent died), or when
  * {@code --hold-seconds} have passed. "shrink N" closes connections until N are left (the parent
- * measures the heap at two counts, so that whatever else the heap holds cancels out).
+ * measures the heap at two counts, so that whatever else the heap holds cancels out). A connection
+ * the server closes with 1013 (too busy to start it, try again later) is opened again about a
+ * second later, up to 3 times, as the app does: {@code retried} counts those reopenings and
+ * {@code closed} the connections closed for good.
  *
  * <p>Speaks in lines on stdout: {@code progress ...} every second while connecting, then
- * {@code reached open=N failed=F closed=C reason=...}, {@code shrunk open=N} after a shrink, then
+ * {@code reached open=N failed=F closed=C retried=R reason=...}, {@code shrunk open=N} after a shrink, then
  * {@code closed} before exiting. With {@code --await-message-seconds=S} (the auth bench's storm,
  * whose every user is sent a message while its devices connect) it then waits up to S seconds for
  * every open device to have received a new message, live or in its catch-up, and says
@@ -46,6 +49,13 @@ public final class ConnectionHolderMain {
   private static final int IN_FLIGHT = 256;
   private static final int MAX_FAILURES = 200;
   private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(20);
+  /**
+   * A connection the server closes with 1013 ("try again later": it was too busy to start it) is
+   * opened again after about this long, as the app does, at most {@link #RETRIES_PER_DEVICE} times.
+   */
+  private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+  private static final int RETRIES_PER_DEVICE = 3;
+  private static final int TRY_AGAIN_LATER = 1013;
   /** Descriptors this process keeps free beyond the ones open at the start (selectors, stdout). */
   private static final int DESCRIPTOR_RESERVE = 24;
 
@@ -53,6 +63,10 @@ public final class ConnectionHolderMain {
   private final AtomicInteger failed = new AtomicInteger();
   private final AtomicInteger closedByServer = new AtomicInteger();
   private final AtomicInteger handshaking = new AtomicInteger();
+  private final AtomicInteger retried = new AtomicInteger();
+  /** Devices to open again: {device index, attempts so far, due nanoTime}. */
+  private final java.util.concurrent.ConcurrentLinkedQueue<long[]> retries =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final AtomicReference<String> lastProblem = new AtomicReference<>("");
   private final ConcurrentLinkedDeque<WebSocketConnection> opened = new ConcurrentLinkedDeque<>();
   /** From the connect call to the 101 answer, per opened connection (the auth bench's storm reads it). */
@@ -138,16 +152,19 @@ public final class ConnectionHolderMain {
         reason = "stopped by the parent";
         break;
       }
-      if (attempted >= count && handshaking.get() == 0) {
+      if (attempted >= count && handshaking.get() == 0 && retries.isEmpty()) {
         reason = "every attempt answered; " + (count - open.get()) + " not open, last problem: " + lastProblem.get();
         break;
       }
+      for (long[] retry = retries.peek(); retry != null && retry[2] <= now && handshaking.get() < IN_FLIGHT;
+          retry = retries.peek()) {
+        retries.poll();
+        retried.incrementAndGet();
+        connect(loops, locals, server, tokens, (int) retry[0], (int) retry[1]);
+      }
       long allowedByRate = (long) ((now - start) / 1e9 * rate) + 1;
       while (attempted < count && attempted < allowedByRate && handshaking.get() < IN_FLIGHT) {
-        handshaking.incrementAndGet();
-        InetAddress local = locals == null ? null : locals[attempted % locals.length];
-        loops[attempted % LOOPS].connect(server, local, "/ws?encoding=binary", tokens.get(attempted % tokens.size()),
-            new Listener(System.nanoTime()), HANDSHAKE_TIMEOUT);
+        connect(loops, locals, server, tokens, attempted, 0);
         attempted++;
       }
       if (now > nextReport) {
@@ -159,9 +176,9 @@ public final class ConnectionHolderMain {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     say(String.format(java.util.Locale.ROOT,
-        "reached open=%d failed=%d closed=%d seconds=%.2f handshakeP50Ms=%.1f handshakeP99Ms=%.1f reason=%s",
-        open.get(), failed.get(), closedByServer.get(), seconds, millisAt(handshakes, 50), millisAt(handshakes, 99),
-        reason));
+        "reached open=%d failed=%d closed=%d retried=%d seconds=%.2f handshakeP50Ms=%.1f handshakeP99Ms=%.1f reason=%s",
+        open.get(), failed.get(), closedByServer.get(), retried.get(), seconds, millisAt(handshakes, 50),
+        millisAt(handshakes, 99), reason));
 
     if (!awaitMessage.isZero()) {
       awaitMessages(awaitMessage);
@@ -181,6 +198,14 @@ public final class ConnectionHolderMain {
     }
     say("closed");
     System.exit(0);
+  }
+
+  private void connect(WebSocketLoop[] loops, InetAddress[] locals, InetSocketAddress server, List<String> tokens,
+      int device, int attempts) {
+    handshaking.incrementAndGet();
+    InetAddress local = locals == null ? null : locals[device % locals.length];
+    loops[device % LOOPS].connect(server, local, "/ws?encoding=binary", tokens.get(device % tokens.size()),
+        new Listener(System.nanoTime(), device, attempts), HANDSHAKE_TIMEOUT);
   }
 
   /** Waits until every open device has had a new message, or {@code limit}; says how it went. */
@@ -237,11 +262,15 @@ public final class ConnectionHolderMain {
 
   private final class Listener implements WebSocketListener {
     private final long startedNanos;
+    private final int device;
+    private final int attempts;
     private boolean answered;
     private boolean gotMessage;
 
-    Listener(long startedNanos) {
+    Listener(long startedNanos, int device, int attempts) {
       this.startedNanos = startedNanos;
+      this.device = device;
+      this.attempts = attempts;
     }
 
     @Override
@@ -284,8 +313,13 @@ public final class ConnectionHolderMain {
       } else if (!closing && connection.attachment() == null) {
         opened.remove(connection);
         open.decrementAndGet();
-        closedByServer.incrementAndGet();
         lastProblem.set("closed by the server: " + code + " " + reason);
+        if (code == TRY_AGAIN_LATER && attempts < RETRIES_PER_DEVICE) {
+          long jitter = java.util.concurrent.ThreadLocalRandom.current().nextLong(RETRY_AFTER.toNanos() / 2);
+          retries.add(new long[] {device, attempts + 1, System.nanoTime() + RETRY_AFTER.toNanos() + jitter});
+        } else {
+          closedByServer.incrementAndGet();
+        }
       }
     }
 

@@ -64,6 +64,7 @@ final class Phases {
           }
         });
       }
+      stack.analyzeDatabase();
       try (WorkCounters counters = WorkCounters.open(stack.database(), stack.isEmbedded());
           Devices devices = new Devices(users, stack.webSocket(), options.ack())) {
         MessagingLoad load = new MessagingLoad(gateway, users, conversations, options, monitor, counters);

@@ -295,7 +295,9 @@ final class Report {
     line("|---|---|");
     row("connections held (target " + num(get(c + "target")) + ")", "**" + num(get(c + "reached")) + "**"
         + (get(c + "serverSideRegistered") != null ? " (server registered " + num(get(c + "serverSideRegistered")) + ")" : "")
-        + "; stopped: " + get(c + "stoppedBecause"));
+        + "; stopped: " + get(c + "stoppedBecause")
+        + (get(c + "reopenedAfterTryAgainLater") instanceof Number n && n.intValue() > 0
+            ? "; " + num(n) + " reopened after the server closed them with 1013 (too busy to start them)" : ""));
     if (get(c + "heldShareOfDescriptorLimit") != null) {
       row("held / the realtime process's descriptor limit", num(get(c + "reached")) + " / " + num(get(c + "ulimitN"))
           + " = **" + pct(get(c + "heldShareOfDescriptorLimit")) + "** (" + num(get(c + "descriptorsInUseBefore"))
