@@ -1,7 +1,7 @@
 package com.whatsappclone.common.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static com.whatsappclone.common.auth.TokenManagerTest.reasonOf;
 
 import com.whatsappclone.common.auth.InvalidTokenException.Reason;
 import com.whatsappclone.testing.MutableClock;
@@ -11,21 +11,15 @@ import org.junit.jupiter.api.Test;
 
 class AccessTokenCacheTest {
 
-  static final String SECRET = "0123456789abcdef0123456789abcdef";
+  static final String SECRET = TokenManagerTest.SECRET;
   static final String OTHER_SECRET = "fedcba9876543210fedcba9876543210";
-  static final Instant START = Instant.parse("2025-03-01T10:00:00Z");
-  static final String USER = "7f0c2a4e-3b1d-4c5e-9a8b-1234567890ab";
+  static final Instant START = TokenManagerTest.START;
+  static final String USER = TokenManagerTest.USER;
 
   final MutableClock clock = new MutableClock(START);
   final TokenManager tokens = new TokenManager(
       SECRET, TokenManager.DEFAULT_ACCESS_TTL, TokenManager.DEFAULT_REFRESH_TTL, clock);
   final AccessTokenCache cache = new AccessTokenCache(tokens, 100);
-
-  static Reason reasonOf(Runnable validation) {
-    InvalidTokenException e = catchThrowableOfType(InvalidTokenException.class, validation::run);
-    assertThat(e).as("validation should have failed").isNotNull();
-    return e.reason();
-  }
 
   @Test
   void secondValidationOfATokenIsAnsweredFromTheCache() {

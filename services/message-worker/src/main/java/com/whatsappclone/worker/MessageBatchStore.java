@@ -172,11 +172,11 @@ final class MessageBatchStore {
   }
 
   /**
-   * @return one outcome per input message, in input order
+   * Stores the batch. The first try assumes that no message of it was stored before, the common
+   * case, and skips the two lookups of {@code messages} by id and by client_message_id; the
+   * INSERT's ON CONFLICT tells otherwise, and then the batch is rolled back and stored with them.
    *
-   * <p>The first try assumes that no message of the batch was stored before, the common case,
-   * and skips the two lookups of {@code messages} by id and by client_message_id; the INSERT's
-   * ON CONFLICT tells otherwise, and then the batch is rolled back and stored with the lookups.
+   * @return one outcome per input message, in input order
    */
   List<Outcome> store(List<SubmittedMessage> batch) throws SQLException {
     if (batch.isEmpty()) {
