@@ -97,7 +97,7 @@ public final class ChatApplication {
           new PrivacyStore(data), cache, events, chat.maxGroupMembers(), clock);
       PendingMessageStore pending = new PendingMessageStore(data);
       ReservationWriter reservations = resources.push(
-          new ReservationWriter(pending, RESERVATION_WRITERS, "chat-db-reservations-"));
+          new ReservationWriter(pending, RESERVATION_WRITERS, "chat-reservations"));
       MessageService messages = new MessageService(cache, conversationStore, new MessageStore(data),
           pending, reservations, events, new SendRateLimiter(sendLimit, clock, metrics.registry()), clock,
           metrics.registry());

@@ -50,7 +50,7 @@ class ReservationWriterTest {
     dataSource.setPassword(database.password());
     Migrations.migrate(dataSource);
     store = new PendingMessageStore(dataSource);
-    writer = new ReservationWriter(store, 2, "test-reservations-");
+    writer = new ReservationWriter(store, 2, "test-reservations");
     callers = Executors.newFixedThreadPool(CALLERS);
   }
 
@@ -167,7 +167,7 @@ class ReservationWriterTest {
 
   @Test
   void aClosedWriterAnswersUnavailable() throws Exception {
-    ReservationWriter closed = new ReservationWriter(store, 1, "test-closed-");
+    ReservationWriter closed = new ReservationWriter(store, 1, "test-closed");
     closed.close();
 
     assertThatThrownBy(() -> closed.reserve(message(conversation, "late")))

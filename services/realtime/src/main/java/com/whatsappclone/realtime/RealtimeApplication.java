@@ -122,8 +122,11 @@ public final class RealtimeApplication {
       FanoutBus bus = new FanoutBus(producer, config.realtimeEventsTopic(), peers, fanoutRetries);
       RealtimeMetrics counts = new RealtimeMetrics(metrics.registry(), clock);
       ConnectionRegistry registry = new ConnectionRegistry(metrics.registry());
+      ReceiptCatchUpStore receiptCursors = new ReceiptCatchUpStore(database.dataSource());
+      // Closed after the worker pool below (its disconnections record cursors), before the database.
+      ReceiptCursorWriter cursorWriter = resources.push(new ReceiptCursorWriter(receiptCursors));
       RealtimeService service = new RealtimeService(registry, statuses,
-          new ReceiptCatchUpStore(database.dataSource()), receipts, participants, participantStore,
+          receiptCursors, cursorWriter, receipts, participants, participantStore,
           presence, privacy, bus, pool, config, clock, instanceId, probe, tokens, revocations, counts);
       revocations.addListener(service::onRevoked);
       // At stop: let the disconnections queued by closing the devices finish, then drop whatever

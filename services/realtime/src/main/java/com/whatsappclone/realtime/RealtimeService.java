@@ -90,6 +90,7 @@ final class RealtimeService {
   private final ConnectionRegistry registry;
   private final MessageStatusStore statuses;
   private final ReceiptCatchUpStore receiptCursors;
+  private final ReceiptCursorWriter cursorWriter;
   private final ReceiptWriter receipts;
   private final ParticipantCache participants;
   private final ParticipantStore participantStore;
@@ -108,13 +109,14 @@ final class RealtimeService {
   private final AtomicLong membershipRecordsHandled = new AtomicLong();
 
   RealtimeService(ConnectionRegistry registry, MessageStatusStore statuses,
-      ReceiptCatchUpStore receiptCursors, ReceiptWriter receipts,
+      ReceiptCatchUpStore receiptCursors, ReceiptCursorWriter cursorWriter, ReceiptWriter receipts,
       ParticipantCache participants, ParticipantStore participantStore, PresenceStore presence,
       PrivacyGate privacy, FanoutBus bus, Executor pool, RealtimeSettings settings, Clock clock, UUID instanceId,
       CatchUpProbe probe, TokenManager tokens, SessionRevocations revocations, RealtimeMetrics metrics) {
     this.registry = registry;
     this.statuses = statuses;
     this.receiptCursors = receiptCursors;
+    this.cursorWriter = cursorWriter;
     this.receipts = receipts;
     this.participants = participants;
     this.participantStore = participantStore;
@@ -529,7 +531,7 @@ final class RealtimeService {
     Instant began = now();
     Optional<Instant> since = receiptCursors.syncedAt(device.get());
     if (since.isEmpty()) {
-      receiptCursors.record(device.get(), session.user(), began);
+      cursorWriter.record(device.get(), session.user(), began);
       session.receiptsCaughtUp();
       return;
     }
@@ -557,7 +559,7 @@ final class RealtimeService {
         }
       }
       if (page.size() < settings.catchUpPageSize()) {
-        receiptCursors.record(session.device().orElseThrow(), session.user(), replay.began());
+        cursorWriter.record(session.device().orElseThrow(), session.user(), replay.began());
         session.receiptsCaughtUp();
         return;
       }
@@ -584,7 +586,7 @@ final class RealtimeService {
   /** Moves the device's receipt cursor to now, once its receipt catch-up is done. */
   private void recordReceiptCursor(Session session) {
     if (session.receiptsAreCurrent()) {
-      receiptCursors.record(session.device().orElseThrow(), session.user(), now());
+      cursorWriter.record(session.device().orElseThrow(), session.user(), now());
     }
   }
 

@@ -8,10 +8,13 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -28,8 +31,12 @@ final class ReceiptCatchUpStore {
 
   private static final String SYNCED_AT =
       "SELECT synced_at FROM realtime_receipt_cursors WHERE session_id = ?";
-  private static final String RECORD =
-      "INSERT INTO realtime_receipt_cursors (session_id, user_id, synced_at) VALUES (?, ?, ?)"
+  // Many devices' cursors in one statement, one row per session (a statement may not change a row
+  // twice), in session order so that two batches wait for each other in one direction only.
+  private static final String RECORD_MANY =
+      "INSERT INTO realtime_receipt_cursors (session_id, user_id, synced_at)"
+      + " SELECT session_id, user_id, timestamptz 'epoch' + synced_micros * interval '1 microsecond'"
+      + " FROM unnest(?::uuid[], ?::uuid[], ?::bigint[]) AS t(session_id, user_id, synced_micros) ORDER BY 1"
       + " ON CONFLICT (session_id) DO UPDATE SET synced_at = GREATEST(realtime_receipt_cursors.synced_at, EXCLUDED.synced_at)";
   private static final String RECORD_ALL =
       "UPDATE realtime_receipt_cursors SET synced_at = ? WHERE session_id = ANY (?) AND synced_at < ?";
@@ -68,16 +75,29 @@ final class ReceiptCatchUpStore {
     }
   }
 
-  /** The device had every receipt up to {@code at} (never moves a cursor back). */
-  void record(UUID sessionId, UUID userId, Instant at) {
+  /** One device's cursor to move ({@link #recordMany}). */
+  record Cursor(UUID sessionId, UUID userId, Instant at) {}
+
+  /**
+   * Moves many devices' cursors (never back) in one statement and one commit; of two cursors of one
+   * session the later counts.
+   *
+   * @throws SQLException for the caller to try them one by one ({@code GroupCommit})
+   */
+  void recordMany(List<Cursor> cursors) throws SQLException {
+    Map<UUID, Cursor> bySession = new TreeMap<>();
+    for (Cursor cursor : cursors) {
+      bySession.merge(cursor.sessionId(), cursor, (a, b) -> a.at().isAfter(b.at()) ? a : b);
+    }
     try (Connection connection = dataSource.getConnection();
-         PreparedStatement statement = connection.prepareStatement(RECORD)) {
-      statement.setObject(1, sessionId);
-      statement.setObject(2, userId);
-      statement.setObject(3, at.atOffset(ZoneOffset.UTC));
+         PreparedStatement statement = connection.prepareStatement(RECORD_MANY)) {
+      statement.setArray(1, connection.createArrayOf("uuid",
+          bySession.values().stream().map(Cursor::sessionId).toArray()));
+      statement.setArray(2, connection.createArrayOf("uuid",
+          bySession.values().stream().map(Cursor::userId).toArray()));
+      statement.setArray(3, connection.createArrayOf("bigint",
+          bySession.values().stream().map(c -> ChronoUnit.MICROS.between(Instant.EPOCH, c.at())).toArray()));
       statement.executeUpdate();
-    } catch (SQLException e) {
-      throw new DatabaseException("recording a device's receipt cursor", e);
     }
   }
 
