@@ -8,7 +8,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -33,6 +39,26 @@ final class PresenceStore {
       "UPDATE realtime_connections SET heartbeat_at = ? WHERE instance_id = ?";
   private static final String DELETE_STALE = "DELETE FROM realtime_connections WHERE heartbeat_at < ?";
   private static final String DELETE_INSTANCE = "DELETE FROM realtime_connections WHERE instance_id = ?";
+
+  // For many connecting devices at once (connectedMany): the users' locks in key order (two
+  // batches never wait for each other in a circle), then who was online before them, then their rows.
+  private static final String LOCK_USERS =
+      "SELECT pg_advisory_xact_lock(k) FROM (SELECT k FROM unnest(?::bigint[]) AS t(k) ORDER BY k) AS sorted";
+  private static final String ONLINE_BEFORE =
+      "SELECT t.user_id FROM unnest(?::uuid[], ?::bigint[]) AS t(user_id, live_micros)"
+      + " WHERE EXISTS (SELECT 1 FROM realtime_connections c WHERE c.user_id = t.user_id"
+      + " AND c.heartbeat_at > timestamptz 'epoch' + t.live_micros * interval '1 microsecond')";
+  private static final String INSERT_MANY =
+      "INSERT INTO realtime_connections"
+      + " (connection_id, user_id, instance_id, connected_at, heartbeat_at, session_id)"
+      + " SELECT connection_id, user_id, instance_id, timestamptz 'epoch' + now_micros * interval '1 microsecond',"
+      + " timestamptz 'epoch' + now_micros * interval '1 microsecond', session_id"
+      + " FROM unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::bigint[], ?::uuid[])"
+      + " AS t(connection_id, user_id, instance_id, now_micros, session_id)";
+
+  /** A device connecting ({@link #connectedMany}); the parameters of {@link #connected}. */
+  record Connecting(UUID connectionId, UUID userId, Optional<UUID> session, UUID instanceId,
+      Instant now, Instant liveAfter) {}
 
   private final DataSource dataSource;
 
@@ -62,6 +88,57 @@ final class PresenceStore {
       }
       return !othersOnline(connection, connectionId, userId, liveAfter);
     });
+  }
+
+  /**
+   * {@link #connected} for many devices in one transaction, as if one after the other in list
+   * order: a user's first device of the list is its only live one if none was live before.
+   *
+   * @return per device, in the same order, whether it announces "online"
+   * @throws SQLException for the caller to try them one by one ({@code GroupCommit})
+   */
+  List<Boolean> connectedMany(List<Connecting> devices) throws SQLException {
+    Set<Long> keys = new TreeSet<>();
+    devices.forEach(d -> keys.add(lockKey(d.userId())));
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        try (PreparedStatement lock = connection.prepareStatement(LOCK_USERS)) {
+          lock.setArray(1, connection.createArrayOf("bigint", keys.toArray()));
+          lock.execute();
+        }
+        Set<UUID> onlineBefore = new HashSet<>();
+        try (PreparedStatement online = connection.prepareStatement(ONLINE_BEFORE)) {
+          online.setArray(1, connection.createArrayOf("uuid", devices.stream().map(Connecting::userId).toArray()));
+          online.setArray(2, connection.createArrayOf("bigint", devices.stream().map(d -> micros(d.liveAfter())).toArray()));
+          try (ResultSet rows = online.executeQuery()) {
+            while (rows.next()) {
+              onlineBefore.add(rows.getObject(1, UUID.class));
+            }
+          }
+        }
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_MANY)) {
+          insert.setArray(1, connection.createArrayOf("uuid", devices.stream().map(Connecting::connectionId).toArray()));
+          insert.setArray(2, connection.createArrayOf("uuid", devices.stream().map(Connecting::userId).toArray()));
+          insert.setArray(3, connection.createArrayOf("uuid", devices.stream().map(Connecting::instanceId).toArray()));
+          insert.setArray(4, connection.createArrayOf("bigint", devices.stream().map(d -> micros(d.now())).toArray()));
+          insert.setArray(5, connection.createArrayOf("uuid", devices.stream().map(d -> d.session().orElse(null)).toArray()));
+          insert.executeUpdate();
+        }
+        connection.commit();
+        List<Boolean> first = new ArrayList<>(devices.size());
+        Set<UUID> seen = new HashSet<>(onlineBefore);
+        devices.forEach(d -> first.add(seen.add(d.userId())));
+        return first;
+      } catch (SQLException | RuntimeException e) {
+        Transactions.rollback(connection, e);
+        throw e;
+      }
+    }
+  }
+
+  private static long micros(Instant instant) {
+    return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
   }
 
   /**
@@ -128,6 +205,10 @@ final class PresenceStore {
     }
   }
 
+  private static long lockKey(UUID userId) {
+    return userId.getMostSignificantBits() ^ userId.getLeastSignificantBits();
+  }
+
   private interface Work<T> {
     T run(Connection connection) throws SQLException;
   }
@@ -142,7 +223,7 @@ final class PresenceStore {
       connection.setAutoCommit(false);
       try {
         try (PreparedStatement lock = connection.prepareStatement(LOCK_USER)) {
-          lock.setLong(1, userId.getMostSignificantBits() ^ userId.getLeastSignificantBits());
+          lock.setLong(1, lockKey(userId));
           lock.execute();
         }
         T result = work.run(connection);

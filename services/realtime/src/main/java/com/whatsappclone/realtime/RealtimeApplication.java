@@ -125,9 +125,10 @@ public final class RealtimeApplication {
       ReceiptCatchUpStore receiptCursors = new ReceiptCatchUpStore(database.dataSource());
       // Closed after the worker pool below (its disconnections record cursors), before the database.
       ReceiptCursorWriter cursorWriter = resources.push(new ReceiptCursorWriter(receiptCursors));
+      PresenceWriter presenceWriter = resources.push(new PresenceWriter(presence));
       RealtimeService service = new RealtimeService(registry, statuses,
           receiptCursors, cursorWriter, receipts, participants, participantStore,
-          presence, privacy, bus, pool, config, clock, instanceId, probe, tokens, revocations, counts);
+          presence, presenceWriter, privacy, bus, pool, config, clock, instanceId, probe, tokens, revocations, counts);
       revocations.addListener(service::onRevoked);
       // At stop: let the disconnections queued by closing the devices finish, then drop whatever
       // presence rows are left (shutting the pool down twice is harmless).

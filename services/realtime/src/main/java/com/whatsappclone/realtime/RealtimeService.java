@@ -95,6 +95,7 @@ final class RealtimeService {
   private final ParticipantCache participants;
   private final ParticipantStore participantStore;
   private final PresenceStore presence;
+  private final PresenceWriter presenceWriter;
   private final PrivacyGate privacy;
   private final FanoutBus bus;
   private final Executor pool;
@@ -111,6 +112,7 @@ final class RealtimeService {
   RealtimeService(ConnectionRegistry registry, MessageStatusStore statuses,
       ReceiptCatchUpStore receiptCursors, ReceiptCursorWriter cursorWriter, ReceiptWriter receipts,
       ParticipantCache participants, ParticipantStore participantStore, PresenceStore presence,
+      PresenceWriter presenceWriter,
       PrivacyGate privacy, FanoutBus bus, Executor pool, RealtimeSettings settings, Clock clock, UUID instanceId,
       CatchUpProbe probe, TokenManager tokens, SessionRevocations revocations, RealtimeMetrics metrics) {
     this.registry = registry;
@@ -121,6 +123,7 @@ final class RealtimeService {
     this.participants = participants;
     this.participantStore = participantStore;
     this.presence = presence;
+    this.presenceWriter = presenceWriter;
     this.privacy = privacy;
     this.bus = bus;
     this.pool = pool;
@@ -607,7 +610,7 @@ final class RealtimeService {
 
   private void announceOnline(Session session) {
     Instant now = now();
-    boolean first = presence.connected(UUID.fromString(session.id()), session.user(),
+    boolean first = presenceWriter.connected(UUID.fromString(session.id()), session.user(),
         session.device(), instanceId, now, liveAfter(now));
     if (first) {
       deliver(presenceViewers(session), ServerEvent.newBuilder()
