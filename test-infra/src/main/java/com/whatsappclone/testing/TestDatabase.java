@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * One empty PostgreSQL database made for a test (see {@link PostgresExtension#newDatabase()}).
@@ -33,6 +35,15 @@ public record TestDatabase(String jdbcUrl, String user, String password) {
   /** A new plain JDBC connection; the caller closes it. */
   public Connection connect() throws SQLException {
     return DriverManager.getConnection(jdbcUrl, user, password);
+  }
+
+  /** A plain (unpooled) DataSource on it, for stores under test. */
+  public DataSource dataSource() {
+    PGSimpleDataSource dataSource = new PGSimpleDataSource();
+    dataSource.setURL(jdbcUrl);
+    dataSource.setUser(user);
+    dataSource.setPassword(password);
+    return dataSource;
   }
 
   /** Never prints the password. */

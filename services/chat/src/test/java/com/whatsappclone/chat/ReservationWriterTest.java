@@ -22,10 +22,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /** Reservations made in group commits, on a real PostgreSQL. */
 @WithPostgres
@@ -44,10 +44,7 @@ class ReservationWriterTest {
   @BeforeAll
   static void start() {
     database = PostgresExtension.newDatabase();
-    PGSimpleDataSource dataSource = new PGSimpleDataSource();
-    dataSource.setURL(database.jdbcUrl());
-    dataSource.setUser(database.user());
-    dataSource.setPassword(database.password());
+    DataSource dataSource = database.dataSource();
     Migrations.migrate(dataSource);
     store = new PendingMessageStore(dataSource);
     writer = new ReservationWriter(store, 2, "test-reservations");

@@ -18,10 +18,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /** Connecting devices recorded in group commits, on a real PostgreSQL. */
 @WithPostgres
@@ -39,10 +39,7 @@ class PresenceWriterTest {
   @BeforeAll
   static void start() {
     database = PostgresExtension.newDatabase();
-    PGSimpleDataSource dataSource = new PGSimpleDataSource();
-    dataSource.setURL(database.jdbcUrl());
-    dataSource.setUser(database.user());
-    dataSource.setPassword(database.password());
+    DataSource dataSource = database.dataSource();
     Migrations.migrate(dataSource);
     store = new PresenceStore(dataSource);
     writer = new PresenceWriter(store);

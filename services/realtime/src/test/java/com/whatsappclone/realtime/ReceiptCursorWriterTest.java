@@ -18,10 +18,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /** Receipt cursors moved in group commits, on a real PostgreSQL. */
 @WithPostgres
@@ -38,10 +38,7 @@ class ReceiptCursorWriterTest {
   @BeforeAll
   static void start() {
     database = PostgresExtension.newDatabase();
-    PGSimpleDataSource dataSource = new PGSimpleDataSource();
-    dataSource.setURL(database.jdbcUrl());
-    dataSource.setUser(database.user());
-    dataSource.setPassword(database.password());
+    DataSource dataSource = database.dataSource();
     Migrations.migrate(dataSource);
     store = new ReceiptCatchUpStore(dataSource);
     writer = new ReceiptCursorWriter(store);
