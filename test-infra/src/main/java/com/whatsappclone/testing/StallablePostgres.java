@@ -61,12 +61,17 @@ public final class StallablePostgres implements AutoCloseable {
   /** SIGSTOPs the postmaster first (so it forks nothing new), then all its descendants. */
   public synchronized void stall() throws IOException, InterruptedException {
     long postmaster = postmasterPid();
-    List<Long> pids = new ArrayList<>();
-    pids.add(postmaster);
-    ProcessHandle.of(postmaster).orElseThrow(() -> new IllegalStateException("no postmaster " + postmaster))
-        .descendants().forEach(child -> pids.add(child.pid()));
-    signal("STOP", pids);
-    stopped.addAll(pids);
+    ProcessHandle handle = ProcessHandle.of(postmaster)
+        .orElseThrow(() -> new IllegalStateException("no postmaster " + postmaster));
+    // Stopped before its children are listed: a backend forked between the listing and the stop
+    // (a pool opening a connection just then) kept answering, and the "stalled" server with it
+    // (CI failed once so: readiness stayed SERVING for a minute).
+    signal("STOP", List.of(postmaster));
+    stopped.add(postmaster);
+    List<Long> children = new ArrayList<>();
+    handle.descendants().forEach(child -> children.add(child.pid()));
+    signal("STOP", children);
+    stopped.addAll(children);
   }
 
   /** SIGCONTs every process {@link #stall()} stopped; does nothing when none is stopped. */
