@@ -29,8 +29,8 @@ final class AuthReport {
       String name = run.equals("reconnectStorm") ? "reconnect storm (per connection)" : String.valueOf(r.get("name"));
       for (Object item : list.subList(0, Math.min(STATEMENTS_PER_RUN, list.size()))) {
         Map<String, Object> statement = (Map<String, Object>) item;
-        rows.append("| ").append(name).append(" (").append(work.get("postgresExecMicros")).append(" µs in all) | `")
-            .append(String.valueOf(statement.get("statement")).replace("|", "\\|").replace("`", "'")).append("` | ")
+        rows.append("| ").append(name).append(" (").append(work.get("postgresExecMicros")).append(" µs in all) | ")
+            .append(Report.codeCell(statement.get("statement"))).append(" | ")
             .append(statement.get("calls")).append(" | ").append(statement.get("rowsPerCall")).append(" | ")
             .append(statement.get("execMicros")).append(" | ").append(statement.get("share")).append(" |\n");
       }

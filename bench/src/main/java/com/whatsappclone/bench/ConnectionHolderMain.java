@@ -17,7 +17,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -65,8 +67,8 @@ public final class ConnectionHolderMain {
   private final AtomicInteger handshaking = new AtomicInteger();
   private final AtomicInteger retried = new AtomicInteger();
   /** Devices to open again: {device index, attempts so far, due nanoTime}. */
-  private final java.util.concurrent.ConcurrentLinkedQueue<long[]> retries =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<long[]> retries =
+      new ConcurrentLinkedQueue<>();
   private final AtomicReference<String> lastProblem = new AtomicReference<>("");
   private final ConcurrentLinkedDeque<WebSocketConnection> opened = new ConcurrentLinkedDeque<>();
   /** From the connect call to the 101 answer, per opened connection (the auth bench's storm reads it). */
@@ -315,7 +317,7 @@ public final class ConnectionHolderMain {
         open.decrementAndGet();
         lastProblem.set("closed by the server: " + code + " " + reason);
         if (code == TRY_AGAIN_LATER && attempts < RETRIES_PER_DEVICE) {
-          long jitter = java.util.concurrent.ThreadLocalRandom.current().nextLong(RETRY_AFTER.toNanos() / 2);
+          long jitter = ThreadLocalRandom.current().nextLong(RETRY_AFTER.toNanos() / 2);
           retries.add(new long[] {device, attempts + 1, System.nanoTime() + RETRY_AFTER.toNanos() + jitter});
         } else {
           closedByServer.incrementAndGet();

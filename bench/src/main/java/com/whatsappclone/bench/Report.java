@@ -211,11 +211,16 @@ final class Report {
     line("|---|---:|---:|---:|---:|");
     for (Object item : list) {
       Map<String, Object> statement = (Map<String, Object>) item;
-      line("| `" + String.valueOf(statement.get("statement")).replace("|", "\\|").replace("`", "'") + "` | "
+      line("| " + codeCell(statement.get("statement")) + " | "
           + statement.get("calls") + " | " + statement.get("rowsPerCall") + " | " + statement.get("execMicros")
           + " | " + pct(statement.get("share")) + " |");
     }
     line("");
+  }
+
+  /** A statement's text as code in a table cell: its pipes escaped, its backticks made quotes. */
+  static String codeCell(Object statement) {
+    return "`" + String.valueOf(statement).replace("|", "\\|").replace("`", "'") + "`";
   }
 
   private void overload() {

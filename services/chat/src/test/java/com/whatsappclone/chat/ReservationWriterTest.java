@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.whatsappclone.common.db.Migrations;
-import com.whatsappclone.common.error.UnavailableException;
 import com.whatsappclone.testing.PostgresExtension;
+import com.whatsappclone.testing.SqlFixtures;
 import com.whatsappclone.testing.TestDatabase;
 import com.whatsappclone.testing.WithPostgres;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -25,6 +23,7 @@ import java.util.concurrent.Future;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Reservations made in group commits, on a real PostgreSQL. */
@@ -34,18 +33,20 @@ class ReservationWriterTest {
   static final int CALLERS = 32;
 
   static TestDatabase database;
+  static SqlFixtures rows;
   static PendingMessageStore store;
   static ReservationWriter writer;
   static ExecutorService callers;
 
-  final UUID sender = UUID.randomUUID();
-  final UUID conversation = UUID.randomUUID();
+  UUID sender;
+  UUID conversation;
 
   @BeforeAll
   static void start() {
     database = PostgresExtension.newDatabase();
     DataSource dataSource = database.dataSource();
     Migrations.migrate(dataSource);
+    rows = new SqlFixtures(database);
     store = new PendingMessageStore(dataSource);
     writer = new ReservationWriter(store, 2, "test-reservations");
     callers = Executors.newFixedThreadPool(CALLERS);
@@ -57,12 +58,10 @@ class ReservationWriterTest {
     writer.close();
   }
 
-  void createSenderAndConversation() throws SQLException {
-    try (Connection c = database.connect(); Statement s = c.createStatement()) {
-      s.execute("INSERT INTO users (id, phone_number) VALUES ('" + sender + "', '+1" + Math.abs(sender.hashCode()) + "')");
-      s.execute("INSERT INTO conversations (id, created_at, is_group, group_name) VALUES ('"
-          + conversation + "', now(), true, 'g')");
-    }
+  @BeforeEach
+  void senderAndConversation() {
+    sender = rows.newUser();
+    conversation = rows.conversation(sender);
   }
 
   Message message(UUID conversationId, String clientMessageId) {
@@ -87,7 +86,6 @@ class ReservationWriterTest {
 
   @Test
   void concurrentSendsOfDifferentKeysAreEachReservedAndCommittedWhenAnswered() throws Exception {
-    createSenderAndConversation();
     List<Message> messages = new ArrayList<>();
     for (int i = 0; i < CALLERS; i++) {
       messages.add(message(conversation, "c-" + i));
@@ -108,7 +106,6 @@ class ReservationWriterTest {
 
   @Test
   void ofConcurrentSendsWithOneClientMessageIdExactlyOneMakesTheReservation() throws Exception {
-    createSenderAndConversation();
     List<Message> messages = new ArrayList<>();
     for (int i = 0; i < CALLERS; i++) {
       messages.add(message(conversation, "same"));
@@ -128,7 +125,6 @@ class ReservationWriterTest {
 
   @Test
   void aReservationTheDatabaseRefusesFailsOnlyItsOwnSend() throws Exception {
-    createSenderAndConversation();
     List<Message> messages = new ArrayList<>();
     for (int i = 0; i < CALLERS; i++) {
       // One of them names a conversation that does not exist (a foreign key violation).
@@ -151,7 +147,6 @@ class ReservationWriterTest {
 
   @Test
   void inOneBatchTheFirstOfTwoSendsWithOneKeyMakesTheReservation() throws Exception {
-    createSenderAndConversation();
     Message first = message(conversation, "twice");
     Message second = message(conversation, "twice");
     Message other = message(conversation, "once");
@@ -160,14 +155,5 @@ class ReservationWriterTest {
 
     assertThat(made).containsExactlyInAnyOrder(first.id(), other.id());
     assertThat(store.reserveAll(List.of(message(conversation, "twice")))).isEmpty();
-  }
-
-  @Test
-  void aClosedWriterAnswersUnavailable() throws Exception {
-    ReservationWriter closed = new ReservationWriter(store, 1, "test-closed");
-    closed.close();
-
-    assertThatThrownBy(() -> closed.reserve(message(conversation, "late")))
-        .isInstanceOf(UnavailableException.class);
   }
 }

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.whatsappclone.common.db.Migrations;
 import com.whatsappclone.testing.PostgresExtension;
+import com.whatsappclone.testing.SqlFixtures;
 import com.whatsappclone.testing.TestDatabase;
 import com.whatsappclone.testing.WithPostgres;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +26,7 @@ import org.junit.jupiter.api.Test;
 class PresenceWriterTest {
 
   static TestDatabase database;
+  static SqlFixtures rows;
   static PresenceStore store;
   static PresenceWriter writer;
   static ExecutorService callers;
@@ -41,6 +40,7 @@ class PresenceWriterTest {
     database = PostgresExtension.newDatabase();
     DataSource dataSource = database.dataSource();
     Migrations.migrate(dataSource);
+    rows = new SqlFixtures(database);
     store = new PresenceStore(dataSource);
     writer = new PresenceWriter(store);
     callers = Executors.newFixedThreadPool(32);
@@ -52,12 +52,8 @@ class PresenceWriterTest {
     writer.close();
   }
 
-  UUID newUser() throws Exception {
-    UUID user = UUID.randomUUID();
-    try (Connection c = database.connect(); Statement s = c.createStatement()) {
-      s.execute("INSERT INTO users (id, phone_number) VALUES ('" + user + "', '+1" + Math.abs(user.hashCode()) + "')");
-    }
-    return user;
+  UUID newUser() {
+    return rows.newUser();
   }
 
   /** Connects each user's devices all at once; the "online" verdicts, user by user. */
@@ -86,12 +82,8 @@ class PresenceWriterTest {
     return out;
   }
 
-  long rowsOf(UUID user) throws Exception {
-    try (Connection c = database.connect(); Statement s = c.createStatement();
-         ResultSet rows = s.executeQuery("SELECT count(*) FROM realtime_connections WHERE user_id = '" + user + "'")) {
-      rows.next();
-      return rows.getLong(1);
-    }
+  long rowsOf(UUID user) {
+    return rows.count("SELECT count(*) FROM realtime_connections WHERE user_id = ?", user);
   }
 
   @Test
@@ -128,5 +120,23 @@ class PresenceWriterTest {
     List<List<Boolean>> verdicts = connectAtOnce(List.of(user), 3);
 
     assertThat(verdicts.get(0).stream().filter(first -> first).count()).isEqualTo(1);
+  }
+
+  @Test
+  void inOneTransactionAUsersFirstDeviceOfTheListAnnouncesOnlineUnlessTheUserWasOnline() throws Exception {
+    UUID alice = newUser();
+    UUID bob = newUser();
+    store.connected(UUID.randomUUID(), bob, Optional.empty(), UUID.randomUUID(), now, liveAfter);
+
+    List<Boolean> first = store.connectedMany(List.of(connecting(alice), connecting(bob), connecting(alice),
+        connecting(bob)));
+
+    assertThat(first).containsExactly(true, false, false, false);
+    assertThat(rowsOf(alice)).isEqualTo(2);
+    assertThat(rowsOf(bob)).isEqualTo(3);
+  }
+
+  PresenceStore.Connecting connecting(UUID user) {
+    return new PresenceStore.Connecting(UUID.randomUUID(), user, Optional.empty(), instance, now, liveAfter);
   }
 }

@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.whatsappclone.common.db.Migrations;
 import com.whatsappclone.testing.PostgresExtension;
+import com.whatsappclone.testing.SqlFixtures;
 import com.whatsappclone.testing.TestDatabase;
 import com.whatsappclone.testing.WithPostgres;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -21,6 +20,7 @@ import java.util.concurrent.Future;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Receipt cursors moved in group commits, on a real PostgreSQL. */
@@ -28,11 +28,12 @@ import org.junit.jupiter.api.Test;
 class ReceiptCursorWriterTest {
 
   static TestDatabase database;
+  static SqlFixtures rows;
   static ReceiptCatchUpStore store;
   static ReceiptCursorWriter writer;
   static ExecutorService callers;
 
-  final UUID user = UUID.randomUUID();
+  UUID user;
   final Instant start = Instant.parse("2026-12-04T10:00:00Z");
 
   @BeforeAll
@@ -40,6 +41,7 @@ class ReceiptCursorWriterTest {
     database = PostgresExtension.newDatabase();
     DataSource dataSource = database.dataSource();
     Migrations.migrate(dataSource);
+    rows = new SqlFixtures(database);
     store = new ReceiptCatchUpStore(dataSource);
     writer = new ReceiptCursorWriter(store);
     callers = Executors.newFixedThreadPool(32);
@@ -51,15 +53,13 @@ class ReceiptCursorWriterTest {
     writer.close();
   }
 
-  void createUser() throws Exception {
-    try (Connection c = database.connect(); Statement s = c.createStatement()) {
-      s.execute("INSERT INTO users (id, phone_number) VALUES ('" + user + "', '+1" + Math.abs(user.hashCode()) + "')");
-    }
+  @BeforeEach
+  void newUser() {
+    user = rows.newUser();
   }
 
   @Test
   void devicesRecordingAtOnceEachGetTheirCursorAndASessionKeepsItsLatest() throws Exception {
-    createUser();
     List<UUID> sessions = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       sessions.add(UUID.randomUUID());
@@ -90,7 +90,6 @@ class ReceiptCursorWriterTest {
 
   @Test
   void aCursorNeverMovesBack() throws Exception {
-    createUser();
     UUID session = UUID.randomUUID();
     Instant at = start.plus(Duration.ofMillis(1234)).plus(567, ChronoUnit.MICROS);
 
@@ -98,5 +97,19 @@ class ReceiptCursorWriterTest {
     writer.record(session, user, at.minusSeconds(60));
 
     assertThat(store.syncedAt(session)).contains(at);
+  }
+
+  @Test
+  void twoCursorsOfOneSessionInOneStatementLeaveTheLaterOne() throws Exception {
+    UUID session = UUID.randomUUID();
+    UUID other = UUID.randomUUID();
+
+    store.recordMany(List.of(
+        new ReceiptCatchUpStore.Cursor(session, user, start.plusSeconds(2)),
+        new ReceiptCatchUpStore.Cursor(other, user, start),
+        new ReceiptCatchUpStore.Cursor(session, user, start.plusSeconds(1))));
+
+    assertThat(store.syncedAt(session)).contains(start.plusSeconds(2));
+    assertThat(store.syncedAt(other)).contains(start);
   }
 }
