@@ -20,13 +20,22 @@ final class ParticipantStore {
 
   private static final String CONTACTS =
       "SELECT DISTINCT other.user_id FROM conversation_participants mine"
+      + " JOIN conversations c ON c.id = mine.conversation_id"
       + " JOIN conversation_participants other ON other.conversation_id = mine.conversation_id"
-      + " WHERE mine.user_id = ? AND other.user_id <> mine.user_id";
+      + " WHERE mine.user_id = ? AND other.user_id <> mine.user_id"
+      + " AND (NOT c.is_group OR (SELECT count(*) FROM conversation_participants members"
+      + " WHERE members.conversation_id = mine.conversation_id) <= ?)";
 
   private final DataSource dataSource;
+  private final int presenceGroupLimit;
 
-  ParticipantStore(DataSource dataSource) {
+  /**
+   * @param presenceGroupLimit groups with more members than this do not make their members each
+   *                           other's presence viewers (REALTIME_PRESENCE_GROUP_LIMIT)
+   */
+  ParticipantStore(DataSource dataSource, int presenceGroupLimit) {
     this.dataSource = dataSource;
+    this.presenceGroupLimit = presenceGroupLimit;
   }
 
   /** The conversation's members; empty when it does not exist. */
@@ -46,11 +55,15 @@ final class ParticipantStore {
     }
   }
 
-  /** Everyone who shares at least one conversation with the user: who may see their presence. */
+  /**
+   * Everyone who shares a one-to-one conversation or a group of at most the presence group limit
+   * with the user: who may see their presence.
+   */
   List<String> contactsOf(UUID userId) {
     try (Connection connection = dataSource.getConnection();
          PreparedStatement statement = connection.prepareStatement(CONTACTS)) {
       statement.setObject(1, userId);
+      statement.setInt(2, presenceGroupLimit);
       List<String> users = new ArrayList<>();
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {

@@ -111,7 +111,8 @@ public final class RealtimeApplication {
           config.workerThreads(), 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(config.workerQueue()),
           DaemonThreads.numbered("realtime-worker")), WORKER_STOP_WAIT);
 
-      ParticipantStore participantStore = new ParticipantStore(database.dataSource());
+      ParticipantStore participantStore = new ParticipantStore(database.dataSource(),
+          config.presenceGroupLimit());
       ParticipantCache participants = new ParticipantCache(participantStore::participants,
           config.participantCacheSize(), config.participantCacheTtl(), clock);
       PresenceStore presence = new PresenceStore(database.dataSource());

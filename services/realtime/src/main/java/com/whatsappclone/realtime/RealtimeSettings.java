@@ -33,6 +33,8 @@ import java.util.Optional;
  * @param participantCacheTtl   REALTIME_PARTICIPANT_CACHE_TTL: how long a cached member list is trusted
  * @param presenceHeartbeat     REALTIME_PRESENCE_HEARTBEAT: how often an instance confirms its
  *                              connections in realtime_connections
+ * @param presenceGroupLimit    REALTIME_PRESENCE_GROUP_LIMIT: groups with more members than this
+ *                              do not carry their members' presence (one-to-one chats always do)
  * @param topics                KAFKA_TOPIC_PREFIX, KAFKA_TOPIC_PARTITIONS and
  *                              KAFKA_TOPIC_REPLICATION_FACTOR, as chat and the message worker read them
  * @param connectionLimits      MAX_CONNECTIONS_PER_USER / MAX_CONNECTIONS_PER_ADDRESS, for both doors
@@ -53,6 +55,7 @@ public record RealtimeSettings(
     int participantCacheSize,
     Duration participantCacheTtl,
     Duration presenceHeartbeat,
+    int presenceGroupLimit,
     int maxLag,
     TopicSettings topics,
     ConnectionLimits connectionLimits,
@@ -96,6 +99,9 @@ public record RealtimeSettings(
     int cacheSize = settings.integer("REALTIME_PARTICIPANT_CACHE_SIZE", 10_000, 1, 10_000_000);
     Duration cacheTtl = settings.positive("REALTIME_PARTICIPANT_CACHE_TTL", Duration.ofSeconds(60));
     Duration heartbeat = settings.positive("REALTIME_PRESENCE_HEARTBEAT", Duration.ofSeconds(30));
+    // 256 was the largest group before MAX_GROUP_MEMBERS: every group that could exist then
+    // keeps its presence; a bigger one would make each member's connect announce to all of it.
+    int presenceGroupLimit = settings.integer("REALTIME_PRESENCE_GROUP_LIMIT", 256, 0, 100_000);
     int maxLag = settings.integer("REALTIME_MAX_LAG", 5_000, 1, Integer.MAX_VALUE);
     TopicSettings topics = TopicSettings.from(settings);
     ConnectionLimits connectionLimits = ConnectionLimits.from(settings);
@@ -107,6 +113,6 @@ public record RealtimeSettings(
     }
     return new RealtimeSettings(grpc, wsPort, wsHost, ping, sendBuffer,
         outbound, inbound, threads, queue, Math.min(page, Math.max(1, outbound / 2)), cacheSize,
-        cacheTtl, heartbeat, maxLag, topics, connectionLimits, proxies);
+        cacheTtl, heartbeat, presenceGroupLimit, maxLag, topics, connectionLimits, proxies);
   }
 }
