@@ -93,7 +93,7 @@ public record RealtimeSettings(
     int sendBuffer = settings.integer("REALTIME_WS_SEND_BUFFER", 0, 0, 64 * 1024 * 1024);
     int outbound = settings.integer("REALTIME_OUTBOUND_QUEUE_LIMIT", 1024, 4, 1_000_000);
     int inbound = settings.integer("REALTIME_INBOUND_PENDING_LIMIT", 64, 1, 100_000);
-    int threads = settings.integer("REALTIME_WORKER_THREADS", 8, 1, 512);
+    int threads = settings.integer("REALTIME_WORKER_THREADS", 32, 1, 512);
     int queue = settings.integer("REALTIME_WORKER_QUEUE", 10_000, 1, 10_000_000);
     int page = settings.integer("REALTIME_CATCHUP_PAGE_SIZE", 200, 1, 10_000);
     int cacheSize = settings.integer("REALTIME_PARTICIPANT_CACHE_SIZE", 10_000, 1, 10_000_000);
