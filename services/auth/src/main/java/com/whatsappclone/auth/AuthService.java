@@ -155,18 +155,18 @@ final class AuthService {
     }
 
     Instant now = clock.instant();
-    UserStore.FoundUser found;
-    DeviceSessionStore.OpenedSession opened;
     UUID sessionId = UuidCreator.getTimeOrderedEpoch();
-    TokenPair pair;
+    DeviceSessionStore.OpenedSession<SignIn> opened;
     try {
-      found = DatabaseException.wrap(() -> users.findOrCreate(phone, now));
-      CallLog.user(found.user().id());
-      pair = tokens.issuePair(found.user().id().toString(), sessionId.toString());
-      // The approved attempt gives its allowance back in the session's own transaction.
-      opened = DatabaseException.wrap(() -> sessions.open(sessionId, found.user().id(),
-          deviceName, deviceType, TokenHashes.sha256Hex(pair.refresh().token()), UUID.fromString(pair.access().jti()),
-          config.maxSessionsPerUser(), now, c -> RateLimitStore.refund(c, failures, limitKey(phone), now)));
+      // One transaction: the approved attempt's allowance back, the user (created on a first
+      // sign-in), the session. Nothing of it stays if any part fails.
+      opened = DatabaseException.wrap(() -> sessions.open(sessionId, deviceName, deviceType,
+          config.maxSessionsPerUser(), now, c -> {
+            RateLimitStore.refund(c, failures, limitKey(phone), now);
+            UserStore.FoundUser found = UserStore.findOrCreate(c, phone, now);
+            CallLog.user(found.user().id());
+            return new SignIn(found, tokens.issuePair(found.user().id().toString(), sessionId.toString()));
+          }));
     } catch (RuntimeException e) {
       // Not a wrong code either: give the attempt back on its own (if the database lets us).
       try {
@@ -176,6 +176,8 @@ final class AuthService {
       }
       throw e;
     }
+    UserStore.FoundUser found = opened.owner().found();
+    TokenPair pair = opened.owner().pair();
     User user = found.user();
     if (found.created()) {
       log.info("new user {} signed up", user.id());
@@ -397,5 +399,23 @@ final class AuthService {
 
   private static UUID callerUuid(String callerId) {
     return Ids.caller(callerId);
+  }
+
+  /** The user a sign-in found or created and the tokens of its new session. */
+  private record SignIn(UserStore.FoundUser found, TokenPair pair) implements DeviceSessionStore.SessionOwner {
+    @Override
+    public UUID userId() {
+      return found.user().id();
+    }
+
+    @Override
+    public String refreshTokenHash() {
+      return TokenHashes.sha256Hex(pair.refresh().token());
+    }
+
+    @Override
+    public UUID accessTokenJti() {
+      return UUID.fromString(pair.access().jti());
+    }
   }
 }

@@ -51,8 +51,8 @@ final class DeviceSessionStore {
   /** The outcome and, when a session was found, its id. */
   record TokenResult(TokenOutcome outcome, UUID sessionId) {}
 
-  /** A new session and the older ones the session limit revoked to make room. */
-  record OpenedSession(UUID sessionId, List<UUID> revokedForLimit) {}
+  /** A new session, whose it is, and the older ones the session limit revoked to make room. */
+  record OpenedSession<T extends SessionOwner>(UUID sessionId, T owner, List<UUID> revokedForLimit) {}
 
   /** What {@link #session} reads. */
   static final String COLUMNS = "id, user_id, device_name, device_type, last_login_at, last_used_at, "
@@ -72,25 +72,36 @@ final class DeviceSessionStore {
     this.dataSource = dataSource;
   }
 
-  /** A statement of another store that commits with the new session, or not at all. */
+  /** Whose a new session is and its tokens, as {@link #open} records them. */
+  interface SessionOwner {
+    UUID userId();
+
+    String refreshTokenHash();
+
+    UUID accessTokenJti();
+  }
+
+  /** Finds (or creates) the session's owner, in the session's own transaction. */
   @FunctionalInterface
-  interface AlsoInTransaction {
-    void run(Connection c) throws SQLException;
+  interface OwnerInTransaction<T extends SessionOwner> {
+    T find(Connection c) throws SQLException;
   }
 
   /**
    * Records a new session and then revokes the user's least recently used active sessions beyond
-   * {@code maxActive}. The user's row is locked for the transaction (FOR NO KEY UPDATE, which
-   * foreign-key checks elsewhere don't wait for), so concurrent logins of one user cannot both
-   * squeeze in under the limit. {@code also} runs first in the same transaction (the sign-in's
-   * rate-limit refund: one commit instead of two).
+   * {@code maxActive}, in one transaction that {@code owner} opens: whatever it writes (the
+   * sign-in's user and rate-limit refund) commits with the session, or not at all, and a
+   * sign-in is one round trip fewer. The user's row is then locked for the transaction (FOR NO
+   * KEY UPDATE, which foreign-key checks elsewhere don't wait for), so concurrent logins of one
+   * user cannot both squeeze in under the limit.
    */
-  OpenedSession open(UUID sessionId, UUID userId, String deviceName, DeviceType type, String refreshTokenHash,
-      UUID accessTokenJti, int maxActive, Instant now, AlsoInTransaction also) throws SQLException {
+  <T extends SessionOwner> OpenedSession<T> open(UUID sessionId, String deviceName, DeviceType type,
+      int maxActive, Instant now, OwnerInTransaction<T> owner) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        also.run(c);
+        T found = owner.find(c);
+        UUID userId = found.userId();
         try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM users WHERE id = ? FOR NO KEY UPDATE")) {
           s.setObject(1, userId);
           try (ResultSet row = s.executeQuery()) {
@@ -104,12 +115,12 @@ final class DeviceSessionStore {
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
           s.setObject(1, sessionId);
           s.setObject(2, userId);
-          s.setString(3, refreshTokenHash);
+          s.setString(3, found.refreshTokenHash());
           s.setString(4, deviceName);
           s.setString(5, type.value());
           Sql.setInstant(s, 6, now);
           Sql.setInstant(s, 7, now);
-          s.setObject(8, accessTokenJti);
+          s.setObject(8, found.accessTokenJti());
           Sql.setInstant(s, 9, now);
           s.executeUpdate();
         }
@@ -124,7 +135,7 @@ final class DeviceSessionStore {
           revoked = ids(s);
         }
         c.commit();
-        return new OpenedSession(sessionId, revoked);
+        return new OpenedSession<>(sessionId, found, revoked);
       } catch (SQLException | RuntimeException e) {
         Transactions.rollback(c, e);
         throw e;

@@ -35,40 +35,46 @@ final class UserStore {
    * winner's transaction, so the row is visible to the next statement).
    */
   FoundUser findOrCreate(String phoneNumber, Instant now) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      return findOrCreate(c, phoneNumber, now);
+    }
+  }
+
+  /** {@link #findOrCreate(String, Instant)} on the caller's connection, in its transaction. */
+  static FoundUser findOrCreate(Connection c, String phoneNumber, Instant now) throws SQLException {
     // One statement, so one round trip and atomic without a transaction of our own: a new user is
     // linked into the address books that already had the number, so there is no moment when the
     // user exists and those contacts miss them. For an existing user it inserts and links nothing.
     // A returning user (the common sign-in) comes back from the same statement: its row is in the
     // statement's snapshot. Only a user another sign-in created concurrently is not (the conflict
-    // check waited for that commit, the snapshot is older): the SELECT after it finds that one.
+    // check waited for that commit, the snapshot is older): the SELECT after it finds that one
+    // (READ COMMITTED: each statement has a snapshot of its own, in a transaction too).
     String insert = "WITH created AS (INSERT INTO users (id, phone_number, created_at, updated_at) VALUES (?, ?, ?, ?) "
         + "ON CONFLICT (phone_number) DO NOTHING RETURNING " + COLUMNS + "), "
         + "linked AS (UPDATE contacts SET contact_user_id = created.id FROM created "
         + "WHERE contacts.contact_phone_number = created.phone_number AND contacts.contact_user_id IS NULL) "
         + "SELECT " + COLUMNS + ", true AS created FROM created "
         + "UNION ALL SELECT " + COLUMNS + ", false FROM users WHERE phone_number = ? AND NOT EXISTS (SELECT 1 FROM created)";
-    try (Connection c = dataSource.getConnection()) {
-      try (PreparedStatement s = c.prepareStatement(insert)) {
-        s.setObject(1, UuidCreator.getTimeOrderedEpoch());
-        s.setString(2, phoneNumber);
-        Sql.setInstant(s, 3, now);
-        Sql.setInstant(s, 4, now);
-        s.setString(5, phoneNumber);
-        try (ResultSet row = s.executeQuery()) {
-          if (row.next()) {
-            return new FoundUser(read(row), row.getBoolean("created"));
-          }
+    try (PreparedStatement s = c.prepareStatement(insert)) {
+      s.setObject(1, UuidCreator.getTimeOrderedEpoch());
+      s.setString(2, phoneNumber);
+      Sql.setInstant(s, 3, now);
+      Sql.setInstant(s, 4, now);
+      s.setString(5, phoneNumber);
+      try (ResultSet row = s.executeQuery()) {
+        if (row.next()) {
+          return new FoundUser(read(row), row.getBoolean("created"));
         }
       }
-      try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM users WHERE phone_number = ?")) {
-        s.setString(1, phoneNumber);
-        try (ResultSet row = s.executeQuery()) {
-          if (!row.next()) {
-            // Only possible if the row was deleted between the two statements.
-            throw new SQLException("user for the phone number vanished during find-or-create");
-          }
-          return new FoundUser(read(row), false);
+    }
+    try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM users WHERE phone_number = ?")) {
+      s.setString(1, phoneNumber);
+      try (ResultSet row = s.executeQuery()) {
+        if (!row.next()) {
+          // Only possible if the row was deleted between the two statements.
+          throw new SQLException("user for the phone number vanished during find-or-create");
         }
+        return new FoundUser(read(row), false);
       }
     }
   }

@@ -77,6 +77,30 @@ class SignInAndSessionsTest {
   }
 
   @Test
+  void aFirstSignInWhoseSessionCannotBeRecordedLeavesNoUserAndGivesTheAttemptBack() throws SQLException {
+    // A trigger of this test's database refuses the session row, as a constraint or a full disk would.
+    String refusedDevice = "refused-" + UUID.randomUUID();
+    try (Connection c = auth.connect(); java.sql.Statement s = c.createStatement()) {
+      s.execute("CREATE OR REPLACE FUNCTION refuse_test_device() RETURNS trigger LANGUAGE plpgsql AS $$"
+          + " BEGIN IF NEW.device_name LIKE 'refused-%' THEN RAISE EXCEPTION 'refused by the test'; END IF;"
+          + " RETURN NEW; END $$");
+      s.execute("CREATE OR REPLACE TRIGGER refuse_test_device BEFORE INSERT ON user_devices"
+          + " FOR EACH ROW EXECUTE FUNCTION refuse_test_device()");
+    }
+    String phone = TestPhones.next();
+
+    assertFailsWith(Status.Code.INTERNAL, () -> auth.stub().verifyOTP(VerifyOTPRequest.newBuilder()
+        .setPhoneNumber(phone).setOtpCode("123456").setDeviceId(refusedDevice).build()));
+
+    assertThat(count("SELECT count(*) FROM users WHERE phone_number = ?", phone)).isZero();
+    assertThat(count("SELECT min(remaining) FROM auth_rate_limits WHERE bucket_key = ?", phone)).isEqualTo(1000);
+    VerifyOTPResponse login = auth.stub().verifyOTP(VerifyOTPRequest.newBuilder()
+        .setPhoneNumber(phone).setOtpCode("123456").setDeviceId("Pixel 8").build());
+    assertThat(login.getUser().getPhoneNumber()).isEqualTo(phone);
+    assertThat(count("SELECT count(*) FROM users WHERE phone_number = ?", phone)).isEqualTo(1);
+  }
+
+  @Test
   void rightCodeCreatesTheUserAndADeviceRowHoldingOnlyTheTokensHash() throws SQLException {
     String phone = TestPhones.next();
 
