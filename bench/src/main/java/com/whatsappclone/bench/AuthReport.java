@@ -51,7 +51,11 @@ final class AuthReport {
     out.append("Auth bench (`java -jar bench/target/whatsapp-bench.jar --auth`) at ").append(meta.get("commit"))
         .append(", ").append(meta.get("date")).append(", ").append(meta.get("cores"))
         .append(" cores, load average at start ").append(meta.get("loadAverageAtStart"))
-        .append(" (a shared machine: the figures are noisy).\n\n");
+        .append(" (a shared machine: the figures are noisy).");
+    if (meta.get("warmUp") != null) {
+      out.append(" Warm-up first: ").append(meta.get("warmUp")).append(".");
+    }
+    out.append("\n\n");
     out.append("| run | in flight | calls | calls/s | p50 / p99 ms | CPU µs per call: gateway / auth / PostgreSQL"
         + " / gRPC shared / load gen / JVM / total | PostgreSQL commits per call | failures |\n");
     out.append("|---|---|---|---|---|---|---|---|\n");
