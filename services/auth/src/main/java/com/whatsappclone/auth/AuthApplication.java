@@ -86,9 +86,11 @@ public final class AuthApplication {
       RateLimitStore rateLimits = new RateLimitStore(database.dataSource());
       UserStore userStore = new UserStore(database.dataSource());
       AuthMetrics signIn = new AuthMetrics(metrics.registry());
-      AuthService service = new AuthService(userStore,
-          new DeviceSessionStore(database.dataSource()), rateLimits, SessionLimits.from(auth), otp, tokens,
-          revocations, clock, signIn);
+      DeviceSessionStore sessions = new DeviceSessionStore(database.dataSource());
+      // Closed before the database pool: rotations already queued are written and answered.
+      RotationWriter rotations = resources.push(new RotationWriter(sessions));
+      AuthService service = new AuthService(userStore, sessions, rotations, rateLimits, SessionLimits.from(auth),
+          otp, tokens, revocations, clock, signIn);
 
       ContactStore contactStore = new ContactStore(database.dataSource());
       // Auth reads privacy the way the other services do: common's one reader.

@@ -51,6 +51,7 @@ final class AuthService {
 
   private final UserStore users;
   private final DeviceSessionStore sessions;
+  private final RotationWriter rotations;
   private final RateLimitStore limits;
   private final SessionLimits config;
   private final OtpVerifier otp;
@@ -62,11 +63,12 @@ final class AuthService {
   private final Counter sendOtpPerPhoneRefused;
   private final Counter failedVerifyRefused;
 
-  AuthService(UserStore users, DeviceSessionStore sessions, RateLimitStore limits, SessionLimits config,
-      OtpVerifier otp, TokenManager tokens, SessionRevocations revocations, Clock clock,
+  AuthService(UserStore users, DeviceSessionStore sessions, RotationWriter rotations, RateLimitStore limits,
+      SessionLimits config, OtpVerifier otp, TokenManager tokens, SessionRevocations revocations, Clock clock,
       AuthMetrics metrics) {
     this.users = users;
     this.sessions = sessions;
+    this.rotations = rotations;
     this.limits = limits;
     this.config = config;
     this.otp = otp;
@@ -232,10 +234,13 @@ final class AuthService {
     Optional<UUID> session = claimedSession.isPresent() ? claimedSession
         : DatabaseException.wrap(() -> sessions.currentSession(userId, oldHash));
     TokenPair pair = session.map(id -> tokens.issuePair(userId.toString(), id.toString())).orElse(null);
-    DeviceSessionStore.TokenResult result = DatabaseException.wrap(() -> session.isPresent()
-        ? sessions.rotate(session.get(), userId, oldHash, TokenHashes.sha256Hex(pair.refresh().token()),
-            UUID.fromString(pair.access().jti()), now)
-        : sessions.notCurrent(userId, oldHash, now));
+    DeviceSessionStore.TokenResult result = DatabaseException.wrap(() -> {
+      if (session.isPresent() && rotations.rotate(new DeviceSessionStore.Rotation(session.get(), userId, oldHash,
+          TokenHashes.sha256Hex(pair.refresh().token()), UUID.fromString(pair.access().jti()), now))) {
+        return new DeviceSessionStore.TokenResult(DeviceSessionStore.TokenOutcome.APPLIED, session.get());
+      }
+      return sessions.notCurrent(userId, oldHash, now);
+    });
     switch (result.outcome()) {
       case APPLIED:
         metrics.refreshed(AuthMetrics.Refreshed.OK);

@@ -6,7 +6,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -156,28 +159,77 @@ final class DeviceSessionStore {
     }
   }
 
+  /** A refresh token rotation: {@code oldHash} is replaced by {@code newHash} if still current. */
+  record Rotation(UUID sessionId, UUID userId, String oldHash, String newHash, UUID accessTokenJti, Instant at) {}
+
+  private static final String ROTATE = "UPDATE user_devices SET previous_refresh_token_hash = refresh_token_hash, "
+      + "refresh_token_hash = ?, access_token_jti = ?, last_used_at = ? "
+      + "WHERE id = ? AND user_id = ? AND refresh_token_hash = ? AND revoked_at IS NULL RETURNING id";
+
+  // The same rule for many rotations in one statement. Two rotations of one session in a batch
+  // (the same token sent twice at once) join the same row: PostgreSQL updates it once, with one of
+  // them, and returns only that one's ordinal; the other is not applied, as if it had come second.
+  private static final String ROTATE_ALL = "UPDATE user_devices d SET previous_refresh_token_hash = d.refresh_token_hash, "
+      + "refresh_token_hash = t.new_hash, access_token_jti = t.jti, "
+      + "last_used_at = timestamptz 'epoch' + t.at_micros * interval '1 microsecond' "
+      + "FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::uuid[], ?::bigint[]) WITH ORDINALITY "
+      + "AS t(id, user_id, old_hash, new_hash, jti, at_micros, n) "
+      + "WHERE d.id = t.id AND d.user_id = t.user_id AND d.refresh_token_hash = t.old_hash AND d.revoked_at IS NULL "
+      + "RETURNING t.n";
+
   /**
-   * Replaces the current refresh token hash {@code oldHash} of the session {@code sessionId}
-   * (found by {@link #currentSession}) by {@code newHash}, keeping the old one as the previous
-   * hash. When it is no longer current (a concurrent rotation won, or a revocation), this is
-   * {@link #notCurrent}'s answer: a token rotated already revokes its session (reuse detection).
+   * Replaces the current refresh token hash of the rotation's session (named by the token, or
+   * found by {@link #currentSession}) by the new one, keeping the old one as the previous hash.
+   * False when it is no longer current (a concurrent rotation won, or a revocation): then
+   * {@link #notCurrent} tells why, and a token rotated already revokes its session (reuse detection).
    */
-  TokenResult rotate(UUID sessionId, UUID userId, String oldHash, String newHash, UUID accessTokenJti, Instant now)
-      throws SQLException {
-    Optional<UUID> rotated = updateReturningId("UPDATE user_devices SET previous_refresh_token_hash = refresh_token_hash, "
-        + "refresh_token_hash = ?, access_token_jti = ?, last_used_at = ? "
-        + "WHERE id = ? AND user_id = ? AND refresh_token_hash = ? AND revoked_at IS NULL RETURNING id", s -> {
-          s.setString(1, newHash);
-          s.setObject(2, accessTokenJti);
-          Sql.setInstant(s, 3, now);
-          s.setObject(4, sessionId);
-          s.setObject(5, userId);
-          s.setString(6, oldHash);
-        });
-    if (rotated.isPresent()) {
-      return new TokenResult(TokenOutcome.APPLIED, rotated.get());
+  boolean rotate(Rotation rotation) throws SQLException {
+    return updateReturningId(ROTATE, s -> {
+      s.setString(1, rotation.newHash());
+      s.setObject(2, rotation.accessTokenJti());
+      Sql.setInstant(s, 3, rotation.at());
+      s.setObject(4, rotation.sessionId());
+      s.setObject(5, rotation.userId());
+      s.setString(6, rotation.oldHash());
+    }).isPresent();
+  }
+
+  /**
+   * {@link #rotate} for many rotations in one statement (one commit), in session id order so that
+   * two batches lock shared rows in the same order.
+   *
+   * @return for each rotation, in the order given, whether it was applied
+   */
+  List<Boolean> rotateAll(List<Rotation> rotations) throws SQLException {
+    int n = rotations.size();
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
     }
-    return notCurrent(userId, oldHash, now);
+    Arrays.sort(order, Comparator.comparing(i -> rotations.get(i).sessionId()));
+    Object[][] columns = new Object[6][n];
+    for (int row = 0; row < n; row++) {
+      Rotation r = rotations.get(order[row]);
+      Object[] values = {r.sessionId(), r.userId(), r.oldHash(), r.newHash(), r.accessTokenJti(),
+          ChronoUnit.MICROS.between(Instant.EPOCH, r.at())};
+      for (int column = 0; column < values.length; column++) {
+        columns[column][row] = values[column];
+      }
+    }
+    String[] types = {"uuid", "uuid", "text", "text", "uuid", "bigint"};
+    Boolean[] applied = new Boolean[n];
+    Arrays.fill(applied, false);
+    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(ROTATE_ALL)) {
+      for (int column = 0; column < types.length; column++) {
+        s.setArray(column + 1, c.createArrayOf(types[column], columns[column]));
+      }
+      try (ResultSet row = s.executeQuery()) {
+        while (row.next()) {
+          applied[order[(int) row.getLong(1) - 1]] = true;
+        }
+      }
+    }
+    return Arrays.asList(applied);
   }
 
   /** Revokes the session whose current refresh token hash is {@code hash} (RevokeCurrentDevice). */
