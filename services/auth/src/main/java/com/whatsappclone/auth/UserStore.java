@@ -32,17 +32,11 @@ final class UserStore {
    * The user with this phone number, created if there is none. Race-safe: two first logins of
    * one number at once both insert with ON CONFLICT DO NOTHING; the one that loses the race then
    * reads the row the winner committed (under READ COMMITTED the conflict check waits for the
-   * winner's transaction, so the row is visible to the next statement).
+   * winner's transaction, so the row is visible to the next statement). On the caller's
+   * connection: a sign-in runs it in the transaction that records the new session.
    */
-  FoundUser findOrCreate(String phoneNumber, Instant now) throws SQLException {
-    try (Connection c = dataSource.getConnection()) {
-      return findOrCreate(c, phoneNumber, now);
-    }
-  }
-
-  /** {@link #findOrCreate(String, Instant)} on the caller's connection, in its transaction. */
   static FoundUser findOrCreate(Connection c, String phoneNumber, Instant now) throws SQLException {
-    // One statement, so one round trip and atomic without a transaction of our own: a new user is
+    // One statement, so one round trip and atomic on its own: a new user is
     // linked into the address books that already had the number, so there is no moment when the
     // user exists and those contacts miss them. For an existing user it inserts and links nothing.
     // A returning user (the common sign-in) comes back from the same statement: its row is in the

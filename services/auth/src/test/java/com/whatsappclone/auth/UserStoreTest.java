@@ -7,6 +7,7 @@ import com.whatsappclone.common.db.DatabaseConfig;
 import com.whatsappclone.testing.PostgresExtension;
 import com.whatsappclone.testing.TestDatabase;
 import com.whatsappclone.testing.WithPostgres;
+import java.sql.Connection;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,13 +18,11 @@ import org.junit.jupiter.api.Test;
 class UserStoreTest {
 
   private static Database database;
-  private static UserStore store;
 
   @BeforeAll
   static void start() {
     TestDatabase db = PostgresExtension.newDatabase();
     database = Database.start(new DatabaseConfig(db.jdbcUrl(), db.user(), db.password(), 4, true));
-    store = new UserStore(database.dataSource());
   }
 
   @AfterAll
@@ -36,8 +35,12 @@ class UserStoreTest {
     String phone = TestPhones.next();
     Instant now = Instant.parse("2030-01-01T00:00:00Z");
 
-    UserStore.FoundUser first = store.findOrCreate(phone, now);
-    UserStore.FoundUser again = store.findOrCreate(phone, now.plusSeconds(60));
+    UserStore.FoundUser first;
+    UserStore.FoundUser again;
+    try (Connection c = database.dataSource().getConnection()) {
+      first = UserStore.findOrCreate(c, phone, now);
+      again = UserStore.findOrCreate(c, phone, now.plusSeconds(60));
+    }
 
     assertThat(first.created()).isTrue();
     assertThat(again.created()).isFalse();
