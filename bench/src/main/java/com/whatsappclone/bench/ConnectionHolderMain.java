@@ -33,9 +33,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * closes them when its parent writes "close", when its input ends (the parent died), or when
  * {@code --hold-seconds} have passed. "shrink N" closes connections until N are left (the parent
  * measures the heap at two counts, so that whatever else the heap holds cancels out). A connection
- * the server closes with 1013 (too busy to start it, try again later) is opened again about a
- * second later, up to 3 times, as the app does: {@code retried} counts those reopenings and
- * {@code closed} the connections closed for good.
+ * the server closes with 1013, or whose handshake it refuses with 503 (too busy to start it, try
+ * again later), is opened again about a second later, up to 3 times, as the app does:
+ * {@code retried} counts those reopenings and {@code closed} the connections closed for good.
  *
  * <p>Speaks in lines on stdout: {@code progress ...} every second while connecting, then
  * {@code reached open=N failed=F closed=C retried=R reason=...}, {@code shrunk open=N} after a shrink, then
@@ -58,6 +58,8 @@ public final class ConnectionHolderMain {
   private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
   private static final int RETRIES_PER_DEVICE = 3;
   private static final int TRY_AGAIN_LATER = 1013;
+  /** How the client names a handshake the server refused because it was too busy (HTTP 503). */
+  private static final String SERVER_BUSY_REFUSAL = "upgrade refused: HTTP/1.1 503";
   /** Descriptors this process keeps free beyond the ones open at the start (selectors, stdout). */
   private static final int DESCRIPTOR_RESERVE = 24;
 
@@ -310,19 +312,27 @@ public final class ConnectionHolderMain {
     public void onClose(WebSocketConnection connection, int code, String reason) {
       if (!answered) {
         answer();
-        failed.incrementAndGet();
         lastProblem.set(reason);
+        if (reason.startsWith(SERVER_BUSY_REFUSAL) && attempts < RETRIES_PER_DEVICE) {
+          retryLater();
+        } else {
+          failed.incrementAndGet();
+        }
       } else if (!closing && connection.attachment() == null) {
         opened.remove(connection);
         open.decrementAndGet();
         lastProblem.set("closed by the server: " + code + " " + reason);
         if (code == TRY_AGAIN_LATER && attempts < RETRIES_PER_DEVICE) {
-          long jitter = ThreadLocalRandom.current().nextLong(RETRY_AFTER.toNanos() / 2);
-          retries.add(new long[] {device, attempts + 1, System.nanoTime() + RETRY_AFTER.toNanos() + jitter});
+          retryLater();
         } else {
           closedByServer.incrementAndGet();
         }
       }
+    }
+
+    private void retryLater() {
+      long jitter = ThreadLocalRandom.current().nextLong(RETRY_AFTER.toNanos() / 2);
+      retries.add(new long[] {device, attempts + 1, System.nanoTime() + RETRY_AFTER.toNanos() + jitter});
     }
 
     private void answer() {

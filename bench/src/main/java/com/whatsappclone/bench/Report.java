@@ -302,7 +302,7 @@ final class Report {
         + (get(c + "serverSideRegistered") != null ? " (server registered " + num(get(c + "serverSideRegistered")) + ")" : "")
         + "; stopped: " + get(c + "stoppedBecause")
         + (get(c + "reopenedAfterTryAgainLater") instanceof Number n && n.intValue() > 0
-            ? "; " + num(n) + " reopened after the server closed them with 1013 (too busy to start them)" : ""));
+            ? "; " + num(n) + " reopened after the server closed them with 1013 or refused the handshake with 503 (too busy to start them)" : ""));
     if (get(c + "heldShareOfDescriptorLimit") != null) {
       row("held / the realtime process's descriptor limit", num(get(c + "reached")) + " / " + num(get(c + "ulimitN"))
           + " = **" + pct(get(c + "heldShareOfDescriptorLimit")) + "** (" + num(get(c + "descriptorsInUseBefore"))

@@ -158,8 +158,10 @@ public final class RealtimeApplication {
       // Shared by every server the endpoint starts, so a restart does not reset anyone's budget.
       KeyedBuckets handshakeRate = new KeyedBuckets(config.connectionLimits().handshakesPerAddressPerSecond(),
           config.connectionLimits().handshakeBurstPerAddress(), new ClockTimeMeter(clock));
+      WorkerBacklog backlog = new WorkerBacklog(pool);
       WebSocketEndpoint<RealtimeWebSocketServer> webSocket = new WebSocketEndpoint<>(address ->
-          new RealtimeWebSocketServer(address, tokens, revocations, service, caps, handshakeRate, config, counts));
+          new RealtimeWebSocketServer(address, tokens, revocations, service, caps, handshakeRate, backlog,
+              config, counts));
       webSocket.start(wsAddress);
       resources.push(() -> {
         service.closeAll("server shutting down, reconnect");

@@ -45,6 +45,7 @@ final class RealtimeMetrics {
   private final Counter receiptsDelivered;
   private final Counter receiptsRead;
   private final Counter handshakesRefused;
+  private final Counter handshakesRefusedBusy;
   private final MeterRegistry registry;
 
   RealtimeMetrics(MeterRegistry registry, Clock clock) {
@@ -69,6 +70,9 @@ final class RealtimeMetrics {
     this.receiptsRead = receipts(registry, "read");
     this.handshakesRefused = Counter.builder("ratelimit.refused").description("Calls refused for a rate limit")
         .tag("limit", RateLimits.WEBSOCKET_HANDSHAKES_PER_ADDRESS.name()).register(registry);
+    this.handshakesRefusedBusy = Counter.builder("realtime.handshakes.busy")
+        .description("WebSocket handshakes refused with 503 because the worker pool was backed up")
+        .register(registry);
   }
 
   private static Counter delivered(MeterRegistry registry, String path) {
@@ -112,5 +116,9 @@ final class RealtimeMetrics {
 
   void handshakeRateLimited() {
     handshakesRefused.increment();
+  }
+
+  void handshakeRefusedBusy() {
+    handshakesRefusedBusy.increment();
   }
 }

@@ -38,6 +38,8 @@ final class RealtimeWebSocketServer extends SupervisedWebSocketServer {
 
   /** Accept backlog: connections waiting for the server to accept them. */
   static final int MAX_PENDING_CONNECTIONS = 4096;
+  /** The Retry-After of a handshake refused because the worker pool is backed up. */
+  static final long BUSY_RETRY_AFTER_SECONDS = 1;
 
   private static final Logger log = LoggerFactory.getLogger(RealtimeWebSocketServer.class);
 
@@ -55,12 +57,13 @@ final class RealtimeWebSocketServer extends SupervisedWebSocketServer {
   private final RealtimeService service;
   private final ConnectionCaps caps;
   private final KeyedBuckets handshakeRate;
+  private final WorkerBacklog backlog;
   private final RealtimeMetrics metrics;
   private final TrustedProxies proxies;
 
   RealtimeWebSocketServer(InetSocketAddress address, TokenManager tokens, SessionRevocations revocations,
-      RealtimeService service, ConnectionCaps caps, KeyedBuckets handshakeRate, RealtimeSettings settings,
-      RealtimeMetrics metrics) {
+      RealtimeService service, ConnectionCaps caps, KeyedBuckets handshakeRate, WorkerBacklog backlog,
+      RealtimeSettings settings, RealtimeMetrics metrics) {
     super(address, Math.max(2, Runtime.getRuntime().availableProcessors()),
         List.<Draft>of(new HandshakeDraft(RealtimeSettings.MAX_FRAME_BYTES)));
     this.tokens = tokens;
@@ -68,6 +71,7 @@ final class RealtimeWebSocketServer extends SupervisedWebSocketServer {
     this.service = service;
     this.caps = caps;
     this.handshakeRate = handshakeRate;
+    this.backlog = backlog;
     this.metrics = metrics;
     this.proxies = settings.webSocketProxies();
     setWebSocketFactory(FlushNotifyingSocketFactory.from(settings, handshakes));
@@ -105,6 +109,12 @@ final class RealtimeWebSocketServer extends SupervisedWebSocketServer {
         return new HandshakeDraft.Refusal(429, "Too Many Requests",
             "too many WebSocket handshakes from this network address; retry in " + seconds + " s", seconds);
       }
+    }
+    if (backlog.refusesNewConnections()) {
+      metrics.handshakeRefusedBusy();
+      conn.setAttachment(REFUSED);
+      return new HandshakeDraft.Refusal(503, "Service Unavailable",
+          "server busy; retry in " + BUSY_RETRY_AFTER_SECONDS + " s", BUSY_RETRY_AFTER_SECONDS);
     }
     WebSocketHandshake.Credentials credentials = WebSocketHandshake.credentials(request);
     String problem = credentials.problem();
