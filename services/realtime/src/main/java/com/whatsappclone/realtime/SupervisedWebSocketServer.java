@@ -39,7 +39,8 @@ abstract class SupervisedWebSocketServer extends WebSocketServer {
     if (!SELECTOR_LOOP_PATCHED) {
       org.slf4j.LoggerFactory.getLogger(SupervisedWebSocketServer.class).warn(
           "the unpatched Java-WebSocket WebSocketServer is loaded (is the library ahead of the realtime module on"
-              + " the classpath?): each selector wakeup walks every connection written to since its last read");
+              + " the classpath?): each selector wakeup walks every connection written to since its last read,"
+              + " and a frame queued as a connection's queue empties can stay unsent");
     }
   }
 

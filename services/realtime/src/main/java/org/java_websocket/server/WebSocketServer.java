@@ -34,6 +34,14 @@
  * (services/realtime/README.md, "Patched Java-WebSocket selector loop"). The parent pom's shade
  * filter leaves the library's own copy of this class out of the jars; SelectorLoopPatchTest fails
  * when the library's version changes, so an upgrade re-checks whether the patch is still needed.
+ *
+ * Second change, in doWrite(): after writing everything queued, upstream sets the key's interest
+ * back to OP_READ. A frame another thread queued just after the queue was found empty had already
+ * asked for OP_WRITE (onWriteDemand), and that request was overwritten: the frame stayed in the
+ * queue until some later frame asked again. The realtime transport stops handing frames to the
+ * library while 4 wait (WebSocketTransport), so no later frame came and the connection went
+ * silent while open (WebSocketFuzzTest hung about one run in four). doWrite now asks again when
+ * the queue is not empty after taking OP_WRITE back.
  */
 
 package org.java_websocket.server;
@@ -604,6 +612,12 @@ public abstract class WebSocketServer extends AbstractWebSocket implements Runna
     try {
       if (SocketChannelIOHelper.batch(conn, conn.getChannel()) && key.isValid()) {
         key.interestOps(SelectionKey.OP_READ);
+        // Patched (second change): a frame another thread queued after batch found the queue
+        // empty asked for OP_WRITE before the line above took it back; ask again for it, or it
+        // waits for the next frame's demand (see the note at the top).
+        if (!conn.outQueue.isEmpty()) {
+          key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+        }
       }
     } catch (IOException e) {
       throw new WrappedIOException(conn, e);
