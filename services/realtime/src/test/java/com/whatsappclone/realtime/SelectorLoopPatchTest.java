@@ -18,6 +18,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.java_websocket.WebSocket;
 import org.java_websocket.client.WebSocketClient;
 import org.java_websocket.handshake.ClientHandshake;
@@ -59,24 +61,8 @@ class SelectorLoopPatchTest {
   @Test
   void idleConnectionsTheServerWroteToDoNotStayInTheSelectedKeySet() throws Exception {
     CountDownLatch greeted = new CountDownLatch(CONNECTIONS);
-    WebSocketServer server = new WebSocketServer(new InetSocketAddress("127.0.0.1", 0)) {
-      @Override
-      public void onOpen(WebSocket conn, ClientHandshake handshake) {
-        conn.send("hello"); // a write: the connection's key is selected for OP_WRITE
-      }
-
-      @Override
-      public void onClose(WebSocket conn, int code, String reason, boolean remote) {}
-
-      @Override
-      public void onMessage(WebSocket conn, String message) {}
-
-      @Override
-      public void onError(WebSocket conn, Exception ex) {}
-
-      @Override
-      public void onStart() {}
-    };
+    // A write: the connection's key is selected for OP_WRITE.
+    WebSocketServer server = server(conn -> conn.send("hello"), (conn, message) -> { });
     server.setReuseAddr(true);
     // No pings: a pong is a read, which would take the key out of the set even unpatched.
     server.setConnectionLostTimeout(0);
@@ -85,21 +71,7 @@ class SelectorLoopPatchTest {
     try {
       int port = Eventually.await("the server to listen", server::getPort, p -> p > 0);
       for (int i = 0; i < CONNECTIONS; i++) {
-        WebSocketClient client = new WebSocketClient(URI.create("ws://127.0.0.1:" + port)) {
-          @Override
-          public void onOpen(ServerHandshake handshake) {}
-
-          @Override
-          public void onMessage(String message) {
-            greeted.countDown();
-          }
-
-          @Override
-          public void onClose(int code, String reason, boolean remote) {}
-
-          @Override
-          public void onError(Exception ex) {}
-        };
+        WebSocketClient client = client(port, message -> greeted.countDown());
         clients.add(client);
         assertThat(client.connectBlocking(10, TimeUnit.SECONDS)).isTrue();
       }
@@ -124,54 +96,25 @@ class SelectorLoopPatchTest {
    * again, and the realtime transport, which stops handing frames over while 4 wait
    * (WebSocketTransport), never asked again. Each round the server answers twice, from the
    * decoder thread and from another one, so the second answer often lands while the selector
-   * writes the first. A race: the unpatched class lost an answer in 3 runs of 4 (README).
+   * writes the first. A race: the unpatched class lost an answer in 4 runs of 6 (README).
    */
   @Test
   void aFrameQueuedAsTheSelectorEmptiesTheQueueIsStillWritten() throws Exception {
     ExecutorService replies = Executors.newSingleThreadExecutor();
-    WebSocketServer server = new WebSocketServer(new InetSocketAddress("127.0.0.1", 0)) {
-      @Override
-      public void onOpen(WebSocket conn, ClientHandshake handshake) {}
-
-      @Override
-      public void onClose(WebSocket conn, int code, String reason, boolean remote) {}
-
-      @Override
-      public void onMessage(WebSocket conn, String message) {
-        // Two answers from two threads: the second is queued while the selector writes the first.
-        conn.send(message + "/decoder");
-        replies.execute(() -> conn.send(message + "/other"));
-      }
-
-      @Override
-      public void onError(WebSocket conn, Exception ex) {}
-
-      @Override
-      public void onStart() {}
-    };
+    // Two answers from two threads: the second is queued while the selector writes the first.
+    WebSocketServer server = server(conn -> { }, (conn, message) -> {
+      conn.send(message + "/decoder");
+      replies.execute(() -> conn.send(message + "/other"));
+    });
     server.setReuseAddr(true);
     server.setConnectionLostTimeout(0);
-    server.setTcpNoDelay(true); // as the realtime server does: small received go out at once
+    server.setTcpNoDelay(true); // as the realtime server does: small answers go out at once
     server.start();
     LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
     WebSocketClient client = null;
     try {
       int port = Eventually.await("the server to listen", server::getPort, p -> p > 0);
-      client = new WebSocketClient(URI.create("ws://127.0.0.1:" + port)) {
-        @Override
-        public void onOpen(ServerHandshake handshake) {}
-
-        @Override
-        public void onMessage(String message) {
-          received.add(message);
-        }
-
-        @Override
-        public void onClose(int code, String reason, boolean remote) {}
-
-        @Override
-        public void onError(Exception ex) {}
-      };
+      client = client(port, received::add);
       client.setTcpNoDelay(true);
       assertThat(client.connectBlocking(10, TimeUnit.SECONDS)).isTrue();
       for (int round = 0; round < ROUNDS; round++) {
@@ -189,6 +132,49 @@ class SelectorLoopPatchTest {
       server.stop(1_000);
       replies.shutdownNow();
     }
+  }
+
+  /** A server that does {@code onOpen} and {@code onMessage} and nothing else. */
+  private static WebSocketServer server(Consumer<WebSocket> onOpen, BiConsumer<WebSocket, String> onMessage) {
+    return new WebSocketServer(new InetSocketAddress("127.0.0.1", 0)) {
+      @Override
+      public void onOpen(WebSocket conn, ClientHandshake handshake) {
+        onOpen.accept(conn);
+      }
+
+      @Override
+      public void onClose(WebSocket conn, int code, String reason, boolean remote) {}
+
+      @Override
+      public void onMessage(WebSocket conn, String message) {
+        onMessage.accept(conn, message);
+      }
+
+      @Override
+      public void onError(WebSocket conn, Exception ex) {}
+
+      @Override
+      public void onStart() {}
+    };
+  }
+
+  /** A client of the server on {@code port} that hands every text frame to {@code onMessage}. */
+  private static WebSocketClient client(int port, Consumer<String> onMessage) {
+    return new WebSocketClient(URI.create("ws://127.0.0.1:" + port)) {
+      @Override
+      public void onOpen(ServerHandshake handshake) {}
+
+      @Override
+      public void onMessage(String message) {
+        onMessage.accept(message);
+      }
+
+      @Override
+      public void onClose(int code, String reason, boolean remote) {}
+
+      @Override
+      public void onError(Exception ex) {}
+    };
   }
 
   /** The server's selector; read from another thread only for its size. */
