@@ -42,8 +42,9 @@ final class ReceiptCatchUpStore {
       "UPDATE realtime_receipt_cursors SET synced_at = ? WHERE session_id = ANY (?) AND synced_at < ?";
   private static final String FORGET_OLDER = "DELETE FROM realtime_receipt_cursors WHERE synced_at < ?";
 
-  // The user's messages are found through their conversations (the (conversation_id, created_at)
-  // index), not through an index on sender_id, which every stored message would pay for.
+  // The user's own messages of the window come from messages_sender_id_created_at_idx (V81; the
+  // (conversation_id, created_at) index alone walked everyone's messages of the user's
+  // conversations); the join with conversation_participants keeps it to the user's conversations.
   // The window bounds the scan: a receipt of an older message is still sent live.
   private static final String CHANGES =
       "SELECT ms.message_id, m.conversation_id, ms.user_id, ms.delivered_at, ms.read_at,"
